@@ -1,0 +1,184 @@
+import type { CodeableConcept } from 'fhir/r4';
+import type { FactRecord, FactSet } from '../../../src/facts/extract';
+import { dateOf } from './dates';
+import { allText, boolean, codings, concepts, describe, number, objects, references, string, strings } from './read';
+import type {
+  Chart,
+  ChartAllergy,
+  ChartCondition,
+  ChartCoverage,
+  ChartDevice,
+  ChartImaging,
+  ChartMedication,
+  ChartObservation,
+  ChartPlannedOrder,
+  ChartProcedure,
+} from './types';
+
+const CURRENT_CLINICAL = new Set(['active', 'recurrence', 'relapse']);
+const NOT_TRUE = new Set(['refuted', 'entered-in-error']);
+const VOID_STATUS = new Set(['entered-in-error', 'cancelled']);
+
+/** The patient's record as the policy reads it, built once per request from the extracted facts. */
+export function buildChart(facts: FactSet): Chart {
+  const conditions = (facts.conditions ?? []).map(readCondition);
+  const medicationNames = new Map((facts.medicationResources ?? []).map((m) => [m.ref, describe(codings(m, 'codings'), string(m, 'text'))]));
+  return {
+    conditions,
+    procedures: (facts.procedures ?? []).map(readProcedure),
+    observations: (facts.observations ?? []).map(readObservation).filter((o) => !VOID_STATUS.has(o.status)),
+    medications: (facts.medications ?? []).map((m) => readMedication(m, medicationNames)).filter((m) => !VOID_STATUS.has(m.status)),
+    allergies: (facts.allergies ?? []).map(readAllergy),
+    devices: (facts.devices ?? []).map(readDevice),
+    imaging: (facts.imaging ?? []).map(readImaging).filter((i) => i !== undefined),
+    plannedRadiofrequency: (facts.plannedRadiofrequency ?? []).map(readPlanned),
+    coverages: (facts.coverages ?? []).map(readCoverage),
+    conditionsByRef: new Map(conditions.map((c) => [c.ref, c])),
+  };
+}
+
+function readCondition(r: FactRecord): ChartCondition {
+  const clinical = string(r, 'clinicalStatus');
+  const verification = string(r, 'verificationStatus');
+  const codingList = codings(r, 'codings');
+  return {
+    ref: r.ref,
+    codings: codingList,
+    text: [describe(codingList, string(r, 'text')), ...strings(r, 'notes')].join(' '),
+    current: (clinical === undefined || CURRENT_CLINICAL.has(clinical)) && !(verification && NOT_TRUE.has(verification)) && strings(r, 'abatement').length === 0,
+    onset: dateOf(string(r, 'onset')),
+    recorded: dateOf(string(r, 'recordedDate')),
+    bodySites: concepts(r, 'bodySites'),
+  };
+}
+
+function readProcedure(r: FactRecord): ChartProcedure {
+  const codingList = codings(r, 'codings');
+  const start = string(r, 'performedStart');
+  return {
+    ref: r.ref,
+    codings: codingList,
+    text: describe(codingList, string(r, 'text')),
+    status: string(r, 'status') ?? 'unknown',
+    start,
+    end: string(r, 'performedEnd'),
+    date: dateOf(start),
+    bodySites: concepts(r, 'bodySites'),
+    categories: concepts(r, 'categories'),
+    statusReasons: concepts(r, 'statusReason'),
+    notes: strings(r, 'notes'),
+    reasonConcepts: concepts(r, 'reasonCodes'),
+  };
+}
+
+function readObservation(r: FactRecord): ChartObservation {
+  const effective = string(r, 'effective');
+  const concept = concepts(r, 'valueConcept')[0];
+  return {
+    ref: r.ref,
+    codings: codings(r, 'codings'),
+    status: string(r, 'status') ?? 'unknown',
+    effective,
+    date: dateOf(effective),
+    value: number(r, 'valueNumber'),
+    unit: string(r, 'valueUnit'),
+    ...(concept ? { concept } : {}),
+    boolean: boolean(r, 'valueBoolean'),
+    string: string(r, 'valueString'),
+    interpretation: concepts(r, 'interpretation'),
+    partOf: references(r, 'partOf'),
+  };
+}
+
+interface Duration {
+  value?: number;
+  unit?: string;
+  code?: string;
+}
+
+const DAYS_PER_UNIT: Record<string, number> = { d: 1, day: 1, days: 1, wk: 7, week: 7, weeks: 7, mo: 30, month: 30, months: 30 };
+
+function durationDays(duration: Duration | undefined): number | undefined {
+  if (!duration || typeof duration.value !== 'number' || duration.value < 0) return undefined;
+  const unit = (duration.code ?? duration.unit ?? 'd').toLowerCase();
+  const factor = DAYS_PER_UNIT[unit];
+  return factor === undefined ? undefined : Math.round(duration.value * factor);
+}
+
+function readMedication(r: FactRecord, medicationNames: Map<string, string>): ChartMedication {
+  const kind = r.resourceType as ChartMedication['kind'];
+  const status = string(r, 'status') ?? 'unknown';
+  const referenced = references(r, 'medicationReference')[0];
+  const name = describe(codings(r, 'codings'), string(r, 'text')) || (referenced ? medicationNames.get(referenced) ?? referenced : 'medication');
+  const base = { ref: r.ref, kind, name, status, statusReasons: concepts(r, 'statusReason'), ongoing: false };
+  if (kind === 'MedicationRequest') {
+    const start = dateOf(string(r, 'validityStart') ?? string(r, 'authoredOn'));
+    const end = dateOf(string(r, 'validityEnd'));
+    const supply = durationDays(objects<Duration>(r, 'expectedSupplyDuration')[0]);
+    const days = supply ?? (start && end ? Math.max(1, Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000) + 1) : undefined);
+    return { ...base, start, ...(days !== undefined ? { days } : {}) };
+  }
+  if (kind === 'MedicationStatement') {
+    const start = dateOf(string(r, 'effectiveStart'));
+    const end = dateOf(string(r, 'effectiveEnd'));
+    // Only an open period (start, no end) on an active statement means "still taking it"; a bare dateTime is one point in time.
+    const openPeriod = strings(r, 'effectivePeriodStart').length > 0 && !end;
+    return { ...base, start, ...(end ? { end } : {}), ongoing: openPeriod && status === 'active' };
+  }
+  const dispensed = dateOf(string(r, 'dispensed'));
+  const supply = durationDays(objects<Duration>(r, 'daysSupply')[0]);
+  return { ...base, start: dispensed, ...(supply !== undefined ? { days: supply } : {}) };
+}
+
+function readAllergy(r: FactRecord): ChartAllergy {
+  const clinical = string(r, 'clinicalStatus');
+  const verification = string(r, 'verificationStatus');
+  return {
+    ref: r.ref,
+    name: describe(codings(r, 'codings'), string(r, 'text')),
+    current: (clinical === undefined || clinical === 'active') && !(verification && NOT_TRUE.has(verification)),
+    type: string(r, 'type'),
+  };
+}
+
+function readDevice(r: FactRecord): ChartDevice {
+  const status = string(r, 'status');
+  return { ref: r.ref, name: describe(codings(r, 'codings'), ...strings(r, 'text')), active: status === undefined || status === 'active' };
+}
+
+function readImaging(r: FactRecord): ChartImaging | undefined {
+  const status = string(r, 'status');
+  if (status && ['entered-in-error', 'cancelled'].includes(status)) return undefined;
+  return {
+    ref: r.ref,
+    name: describe(codings(r, 'codings'), ...strings(r, 'text')),
+    date: dateOf(string(r, 'date')),
+    conclusion: string(r, 'conclusion'),
+    conclusionConcepts: concepts(r, 'conclusionCodes'),
+  };
+}
+
+function readPlanned(r: FactRecord): ChartPlannedOrder {
+  return {
+    ref: r.ref,
+    status: string(r, 'status') ?? 'unknown',
+    intent: string(r, 'intent') ?? 'unknown',
+    codes: codings(r, 'codings').map((c) => c.code!),
+  };
+}
+
+function readCoverage(r: FactRecord): ChartCoverage {
+  return {
+    ref: r.ref,
+    status: string(r, 'status') ?? 'unknown',
+    typeCodings: codings(r, 'typeCodings'),
+    names: [...strings(r, 'typeText'), ...strings(r, 'payorNames'), ...strings(r, 'planNames')],
+    periodStart: dateOf(string(r, 'periodStart')),
+    periodEnd: dateOf(string(r, 'periodEnd')),
+  };
+}
+
+/** Text of a list of concepts, for value-set text matching. */
+export function conceptsText(list: CodeableConcept[]): string {
+  return allText(list);
+}

@@ -1,0 +1,138 @@
+import type { Evidence, Finding } from '../../../../src/decision/types';
+import { addDays, addMonths, daysBetween, maxDate, minDate } from '../dates';
+import type { ChartMedication, ChartProcedure, FacetContext } from '../types';
+import { adlInterference } from './pain';
+import { facetSynovialCysts } from './cyst';
+import { conditionEvidence, criterion, currentConditions, met, notDocumented, notMet, onPathway, plural } from './define';
+
+const DONE = new Set(['completed', 'in-progress']);
+
+/** The synovial-cyst note: PT is not required with a cyst compressing a nerve root (radicular pain) and functional limits. */
+export function cystWaiver(ctx: FacetContext): Evidence[] | undefined {
+  const cysts = facetSynovialCysts(ctx);
+  const radicular = currentConditions(ctx, 'radiculopathy');
+  if (cysts.length === 0 || radicular.length === 0) return undefined;
+  const adl = adlInterference(ctx);
+  if (adl.interferes !== true) return undefined;
+  return [...cysts.map(conditionEvidence), ...radicular.map(conditionEvidence), ...(adl.finding.evidence ?? [])];
+}
+
+/**
+ * Weeks of therapy: 7-day blocks from the first session that hold a session or lie within a
+ * performed period. Sessions in four different weeks make four weeks of therapy.
+ */
+function therapyWeeks(sessions: ChartProcedure[]): { weeks: number; from: string; to: string } {
+  const first = minDate(...sessions.map((s) => s.date))!;
+  const blocks = new Set<number>();
+  let to = first;
+  for (const s of sessions) {
+    const end = s.end && s.end.slice(0, 10) > s.date! ? s.end.slice(0, 10) : s.date!;
+    for (let b = Math.floor(daysBetween(first, s.date!) / 7); b <= Math.floor(daysBetween(first, end) / 7); b++) blocks.add(b);
+    to = maxDate(to, end)!;
+  }
+  return { weeks: blocks.size, from: first, to };
+}
+
+/** I.A.1.b.i: at least 4 weeks of physical therapy or a home exercise program in the past year, or inability to tolerate it. */
+export const physicalTherapy = criterion('physical-therapy', {
+  dependsOn: ['procedures', 'conditions'],
+  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  evaluate: (ctx): Finding => {
+    const { unit, t, vs, chart } = ctx;
+    const waiver = cystWaiver(ctx);
+    if (waiver) return met('Not required: facet synovial cyst with radicular pain and functional limitation (note under I.A.1.b.i)', waiver);
+    const from = addMonths(unit.date, -t.conservativeTherapyLookbackMonths);
+    const therapy = chart.procedures.filter((p) => vs.physicalTherapy!.matchesText(p.text) || p.codings.some((c) => vs.physicalTherapy!.matchesCoding(c) || vs.homeExerciseProgram!.matchesCoding(c)) || vs.homeExerciseProgram!.matchesText(p.text));
+    const intolerant = therapy.filter(
+      (p) => (p.status === 'not-done' || p.status === 'stopped') && p.statusReasons.some((r) => vs.intoleranceReason!.matchesConcept(r)) && (p.date === undefined || p.date >= from),
+    );
+    if (intolerant.length > 0) {
+      return met('Documented inability to tolerate physical therapy', intolerant.map((p) => ({ text: `${p.text}: ${p.status} (${p.statusReasons.map((r) => r.text ?? r.coding?.[0]?.display).join('; ')})`, reference: p.ref })));
+    }
+    const done = therapy.filter((p) => DONE.has(p.status) && p.date !== undefined && p.date <= unit.date);
+    const recent = done.filter((p) => (p.end?.slice(0, 10) ?? p.date!) >= from);
+    const needWeeks = Math.ceil(t.physicalTherapyMinDays / 7);
+    if (recent.length > 0) {
+      const { weeks, from: first, to } = therapyWeeks(recent);
+      const evidence = recent.map((p) => ({ text: `${p.text} on ${p.date}${p.end ? ` to ${p.end.slice(0, 10)}` : ''}`, reference: p.ref }));
+      return weeks >= needWeeks
+        ? met(`${plural(weeks, 'week')} of therapy from ${first} to ${to}`, evidence)
+        : notMet(`Only ${plural(weeks, 'week')} of physical therapy or home exercise in the past year (${first} to ${to}); ${needWeeks} required`, evidence);
+    }
+    if (done.length > 0) {
+      const last = done.map((p) => p.date!).sort().at(-1)!;
+      return notMet(`Physical therapy on record ended ${last}, more than ${t.conservativeTherapyLookbackMonths} months before ${unit.date}`, done.map((p) => ({ text: `${p.text} on ${p.date}`, reference: p.ref })));
+    }
+    return notDocumented('physical-therapy', 'No physical therapy or home exercise program on record');
+  },
+});
+
+const NOT_A_COURSE = new Set(['draft', 'not-taken', 'unknown', 'entered-in-error', 'cancelled']);
+
+function courseEnd(m: ChartMedication, until: string): string | undefined {
+  if (m.end) return m.end;
+  if (m.days !== undefined && m.start) return addDays(m.start, Math.max(1, m.days) - 1);
+  if (m.ongoing) return until;
+  return undefined;
+}
+
+/** Days covered by the union of intervals, clipped to [from, to]. Overlapping courses are not double counted. */
+function coveredDays(intervals: Array<[string, string]>, from: string, to: string): number {
+  const clipped = intervals
+    .map(([s, e]): [string, string] => [s < from ? from : s, e > to ? to : e])
+    .filter(([s, e]) => s <= e)
+    .sort((a, b) => a[0].localeCompare(b[0]));
+  let total = 0;
+  let current: [string, string] | undefined;
+  for (const [s, e] of clipped) {
+    if (current && s <= addDays(current[1], 1)) {
+      if (e > current[1]) current[1] = e;
+      continue;
+    }
+    if (current) total += daysBetween(current[0], current[1]) + 1;
+    current = [s, e];
+  }
+  if (current) total += daysBetween(current[0], current[1]) + 1;
+  return total;
+}
+
+/** I.A.1.b.ii: NSAIDs for at least 3 weeks in the past year, or contraindicated, or not tolerated. */
+export const nsaidTrial = criterion('nsaid-trial', {
+  dependsOn: ['medicationRequests', 'medicationStatements', 'medicationDispenses', 'allergies', 'conditions'],
+  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  evaluate: (ctx): Finding => {
+    const { unit, t, vs, chart } = ctx;
+    const from = addMonths(unit.date, -t.conservativeTherapyLookbackMonths);
+    const courses = chart.medications.filter((m) => !NOT_A_COURSE.has(m.status) && m.start !== undefined && m.start <= unit.date);
+    const intervals: Array<[string, string]> = [];
+    const undated: ChartMedication[] = [];
+    for (const m of courses) {
+      const end = courseEnd(m, unit.date);
+      if (end) intervals.push([m.start!, end]);
+      else undated.push(m);
+    }
+    const days = coveredDays(intervals, from, unit.date);
+    const courseEvidence = courses.map((m) => {
+      const end = courseEnd(m, unit.date);
+      return { text: `${m.name}: ${m.kind.replace('Medication', '').toLowerCase()} from ${m.start}${end ? ` to ${end}` : ', duration not charted'}`, reference: m.ref };
+    });
+    if (days >= t.nsaidMinDays) return met(`${days} days of NSAID therapy in the past year`, courseEvidence);
+
+    const allergies = chart.allergies.filter((a) => a.current);
+    const intolerant = chart.medications.filter((m) => ['stopped', 'not-taken', 'on-hold'].includes(m.status) && m.statusReasons.some((r) => vs.intoleranceReason!.matchesConcept(r)));
+    if (allergies.length > 0 || intolerant.length > 0) {
+      return met('NSAIDs not tolerated', [
+        ...allergies.map((a) => ({ text: `${a.type ?? 'allergy'}: ${a.name}`, reference: a.ref })),
+        ...intolerant.map((m) => ({ text: `${m.name} ${m.status}: ${m.statusReasons.map((r) => r.text ?? r.coding?.[0]?.display).join('; ')}`, reference: m.ref })),
+      ]);
+    }
+    const contraindications = currentConditions(ctx, 'nsaidContraindications');
+    if (contraindications.length > 0) return met('NSAIDs contraindicated', contraindications.map(conditionEvidence));
+    if (undated.length > 0) {
+      return notDocumented('nsaid-trial', `NSAIDs on record without a charted duration (${days} days counted; ${t.nsaidMinDays} required)`, courseEvidence);
+    }
+    if (days > 0) return notMet(`Only ${days} days of NSAID therapy in the past year; ${t.nsaidMinDays} required`, courseEvidence);
+    if (courses.length > 0) return notMet(`NSAID therapy on record is more than ${t.conservativeTherapyLookbackMonths} months before ${unit.date}`, courseEvidence);
+    return notDocumented('nsaid-trial', 'No NSAID therapy, intolerance or contraindication on record');
+  },
+});

@@ -1,0 +1,97 @@
+import type { Finding } from '../../../../src/decision/types';
+import { addDays, daysBetween } from '../dates';
+import { sessionText } from '../history';
+import type { FacetContext } from '../types';
+import { criterion, met, notDocumented, notMet, onPathway, plural } from './define';
+
+const ACTIVE_ORDER = new Set(['draft', 'active', 'on-hold']);
+
+function firstBlock(ctx: FacetContext) {
+  return ctx.history.diagnosticBlocks[0]!;
+}
+
+function isSecondBlock(ctx: FacetContext): boolean {
+  return onPathway(ctx, 'diagnostic') && ctx.history.diagnosticBlocks.length === 1;
+}
+
+/** I.A.1: up to two diagnostic blocks per region; a third is not covered. */
+export const diagnosticBlockLimit = criterion('diagnostic-block-limit', {
+  dependsOn: ['procedures'],
+  categorical: true,
+  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  evaluate: ({ history, t, unit }): Finding => {
+    const done = history.diagnosticBlocks.length;
+    const evidence = history.diagnosticBlocks.map((b) => ({ text: sessionText(b), reference: b.refs[0] }));
+    return done >= t.maxDiagnosticBlocks
+      ? notMet(`${plural(done, 'diagnostic block')} already on record in the ${unit.region ?? 'same'} region; the policy covers up to ${t.maxDiagnosticBlocks}`, evidence)
+      : met(`Diagnostic block ${done + 1} of at most ${t.maxDiagnosticBlocks} in this region`, evidence);
+  },
+});
+
+/** I.A.1.e and the note: a second block only after the first gave at least 80% relief. */
+export const secondBlockRelief = criterion('second-block-relief', {
+  dependsOn: ['procedures', 'observations'],
+  categorical: true,
+  appliesTo: isSecondBlock,
+  evaluate: (ctx): Finding => {
+    const first = firstBlock(ctx);
+    const relief = first.relief!;
+    if (relief.percent === undefined) {
+      return notDocumented('second-block-relief', `Relief after the first block (${first.label}) cannot be read: ${relief.problem}`, relief.evidence);
+    }
+    return relief.percent >= ctx.t.diagnosticReliefPercent
+      ? met(`First block gave ${relief.percent}% relief (≥ ${ctx.t.diagnosticReliefPercent}%)`, relief.evidence)
+      : notMet(`First block gave ${relief.percent}% relief, under ${ctx.t.diagnosticReliefPercent}%: a second block is not medically necessary`, relief.evidence);
+  },
+});
+
+/** I.A.1.e: the two blocks at least two weeks apart. */
+export const secondBlockInterval = criterion('second-block-interval', {
+  dependsOn: ['procedures'],
+  categorical: true,
+  appliesTo: isSecondBlock,
+  evaluate: (ctx): Finding => {
+    const first = firstBlock(ctx);
+    const days = daysBetween(first.date, ctx.unit.date);
+    const evidence = [{ text: sessionText(first), reference: first.refs[0] }];
+    return days >= ctx.t.secondBlockMinDays
+      ? met(`${days} days after the first block (at least ${ctx.t.secondBlockMinDays})`, evidence)
+      : notMet(`Only ${days} days after the first block; at least ${ctx.t.secondBlockMinDays} required`, evidence, addDays(first.date, ctx.t.secondBlockMinDays));
+  },
+});
+
+/** I.A.1.e: the second block at the same level(s) as the first. */
+export const secondBlockSameLevels = criterion('second-block-same-levels', {
+  dependsOn: ['procedures'],
+  appliesTo: isSecondBlock,
+  evaluate: (ctx): Finding => {
+    const first = firstBlock(ctx);
+    const { unit } = ctx;
+    const evidence = [{ text: sessionText(first), reference: first.refs[0] }];
+    if (first.levels.length > 0 && unit.levelNames.length > 0) {
+      const same = first.levels.length === unit.levelNames.length && first.levels.every((l) => unit.levelNames.includes(l));
+      return same
+        ? met(`Same levels as the first block (${unit.levelNames.join(', ')})`, evidence)
+        : notMet(`Levels differ: first block ${first.levels.join(', ')}, this order ${unit.levelNames.join(', ')}`, evidence);
+    }
+    if (first.levelCount !== unit.levelCount) {
+      return notMet(`The first block treated ${plural(first.levelCount, 'level')}, this order ${unit.levelCount}`, evidence);
+    }
+    return notDocumented('second-block-same-levels', `Both treat ${plural(unit.levelCount, 'level')}, but the levels are not charted on ${first.levels.length === 0 ? 'the first block' : 'this order'}`, evidence);
+  },
+});
+
+/** I.A.1.f: radiofrequency neurotomy is being considered. */
+export const radiofrequencyConsidered = criterion('radiofrequency-considered', {
+  dependsOn: ['serviceRequests'],
+  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  evaluate: ({ unit, sessionOrders, chart }): Finding => {
+    const mentioned = unit.orders.filter((o) => o.mentionsRadiofrequency);
+    if (mentioned.length > 0) return met('The order says radiofrequency neurotomy is being considered', mentioned.map((o) => ({ text: 'reason, note or detail on the order', reference: o.ref })));
+    const draftRf = sessionOrders.filter((o) => o.kind === 'radiofrequency');
+    if (draftRf.length > 0) return met('A radiofrequency neurotomy is ordered in this session', draftRf.map((o) => ({ text: `CPT ${o.codes.map((c) => c.code).join(', ')}`, reference: o.ref })));
+    const planned = chart.plannedRadiofrequency.filter((p) => ACTIVE_ORDER.has(p.status));
+    if (planned.length > 0) return met('A radiofrequency neurotomy is planned or ordered', planned.map((p) => ({ text: `CPT ${p.codes.join(', ')} (${p.status}, ${p.intent})`, reference: p.ref })));
+    return notDocumented('radiofrequency-considered', 'Nothing on the order or in the record says radiofrequency neurotomy is being considered');
+  },
+});

@@ -1,0 +1,86 @@
+import type { Finding } from '../../../../src/decision/types';
+import { addMonths } from '../dates';
+import { functionalScores, scoreEvidence } from '../scores';
+import type { FacetContext } from '../types';
+import { conditionEvidence, conditionMatches, criterion, currentConditions, met, notDocumented, notMet, onPathway, type CriterionId } from './define';
+
+/** Back or neck pain lasting at least the threshold (3 months) before the order date. */
+function painDuration(id: CriterionId) {
+  return (ctx: FacetContext): Finding => {
+    const { unit, t } = ctx;
+    const pain = currentConditions(ctx, 'painConditions');
+    if (pain.length === 0) return notDocumented(id, 'No current back or neck pain diagnosis on record');
+    const dated = pain
+      .map((c) => ({ c, since: c.onset ?? c.recorded }))
+      .filter((x): x is { c: (typeof pain)[number]; since: string } => x.since !== undefined)
+      .sort((a, b) => a.since.localeCompare(b.since));
+    if (dated.length === 0) return notDocumented(id, 'Pain diagnosis on record without an onset or recorded date', pain.map(conditionEvidence));
+    const earliest = dated[0]!;
+    const qualifies = addMonths(earliest.since, t.painDurationMonths);
+    const evidence = [conditionEvidence(earliest.c)];
+    return qualifies <= unit.date
+      ? met(`Pain since ${earliest.since}, at least ${t.painDurationMonths} months before ${unit.date}`, evidence)
+      : notMet(`Pain since ${earliest.since}: less than ${t.painDurationMonths} months on ${unit.date}`, evidence, qualifies);
+  };
+}
+
+/** I.A.1.a: pain has lasted at least 3 months. */
+export const painThreeMonths = criterion('pain-three-months', {
+  dependsOn: ['conditions'],
+  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  evaluate: painDuration('pain-three-months'),
+});
+
+/** I.B.1.a: neck or back pain present for at least 3 months (initial neurotomy). */
+export const radiofrequencyPainThreeMonths = criterion('rf-pain-three-months', {
+  dependsOn: ['conditions'],
+  appliesTo: (ctx) => onPathway(ctx, 'initial-radiofrequency'),
+  evaluate: painDuration('rf-pain-three-months'),
+});
+
+/**
+ * Pain interferes with ADLs: the latest score of a functional scale in the look-back at or past its
+ * threshold, or a coded finding. Only low scores on record means the record shows it does not.
+ */
+export function adlInterference(ctx: FacetContext): { interferes: boolean | undefined; finding: Finding } {
+  const { unit, t, vs, chart } = ctx;
+  const from = addMonths(unit.date, -t.functionalScaleLookbackMonths);
+  const scores = functionalScores(chart, t.functionalScales, vs).filter((s) => s.obs.date! >= from && s.obs.date! <= unit.date);
+  const latest = [...new Map(scores.map((s) => [s.scale.valueSet, s])).values()];
+  const interfering = latest.filter((s) => (s.scale.higherIsWorse ? s.obs.value! >= s.scale.interferesAt : s.obs.value! <= s.scale.interferesAt));
+  if (interfering.length > 0) {
+    const s = interfering[0]!;
+    return {
+      interferes: true,
+      finding: met(`${s.scale.label} ${s.obs.value} on ${s.obs.date} (interferes at ${s.scale.higherIsWorse ? '≥' : '≤'} ${s.scale.interferesAt})`, interfering.map((x) => scoreEvidence(x.obs, x.scale.label))),
+    };
+  }
+  const matcher = vs.adlInterference!;
+  const coded = [
+    ...chart.conditions.filter((c) => c.current && conditionMatches(c, matcher)).map(conditionEvidence),
+    ...chart.observations
+      .filter((o) => o.codings.some((c) => matcher.matchesCoding(c)) && o.boolean !== false && (o.date ?? '') <= unit.date)
+      .map((o) => ({ text: `finding recorded ${o.date ?? ''}: pain limits daily activities`, reference: o.ref })),
+  ];
+  if (coded.length > 0) return { interferes: true, finding: met('Coded finding: pain limits activities of daily living', coded) };
+  if (latest.length > 0) {
+    return {
+      interferes: false,
+      finding: notMet(
+        `Latest functional scores are below the interference thresholds: ${latest.map((s) => `${s.scale.label} ${s.obs.value} (threshold ${s.scale.higherIsWorse ? '≥' : '≤'} ${s.scale.interferesAt})`).join('; ')}`,
+        latest.map((s) => scoreEvidence(s.obs, s.scale.label)),
+      ),
+    };
+  }
+  return {
+    interferes: undefined,
+    finding: notDocumented('pain-interferes-with-adls', `No functional-scale score in the ${t.functionalScaleLookbackMonths} months before ${unit.date}, and no coded ADL limitation`),
+  };
+}
+
+/** I.A.1.a: the pain interferes with activities of daily living. */
+export const painInterferesWithAdls = criterion('pain-interferes-with-adls', {
+  dependsOn: ['observations', 'conditions'],
+  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  evaluate: (ctx) => adlInterference(ctx).finding,
+});

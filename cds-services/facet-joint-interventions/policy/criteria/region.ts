@@ -1,0 +1,28 @@
+import type { Finding } from '../../../../src/decision/types';
+import type { FacetContext } from '../types';
+import { criterion, met, notDocumented, notMet, type CriterionId } from './define';
+
+function thoracic(id: CriterionId, what: string) {
+  return (ctx: FacetContext): Finding => {
+    const { unit } = ctx;
+    if (unit.region === 'thoracic') return notMet(`Thoracic ${what} (${unit.regionEvidence})`, unit.orders.map((o) => ({ text: o.regionEvidence, reference: o.ref })));
+    if (unit.region === undefined) return notDocumented(id, `Region not determined: ${unit.regionEvidence}`);
+    return met(`${unit.region[0]!.toUpperCase()}${unit.region.slice(1)} region (${unit.regionEvidence})`);
+  };
+}
+
+/** I.C: thoracic facet joint injections are not medically necessary. */
+export const thoracicInjection = criterion('thoracic-injection', {
+  dependsOn: [],
+  categorical: true,
+  appliesTo: ({ unit }) => unit.kind === 'injection',
+  evaluate: thoracic('thoracic-injection', 'facet injection'),
+});
+
+/** I.E: thoracic radiofrequency neurotomy is not medically necessary. */
+export const thoracicRadiofrequency = criterion('thoracic-radiofrequency', {
+  dependsOn: [],
+  categorical: true,
+  appliesTo: ({ unit }) => unit.kind !== 'injection',
+  evaluate: thoracic('thoracic-radiofrequency', 'radiofrequency neurotomy'),
+});

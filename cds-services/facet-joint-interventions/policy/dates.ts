@@ -1,0 +1,59 @@
+/** Calendar arithmetic on FHIR date strings (YYYY-MM-DD), in UTC so no time zone shifts a day. */
+
+const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/;
+
+/** The calendar date of a FHIR date or dateTime; partial dates take their first day ("2025-06" is 2025-06-01). */
+export function dateOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = DATE.exec(value);
+  if (!match) return undefined;
+  const [, y, m = '01', d = '01'] = match;
+  const month = Number(m);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  return `${y}-${m}-${d}`;
+}
+
+/** Milliseconds since the epoch for a dateTime with a time of day; undefined for a bare date. */
+export function instantOf(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/T\d{2}:\d{2}/.test(value)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function toUtc(date: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d));
+}
+
+function fromUtc(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  const d = toUtc(date);
+  d.setUTCDate(d.getUTCDate() + days);
+  return fromUtc(d);
+}
+
+/** Adds calendar months; the day is clamped to the month's end (Aug 31 + 6 months = Feb 28/29). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, lastDay));
+  return fromUtc(target);
+}
+
+/** Whole days from a to b (positive when b is later). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((toUtc(b).getTime() - toUtc(a).getTime()) / 86_400_000);
+}
+
+export function maxDate(...dates: Array<string | undefined>): string | undefined {
+  return dates.filter((d): d is string => d !== undefined).sort().at(-1);
+}
+
+export function minDate(...dates: Array<string | undefined>): string | undefined {
+  return dates.filter((d): d is string => d !== undefined).sort()[0];
+}

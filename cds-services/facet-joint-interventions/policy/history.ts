@@ -1,0 +1,121 @@
+import { levelsOf } from './levels';
+import { procedureCodes, levelsForCodes, regionOf } from './orders';
+import { blockRelief } from './relief';
+import type { Chart, ChartProcedure, CodingData, Intent, Modality, PriorSession, Region, RegionHistory, Thresholds, ValueSets } from './types';
+
+export interface HistoryContext {
+  chart: Chart;
+  vs: ValueSets;
+  coding: CodingData;
+  t: Thresholds;
+}
+
+const KIND_LABEL = { injection: 'facet injection', radiofrequency: 'radiofrequency neurotomy', unlisted: 'facet denervation (64999)' } as const;
+
+/** Facet procedures on record with their kind, region, levels and intent; one entry per session (date, kind, region). */
+export function facetSessions(ctx: HistoryContext, statuses: string[] = ['completed']): PriorSession[] {
+  const sessions = new Map<string, PriorSession>();
+  for (const procedure of ctx.chart.procedures) {
+    if (!statuses.includes(procedure.status) || !procedure.date) continue;
+    const session = readSession(procedure, ctx);
+    if (!session) continue;
+    const key = `${session.date}|${session.kind}|${session.region ?? '?'}`;
+    const existing = sessions.get(key);
+    if (!existing) {
+      sessions.set(key, session);
+      continue;
+    }
+    existing.refs.push(...session.refs);
+    existing.levels = [...new Set([...existing.levels, ...session.levels])];
+    existing.levelCount = existing.levels.length > 0 ? existing.levels.length : existing.levelCount + session.levelCount;
+    existing.start ??= session.start;
+    if (!existing.intentExplicit && session.intentExplicit) {
+      existing.intent = session.intent;
+      existing.intentExplicit = true;
+    }
+  }
+  return [...sessions.values()].sort((a, b) => a.date.localeCompare(b.date));
+}
+
+function readSession(p: ChartProcedure, ctx: HistoryContext): PriorSession | undefined {
+  const codes = procedureCodes(p.codings, ctx.coding);
+  if (codes.length === 0) return undefined;
+  const unlistedOnly = codes.every((c) => c.procedure === 'unlisted');
+  const text = [p.text, ...p.notes].join(' ');
+  if (unlistedOnly && !ctx.vs.facetDenervationText!.matchesText(text)) return undefined;
+  const kind = codes.some((c) => c.procedure === 'radiofrequency') ? 'radiofrequency' : codes.some((c) => c.procedure === 'injection') ? 'injection' : 'unlisted';
+  const levels = levelsOf(p.bodySites, ctx.coding);
+  const { region } = regionOf(codes, levels, p.bodySites, p.reasonConcepts, text, ctx.vs);
+  const modality: Modality = ctx.vs.pulsedRadiofrequency!.matchesText(text)
+    ? 'pulsed'
+    : kind === 'unlisted' || ctx.vs.nonConventionalDenervation!.matchesText(text)
+      ? 'non-conventional'
+      : 'conventional';
+  const intent = intentOf(p, ctx.vs);
+  return {
+    refs: [p.ref],
+    date: p.date!,
+    ...(p.start && /T\d{2}:\d{2}/.test(p.start) ? { start: p.start } : {}),
+    kind,
+    modality,
+    ...(region ? { region } : {}),
+    regionAssumed: false,
+    levels,
+    levelCount: levels.length > 0 ? levels.length : levelsForCodes(codes, undefined),
+    ...(intent ? { intent } : {}),
+    intentExplicit: intent !== undefined,
+    label: `${KIND_LABEL[kind]} on ${p.date} (${p.ref})`,
+  };
+}
+
+function intentOf(p: ChartProcedure, vs: ValueSets): Intent | undefined {
+  const diagnostic = p.categories.some((c) => vs.diagnosticIntent!.matchesConcept(c));
+  const therapeutic = p.categories.some((c) => vs.therapeuticIntent!.matchesConcept(c));
+  if (diagnostic !== therapeutic) return diagnostic ? 'diagnostic' : 'therapeutic';
+  return undefined;
+}
+
+/**
+ * The region's history: injections in date order are diagnostic until two diagnostic blocks gave at least
+ * the threshold relief, and therapeutic after (unless marked otherwise); conventional neurotomies apart.
+ * A cervical/thoracic procedure with no charted region is counted for the order's region, and says so.
+ */
+export function regionHistory(sessions: PriorSession[], region: Region | undefined, before: string, ctx: HistoryContext): RegionHistory {
+  const inRegion = sessions
+    .filter((s) => s.date < before)
+    .flatMap((s): PriorSession[] => {
+      if (region === undefined) return [];
+      if (s.region === region) return [{ ...s }];
+      if (s.region === undefined && region !== 'lumbar') return [{ ...s, regionAssumed: true }];
+      return [];
+    });
+  const history: RegionHistory = { diagnosticBlocks: [], therapeuticInjections: [], radiofrequency: [] };
+  let positive = 0;
+  for (const s of inRegion) {
+    if (s.kind === 'radiofrequency' && s.modality === 'conventional') {
+      history.radiofrequency.push(s);
+      continue;
+    }
+    if (s.kind !== 'injection') continue;
+    s.intent ??= positive >= 2 ? 'therapeutic' : 'diagnostic';
+    if (s.intent === 'therapeutic') {
+      history.therapeuticInjections.push(s);
+      continue;
+    }
+    s.relief = blockRelief(s, ctx.chart, ctx.vs, ctx.t);
+    if ((s.relief.percent ?? -1) >= ctx.t.diagnosticReliefPercent) positive++;
+    history.diagnosticBlocks.push(s);
+  }
+  return history;
+}
+
+export function positiveBlocks(history: RegionHistory, t: Thresholds): PriorSession[] {
+  return history.diagnosticBlocks.filter((b) => (b.relief?.percent ?? -1) >= t.diagnosticReliefPercent);
+}
+
+export function sessionText(s: PriorSession): string {
+  const levels = s.levels.length > 0 ? `, ${s.levels.join(', ')}` : '';
+  const assumed = s.regionAssumed ? ', region not charted (assumed the same)' : '';
+  return `${s.label}${levels}${assumed}`;
+}
+

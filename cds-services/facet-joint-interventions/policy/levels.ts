@@ -1,0 +1,68 @@
+import type { CodeableConcept } from 'fhir/r4';
+import { codingKey, conceptText } from '../../../src/fhir/code-systems';
+import type { CodingData, Laterality, Region, ValueSets } from './types';
+
+/** Vertebrae in anatomical order; a facet level is the joint between two adjacent ones ("L4-L5"). */
+const VERTEBRAE = [
+  ...Array.from({ length: 7 }, (_, i) => `C${i + 1}`),
+  ...Array.from({ length: 12 }, (_, i) => `T${i + 1}`),
+  ...Array.from({ length: 5 }, (_, i) => `L${i + 1}`),
+  'S1',
+];
+const POSITION = new Map(VERTEBRAE.map((v, i) => [v, i]));
+const LEVEL_TEXT = /\b([CTLS])\s?(\d{1,2})\s*(?:-|–|—|\/|to)\s*([CTLS])?\s?(\d{1,2})\b/gi;
+
+/** Facet levels named in free text: "L4-5", "L5-S1", "C5/C6"; a span like "L3-L5" is its two levels. */
+export function levelsInText(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(LEVEL_TEXT)) {
+    const upper = `${match[1]!.toUpperCase()}${Number(match[2])}`;
+    const lower = `${(match[3] ?? match[1])!.toUpperCase()}${Number(match[4])}`;
+    const from = POSITION.get(upper);
+    const to = POSITION.get(lower);
+    if (from === undefined || to === undefined || to <= from || to - from > 6) continue;
+    for (let i = from; i < to; i++) found.push(`${VERTEBRAE[i]}-${VERTEBRAE[i + 1]}`);
+  }
+  return found;
+}
+
+/** Distinct levels from body-site concepts: SNOMED facet joint codes, else level names in the text. */
+export function levelsOf(concepts: CodeableConcept[], coding: CodingData): string[] {
+  const levels = new Set<string>();
+  const byCode = coding.facetJointLevels as Record<string, string>;
+  for (const concept of concepts) {
+    let coded = false;
+    for (const c of concept.coding ?? []) {
+      const key = codingKey(c);
+      const level = key ? byCode[key] : undefined;
+      if (level) {
+        levels.add(level);
+        coded = true;
+      }
+    }
+    if (!coded) for (const level of levelsInText(conceptText(concept))) levels.add(level);
+  }
+  return sortLevels([...levels]);
+}
+
+export function sortLevels(levels: string[]): string[] {
+  return [...new Set(levels)].sort((a, b) => (POSITION.get(a.split('-')[0]!) ?? 99) - (POSITION.get(b.split('-')[0]!) ?? 99));
+}
+
+/** A level's region is its upper vertebra's (C7-T1 cervical, T12-L1 thoracic, L5-S1 lumbar), as CPT and SNOMED classify them. */
+export function regionOfLevel(level: string): Region {
+  const letter = level[0];
+  return letter === 'C' ? 'cervical' : letter === 'T' ? 'thoracic' : 'lumbar';
+}
+
+/** Bilateral, left or right, from modifiers (50, LT, RT), SNOMED laterality or text in body sites and order details. */
+export function lateralityOf(concepts: CodeableConcept[], vs: ValueSets): Laterality {
+  const matches = (name: string) => concepts.some((c) => vs[name]!.matchesConcept(c));
+  if (matches('bilateral')) return 'bilateral';
+  const left = matches('leftSide');
+  const right = matches('rightSide');
+  if (left && right) return 'bilateral';
+  if (left) return 'left';
+  if (right) return 'right';
+  return 'unspecified';
+}

@@ -1,0 +1,149 @@
+import type { Evidence } from '../../../src/decision/types';
+import { addMonths, daysBetween, instantOf } from './dates';
+import { byTime, codeOf, functionalScores, improvementPercent, painScores, round, scoreEvidence, scoresIn } from './scores';
+import type { Chart, ChartObservation, PriorSession, Relief, Thresholds, ValueSets } from './types';
+
+/**
+ * Pain relief after a block: an explicit percent-relief Observation linked by partOf; else 0-10 scores
+ * linked by partOf (the last before the block, the lowest after it); else, when the block's time is
+ * charted, the last score before it that day and the lowest within the post-block window.
+ * Relief = (pre - post) / pre, on the same scale.
+ */
+export function blockRelief(session: PriorSession, chart: Chart, vs: ValueSets, t: Thresholds): Relief {
+  const linked = (o: ChartObservation) => o.partOf.some((ref) => session.refs.includes(ref));
+  const percent = scoresIn(chart, vs, 'reliefPercent').filter(linked).at(-1);
+  if (percent) {
+    return { percent: percent.value!, evidence: [{ text: `${percent.value}% relief recorded after the block`, reference: percent.ref }] };
+  }
+
+  const scores = painScores(chart, vs);
+  const blockTime = instantOf(session.start);
+  const linkedScores = scores.filter(linked);
+  if (linkedScores.length >= 2) {
+    const before = blockTime === undefined ? [linkedScores[0]!] : linkedScores.filter((o) => (instantOf(o.effective) ?? Infinity) <= blockTime);
+    const pre = before.at(-1) ?? linkedScores[0]!;
+    const post = lowest(linkedScores.filter((o) => o !== pre && byTime(o, pre) >= 0 && codeOf(o) === codeOf(pre)));
+    if (post) return compute(pre, post, 'linked to the block');
+  }
+
+  if (blockTime === undefined) {
+    return { evidence: [], problem: 'no pain scores linked to the block (Observation.partOf), and the block time is not charted' };
+  }
+  const windowEnd = blockTime + t.postBlockWindowHours * 3_600_000;
+  const sameDay = scores.filter((o) => o.date === session.date);
+  const pre = sameDay.filter((o) => (instantOf(o.effective) ?? Infinity) <= blockTime).at(-1);
+  if (!pre) return { evidence: [], problem: `no pain score before the block on ${session.date}` };
+  const post = lowest(
+    scores.filter((o) => {
+      const time = instantOf(o.effective);
+      return time !== undefined && time > blockTime && time <= windowEnd && codeOf(o) === codeOf(pre);
+    }),
+  );
+  if (!post) return { evidence: [scoreEvidence(pre, 'pre-block pain')], problem: `no pain score within ${t.postBlockWindowHours} hours after the block` };
+  return compute(pre, post, `within ${t.postBlockWindowHours} hours of the block`);
+}
+
+function compute(pre: ChartObservation, post: ChartObservation, how: string): Relief {
+  const evidence: Evidence[] = [scoreEvidence(pre, 'pre-block pain'), scoreEvidence(post, `post-block pain (${how})`)];
+  if (pre.value! <= 0) return { evidence, problem: 'the pre-block pain score is 0, so relief cannot be computed' };
+  return { percent: round(((pre.value! - post.value!) / pre.value!) * 100), evidence };
+}
+
+function lowest(list: ChartObservation[]): ChartObservation | undefined {
+  return list.reduce<ChartObservation | undefined>((min, o) => (min === undefined || o.value! < min.value! ? o : min), undefined);
+}
+
+export interface SustainedRelief {
+  status: 'met' | 'not-met' | 'unknown';
+  summary: string;
+  evidence: Evidence[];
+}
+
+/**
+ * Relief of at least `percent` sustained for `months` after a procedure: a baseline pain score before
+ * it; every score in (procedure, procedure + months] at most (100 - percent)% of baseline; and at
+ * least one score at or after the period's end, so the whole period was observed.
+ */
+export function sustainedPainRelief(session: PriorSession, chart: Chart, vs: ValueSets, t: Thresholds, percent: number, months: number, until: string): SustainedRelief {
+  const scores = painScores(chart, vs).filter((o) => o.date! <= until);
+  const linkedPre = scores.filter((o) => o.partOf.some((r) => session.refs.includes(r)) && o.date! <= session.date);
+  const baseline =
+    linkedPre.at(-1) ??
+    scores.filter((o) => o.date! <= session.date && daysBetween(o.date!, session.date) <= t.baselineLookbackDays && !isAfterSessionStart(o, session)).at(-1);
+  if (!baseline) {
+    return { status: 'unknown', summary: `no pain score within ${t.baselineLookbackDays} days before ${session.label} to serve as the baseline`, evidence: [] };
+  }
+  const limit = baseline.value! * (1 - percent / 100);
+  const periodEnd = addMonths(session.date, months);
+  const followUp = scores.filter((o) => o.date! > session.date && codeOf(o) === codeOf(baseline));
+  const inPeriod = followUp.filter((o) => o.date! <= periodEnd);
+  const evidence: Evidence[] = [scoreEvidence(baseline, 'baseline pain'), ...inPeriod.map((o) => scoreEvidence(o, 'follow-up pain'))];
+  const worse = inPeriod.filter((o) => o.value! > limit);
+  if (worse.length > 0) {
+    return {
+      status: 'not-met',
+      summary: `pain ${worse[0]!.value} on ${worse[0]!.date} is more than ${100 - percent}% of the baseline ${baseline.value}, within ${months} months of ${session.label}`,
+      evidence,
+    };
+  }
+  if (!followUp.some((o) => o.date! >= periodEnd)) {
+    return {
+      status: 'unknown',
+      summary: `no pain score on or after ${periodEnd} (${months} months after ${session.label}) to show relief lasted`,
+      evidence,
+    };
+  }
+  return {
+    status: 'met',
+    summary: `every pain score through ${periodEnd} was at most ${round(limit)} (≥ ${percent}% below the baseline ${baseline.value})`,
+    evidence,
+  };
+}
+
+function isAfterSessionStart(o: ChartObservation, session: PriorSession): boolean {
+  const start = instantOf(session.start);
+  const time = instantOf(o.effective);
+  return start !== undefined && time !== undefined && time > start;
+}
+
+export interface FunctionalChange {
+  status: 'improved' | 'not-improved' | 'unknown';
+  percent?: number;
+  summary: string;
+  evidence: Evidence[];
+}
+
+/**
+ * Function before and after a procedure on the same scale: the last score on or before it, and the
+ * scores after it up to `until`. `minimumPercent` asks for that much improvement in every later score.
+ */
+export function functionalChange(session: PriorSession, chart: Chart, vs: ValueSets, t: Thresholds, until: string, minimumPercent?: number): FunctionalChange {
+  const all = functionalScores(chart, t.functionalScales, vs).filter((s) => s.obs.date! <= until);
+  let best: FunctionalChange | undefined;
+  for (const scale of t.functionalScales) {
+    const series = all.filter((s) => s.scale === scale);
+    const before = series.filter((s) => s.obs.date! <= session.date && !isAfterSessionStart(s.obs, session)).at(-1);
+    const after = series.filter((s) => s.obs.date! > session.date);
+    if (!before || after.length === 0) continue;
+    const changes = after.map((s) => improvementPercent(scale, before.obs.value!, s.obs.value!));
+    if (changes.some((c) => c === undefined)) continue;
+    const evidence: Evidence[] = [
+      scoreEvidence(before.obs, `${scale.label} before`),
+      ...after.map((s) => scoreEvidence(s.obs, `${scale.label} after`)),
+    ];
+    const worst = Math.min(...(changes as number[]));
+    const latest = (changes as number[]).at(-1)!;
+    const improved = minimumPercent === undefined ? latest > 0 : worst >= minimumPercent;
+    const result: FunctionalChange = {
+      status: improved ? 'improved' : 'not-improved',
+      percent: round(minimumPercent === undefined ? latest : worst),
+      summary:
+        minimumPercent === undefined
+          ? `${scale.label} ${before.obs.value} before, ${after.at(-1)!.obs.value} after (${improved ? 'improved' : 'not improved'})`
+          : `${scale.label} improved at least ${round(worst)}% in every score after the procedure (needs ${minimumPercent}%)`,
+      evidence,
+    };
+    if (!best || (result.status === 'improved' && best.status !== 'improved')) best = result;
+  }
+  return best ?? { status: 'unknown', summary: `no functional-scale score both before and after ${session.label}`, evidence: [] };
+}

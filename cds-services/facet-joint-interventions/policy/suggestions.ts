@@ -1,0 +1,234 @@
+import type { CodeableConcept, ServiceRequest } from 'fhir/r4';
+import type { ActionSpec, CriterionResult, DecisionUnit, Outcome, PolicyInput, SuggestionSpec } from '../../../src/decision/types';
+import { SYSTEMS, canonicalSystem } from '../../../src/fhir/code-systems';
+import { BILLING_OPTIONS_URL } from '../../../src/fhir/order-codes';
+import { levelsOf } from './levels';
+import { label } from './units';
+import type { CodingData, FacetContext, LevelRole, OrderInfo, Region, Thresholds } from './types';
+
+type Results = Map<string, CriterionResult>;
+
+const notMet = (results: Results, id: string) => results.get(id)?.status === 'not-met';
+const gap = (results: Results, id: string) => ['not-met', 'not-documented'].includes(results.get(id)?.status ?? '');
+
+/**
+ * Alternatives for a unit, from its results: each is something the EHR can apply (update, delete +
+ * create, or a companion create) and that would remove the reason the order is not covered.
+ */
+export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionResult[], outcome: Outcome, input: PolicyInput<Thresholds>): SuggestionSpec[] {
+  if (outcome === 'covered' || outcome === 'indeterminate') return [];
+  const ctx = unit.context;
+  const results: Results = new Map(resultList.map((r) => [r.id, r]));
+  const suggestions: SuggestionSpec[] = [];
+  const u = ctx.unit;
+
+  if (notMet(results, 'one-procedure-per-visit')) {
+    const others = ctx.sessionOrders.filter((o) => o.date === u.date && !u.orders.includes(o));
+    if (others.length > 0) {
+      suggestions.push({
+        label: `Keep only this ${label(u)}; cancel the other procedure${others.length > 1 ? 's' : ''} on ${u.date}`,
+        actions: others.map((o) => cancel(o, 'another procedure is kept for this visit')),
+      });
+    }
+  }
+
+  if (notMet(results, 'thoracic-injection') || notMet(results, 'thoracic-radiofrequency')) {
+    suggestions.push({ label: `Cancel the thoracic ${u.kind === 'injection' ? 'facet injection' : 'neurotomy'} (not medically necessary, ${u.kind === 'injection' ? 'I.C' : 'I.E'})`, actions: u.orders.map((o) => cancel(o, 'thoracic facet interventions are not medically necessary')) });
+    return markFirstRecommended(suggestions);
+  }
+
+  if (notMet(results, 'second-block-relief') || notMet(results, 'diagnostic-block-limit')) {
+    const why = notMet(results, 'second-block-relief') ? 'the first block gave less than 80% relief' : 'two diagnostic blocks are already on record';
+    suggestions.push({ label: `Cancel this diagnostic block (${why})`, actions: u.orders.map((o) => cancel(o, why)) });
+  }
+
+  if (u.guidance === 'ultrasound' && notMet(results, 'image-guidance')) {
+    const actions = u.orders.flatMap((o) => {
+      const replacements = o.codes.filter((c) => c.guidance === 'ultrasound').map((c) => [c.code, (ctx.coding.fluoroscopicEquivalent as Record<string, string>)[c.code]!] as const);
+      return replacements.length === 0 ? [] : [update(withCodes(o.order, replacements, ctx.coding), `Order ${o.ref} with fluoroscopic or CT guidance (CPT ${replacements.map(([, to]) => to).join(', ')})`)];
+    });
+    if (actions.length > 0) {
+      const codes = actions.map((a) => a.description.match(/CPT ([^)]*)/)?.[1]).join(', ');
+      suggestions.push({ label: `Order the same injection under fluoroscopic or CT guidance (CPT ${codes})`, actions });
+    }
+  }
+
+  const levelCriterion = ['levels-diagnostic', 'levels-initial-rf', 'levels-repeat-rf', 'levels-therapeutic'].find((id) => notMet(results, id));
+  if (levelCriterion) {
+    const reduced = reduceLevels(ctx, ctx.t.maxLevelsPerSession);
+    if (reduced.actions.length > 0) suggestions.push({ label: `Treat at most ${ctx.t.maxLevelsPerSession} levels${reduced.dropped.length > 0 ? ` (drop ${reduced.dropped.join(', ')})` : ''}`, actions: reduced.actions });
+  }
+
+  if (u.kind !== 'injection' && u.region && u.region !== 'thoracic') {
+    const nonConventional = notMet(results, 'pulsed-radiofrequency') || notMet(results, 'conventional-radiofrequency');
+    const rfCriteriaMet = ['rf-two-positive-blocks', 'rf-pain-three-months', 'repeat-rf-interval', 'repeat-rf-sustained-relief'].every((id) => !results.has(id) || results.get(id)!.status === 'met');
+    if (nonConventional && rfCriteriaMet) {
+      suggestions.push(replaceWith(ctx, u.region, 'radiofrequency', input.patientId, 'Conventional radiofrequency neurotomy'));
+    } else if (nonConventional || notMet(results, 'rf-two-positive-blocks')) {
+      suggestions.push(replaceWith(ctx, u.region, 'diagnostic-block', input.patientId, 'Diagnostic medial branch block; radiofrequency neurotomy is being considered'));
+    }
+  }
+
+  const timing = resultList.filter((r) => r.status === 'not-met');
+  if (timing.length > 0 && timing.every((r) => r.firstEligibleDate)) {
+    const date = timing.map((r) => r.firstEligibleDate!).sort().at(-1)!;
+    suggestions.push({
+      label: `Schedule on ${date}, the first date the order qualifies`,
+      actions: u.orders.map((o) => update(withOccurrence(o.order, date), `Set ${o.ref} to occur on ${date}`)),
+    });
+  }
+
+  if (gap(results, 'physical-therapy')) {
+    suggestions.push({
+      label: 'Add a physical therapy referral (at least 4 weeks) as a companion order',
+      actions: [{ type: 'create', description: 'Create a physical therapy referral for the back or neck pain', resource: physicalTherapyReferral(u.orders[0]!.order, input.patientId, ctx) }],
+    });
+  }
+  return markFirstRecommended(suggestions);
+}
+
+function markFirstRecommended(suggestions: SuggestionSpec[]): SuggestionSpec[] {
+  return suggestions.map((s, i) => (i === 0 ? { ...s, isRecommended: true } : s));
+}
+
+function cancel(o: OrderInfo, why: string): ActionSpec {
+  return { type: 'delete', resourceId: o.ref, description: `Remove ${o.ref} (CPT ${o.codes.map((c) => c.code).join(', ')}): ${why}` };
+}
+
+function update(resource: ServiceRequest, description: string): ActionSpec {
+  return { type: 'update', resource, description };
+}
+
+/** The order with CPT codes swapped (in code.coding and in CRD billing options); its text follows the new code. */
+function withCodes(order: ServiceRequest, replacements: ReadonlyArray<readonly [string, string]>, coding: CodingData): ServiceRequest {
+  const copy = structuredClone(order);
+  const swap = (c: { system?: string; code?: string; display?: string }) => {
+    const hit = replacements.find(([from]) => canonicalSystem(c.system) === SYSTEMS.cpt && c.code === from);
+    if (!hit) return;
+    c.code = hit[1];
+    c.display = (coding.procedures as Record<string, { display: string }>)[hit[1]]!.display;
+  };
+  copy.code?.coding?.forEach(swap);
+  copy.code?.extension?.forEach((e) => e.url === BILLING_OPTIONS_URL && e.valueCodeableConcept?.coding?.forEach(swap));
+  if (copy.code?.text) copy.code.text = (coding.procedures as Record<string, { display: string }>)[replacements[0]![1]]!.display;
+  return copy;
+}
+
+function withOccurrence(order: ServiceRequest, date: string): ServiceRequest {
+  const copy = structuredClone(order);
+  delete copy.occurrencePeriod;
+  delete copy.occurrenceTiming;
+  copy.occurrenceDateTime = date;
+  return copy;
+}
+
+/**
+ * Drops levels beyond the limit: the last levels in anatomical order leave bodySite, and add-on lines
+ * lose quantity (or go) until the codes count the kept levels. The primary line always stays.
+ */
+function reduceLevels(ctx: FacetContext, max: number): { actions: ActionSpec[]; dropped: string[] } {
+  const u = ctx.unit;
+  const keep = u.levelNames.slice(0, max);
+  const dropped = u.levelNames.slice(max);
+  let excess = u.levelCount - max;
+  const actions: ActionSpec[] = [];
+  const byRole: Record<LevelRole, number> = { 'third-plus': 0, second: 1, first: 2 };
+  const orders = [...u.orders].sort((a, b) => byRole[a.codes[0]!.level] - byRole[b.codes[0]!.level]);
+  for (const o of orders) {
+    let changed = structuredClone(o.order);
+    let touched = false;
+    if (dropped.length > 0 && changed.bodySite) {
+      const sites = changed.bodySite.flatMap((site): CodeableConcept[] => {
+        const levels = levelsOf([site], ctx.coding);
+        if (levels.length === 0 || levels.every((l) => keep.includes(l))) return [site];
+        const kept = levels.filter((l) => keep.includes(l));
+        touched = true;
+        return kept.length === 0 ? [] : [{ text: kept.join(', ') }];
+      });
+      if (sites.length > 0) changed.bodySite = sites;
+      else delete changed.bodySite;
+    }
+    const role = o.codes.length === 1 ? o.codes[0]!.level : 'first';
+    if (excess > 0 && role !== 'first') {
+      const lines = o.levelsFromCodes;
+      if (lines <= excess) {
+        actions.push({ type: 'delete', resourceId: o.ref, description: `Remove ${o.ref} (CPT ${o.codes[0]!.code}): levels beyond the ${max}th are not covered` });
+        excess -= lines;
+        continue;
+      }
+      changed = { ...changed, quantityQuantity: { value: lines - excess } };
+      excess = 0;
+      touched = true;
+    }
+    if (touched) actions.push(update(changed, `Limit ${o.ref} to the first ${max} levels`));
+  }
+  return { actions, dropped };
+}
+
+/** Replaces the unit's orders (delete) with a new procedure for the same region and levels (create): the lines the codes need. */
+function replaceWith(ctx: FacetContext, region: Region, target: 'diagnostic-block' | 'radiofrequency', patientId: string, note: string): SuggestionSpec {
+  const u = ctx.unit;
+  const codes = target === 'diagnostic-block' ? ctx.coding.diagnosticBlock[region] : ctx.coding.conventionalRadiofrequency[region];
+  const template = u.orders[0]!.order;
+  const lines: Array<{ code: string; quantity?: number }> = [{ code: codes.first }];
+  if (u.levelCount >= 2) lines.push({ code: codes.second, ...(target === 'radiofrequency' && u.levelCount > 2 ? { quantity: u.levelCount - 1 } : {}) });
+  if (u.levelCount >= 3 && target === 'diagnostic-block') lines.push({ code: (codes as unknown as Record<string, string>)['third-plus']!, ...(u.levelCount > 3 ? { quantity: u.levelCount - 2 } : {}) });
+  const creates: ActionSpec[] = lines.map((line) => ({
+    type: 'create',
+    description: `Create ${target === 'diagnostic-block' ? 'a diagnostic medial branch block' : 'a conventional radiofrequency neurotomy'} order (CPT ${line.code}${line.quantity ? ` × ${line.quantity}` : ''})`,
+    resource: newOrder(template, patientId, line.code, line.quantity, ctx, target === 'diagnostic-block' ? [ctx.coding.intentCodes.diagnostic] : [], note),
+  }));
+  const codeList = lines.map((l) => l.code).join(', ');
+  return {
+    label:
+      target === 'diagnostic-block'
+        ? `Order a diagnostic medial branch block instead (CPT ${codeList})`
+        : `Order conventional radiofrequency neurotomy instead (CPT ${codeList})`,
+    actions: [...u.orders.map((o) => cancel(o, target === 'diagnostic-block' ? 'replaced by a diagnostic block' : 'replaced by conventional radiofrequency neurotomy')), ...creates],
+  };
+}
+
+/** A draft order built from the one it replaces: same patient, requester, date, body sites and reasons. */
+function newOrder(
+  template: ServiceRequest,
+  patientId: string,
+  code: string,
+  quantity: number | undefined,
+  ctx: FacetContext,
+  details: Array<{ system: string; code: string; display: string }>,
+  note: string,
+): ServiceRequest {
+  const display = (ctx.coding.procedures as Record<string, { display: string }>)[code]!.display;
+  return {
+    resourceType: 'ServiceRequest',
+    status: 'draft',
+    intent: template.intent ?? 'order',
+    code: { coding: [{ system: SYSTEMS.cpt, code, display }], text: display },
+    subject: template.subject ?? { reference: `Patient/${patientId}` },
+    ...(template.encounter ? { encounter: template.encounter } : {}),
+    ...(template.requester ? { requester: template.requester } : {}),
+    authoredOn: ctx.today,
+    ...(template.occurrenceDateTime ? { occurrenceDateTime: template.occurrenceDateTime } : {}),
+    ...(template.bodySite ? { bodySite: structuredClone(template.bodySite) } : {}),
+    ...(template.reasonCode ? { reasonCode: structuredClone(template.reasonCode) } : {}),
+    ...(template.reasonReference ? { reasonReference: structuredClone(template.reasonReference) } : {}),
+    ...(quantity ? { quantityQuantity: { value: quantity } } : {}),
+    ...(details.length > 0 ? { orderDetail: details.map((d) => ({ coding: [d], text: d.display })) } : {}),
+    note: [{ text: note }],
+  };
+}
+
+function physicalTherapyReferral(template: ServiceRequest, patientId: string, ctx: FacetContext): ServiceRequest {
+  return {
+    resourceType: 'ServiceRequest',
+    status: 'draft',
+    intent: 'order',
+    code: structuredClone(ctx.coding.physicalTherapyReferral.code),
+    subject: template.subject ?? { reference: `Patient/${patientId}` },
+    ...(template.encounter ? { encounter: template.encounter } : {}),
+    ...(template.requester ? { requester: template.requester } : {}),
+    authoredOn: ctx.today,
+    ...(template.reasonCode ? { reasonCode: structuredClone(template.reasonCode) } : {}),
+    note: [{ text: `At least ${Math.ceil(ctx.t.physicalTherapyMinDays / 7)} weeks of physical therapy or a prescribed home exercise program before facet injections (CP.MP.171 I.A.1.b.i).` }],
+  };
+}

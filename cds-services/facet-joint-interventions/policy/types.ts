@@ -1,0 +1,255 @@
+import type { CodeableConcept, Coding, ServiceRequest } from 'fhir/r4';
+import type { Evidence } from '../../../src/decision/types';
+import type { ValueSetMatcher } from '../../../src/declarations/value-sets';
+import type codingJson from '../coding.json';
+
+export type Region = 'cervical' | 'thoracic' | 'lumbar';
+export type ProcedureKind = 'injection' | 'radiofrequency' | 'unlisted';
+export type Guidance = 'fluoroscopy-ct' | 'ultrasound';
+export type Modality = 'conventional' | 'pulsed' | 'non-conventional';
+export type Intent = 'diagnostic' | 'therapeutic';
+export type Laterality = 'bilateral' | 'left' | 'right' | 'unspecified';
+export type Pathway = 'diagnostic' | 'therapeutic' | 'initial-radiofrequency' | 'repeat-radiofrequency';
+export type LevelRole = 'first' | 'second' | 'third-plus';
+
+export type CodingData = typeof codingJson;
+export type ValueSets = Record<string, ValueSetMatcher>;
+
+export interface FunctionalScale {
+  valueSet: string;
+  label: string;
+  higherIsWorse: boolean;
+  /** The score at which pain interferes with ADLs (at or above, or at or below when higher is better). */
+  interferesAt: number;
+  unit: string;
+}
+
+/** thresholds.json: every number the policy uses, so a payer variant is a new declaration. */
+export interface Thresholds {
+  painDurationMonths: number;
+  conservativeTherapyLookbackMonths: number;
+  physicalTherapyMinDays: number;
+  nsaidMinDays: number;
+  functionalScaleLookbackMonths: number;
+  diagnosticReliefPercent: number;
+  secondBlockMinDays: number;
+  maxDiagnosticBlocks: number;
+  maxLevelsPerSession: number;
+  repeatRadiofrequencyMinMonths: number;
+  repeatRadiofrequencyReliefPercent: number;
+  repeatRadiofrequencyReliefMonths: number;
+  therapeuticReliefPercent: number;
+  therapeuticReliefMonths: number;
+  therapeuticFunctionImprovementPercent: number;
+  postBlockWindowHours: number;
+  baselineLookbackDays: number;
+  functionalScales: FunctionalScale[];
+}
+
+/** One procedure code of the policy's tables, from coding.json. */
+export interface ProcedureCodeInfo {
+  code: string;
+  procedure: ProcedureKind;
+  regions: Region[];
+  level: LevelRole;
+  guidance: Guidance;
+  display: string;
+}
+
+export interface OrderInfo {
+  order: ServiceRequest;
+  ref: string;
+  codes: ProcedureCodeInfo[];
+  kind: ProcedureKind;
+  guidance: Guidance;
+  guidanceEvidence: string;
+  modality?: Modality;
+  region?: Region;
+  regionEvidence: string;
+  /** Distinct facet levels from bodySite ("L4-L5"), anatomical order; empty when not charted. */
+  levels: string[];
+  /** Levels counted from the codes (primary 1, add-ons 1 or their quantity, third-plus its quantity). */
+  levelsFromCodes: number;
+  laterality: Laterality;
+  /** YYYY-MM-DD: occurrence[x], else the decision date. */
+  date: string;
+  dateFromOrder: boolean;
+  intent?: Intent;
+  intentEvidence?: string;
+  /** The order mentions radiofrequency neurotomy (reason, note, detail). */
+  mentionsRadiofrequency: boolean;
+  /** A coded reason on the order why radiofrequency is not an option. */
+  notRfCandidateReason?: string;
+  reasonConcepts: CodeableConcept[];
+}
+
+export interface ChartCondition {
+  ref: string;
+  codings: Coding[];
+  text: string;
+  /** Counts as a current diagnosis: clinical status active/recurrence/relapse (or none) and not refuted or entered in error. */
+  current: boolean;
+  onset?: string;
+  recorded?: string;
+  bodySites: CodeableConcept[];
+}
+
+export interface ChartProcedure {
+  ref: string;
+  codings: Coding[];
+  text: string;
+  status: string;
+  /** Raw performed start (date or dateTime). */
+  start?: string;
+  end?: string;
+  date?: string;
+  bodySites: CodeableConcept[];
+  categories: CodeableConcept[];
+  statusReasons: CodeableConcept[];
+  notes: string[];
+  reasonConcepts: CodeableConcept[];
+}
+
+export interface ChartObservation {
+  ref: string;
+  codings: Coding[];
+  status: string;
+  effective?: string;
+  date?: string;
+  value?: number;
+  unit?: string;
+  concept?: CodeableConcept;
+  boolean?: boolean;
+  string?: string;
+  interpretation: CodeableConcept[];
+  partOf: string[];
+}
+
+export interface ChartMedication {
+  ref: string;
+  kind: 'MedicationRequest' | 'MedicationStatement' | 'MedicationDispense';
+  name: string;
+  status: string;
+  statusReasons: CodeableConcept[];
+  start?: string;
+  end?: string;
+  /** Days of therapy, when the record says. */
+  days?: number;
+  /** A statement that the patient is still taking it (no end). */
+  ongoing: boolean;
+}
+
+export interface ChartAllergy {
+  ref: string;
+  name: string;
+  current: boolean;
+  type?: string;
+}
+
+export interface ChartDevice {
+  ref: string;
+  name: string;
+  active: boolean;
+}
+
+export interface ChartImaging {
+  ref: string;
+  name: string;
+  date?: string;
+  conclusion?: string;
+  conclusionConcepts: CodeableConcept[];
+}
+
+export interface ChartPlannedOrder {
+  ref: string;
+  status: string;
+  intent: string;
+  codes: string[];
+}
+
+export interface ChartCoverage {
+  ref: string;
+  status: string;
+  typeCodings: Coding[];
+  names: string[];
+  periodStart?: string;
+  periodEnd?: string;
+}
+
+export interface Chart {
+  conditions: ChartCondition[];
+  procedures: ChartProcedure[];
+  observations: ChartObservation[];
+  medications: ChartMedication[];
+  allergies: ChartAllergy[];
+  devices: ChartDevice[];
+  imaging: ChartImaging[];
+  plannedRadiofrequency: ChartPlannedOrder[];
+  coverages: ChartCoverage[];
+  conditionsByRef: Map<string, ChartCondition>;
+}
+
+export interface Relief {
+  percent?: number;
+  evidence: Evidence[];
+  /** Why relief could not be computed (for not-documented results). */
+  problem?: string;
+}
+
+/** A facet procedure on record, sessions merged (same date, kind and region). */
+export interface PriorSession {
+  refs: string[];
+  date: string;
+  /** Earliest performed dateTime with a time of day, when charted. */
+  start?: string;
+  kind: ProcedureKind;
+  modality: Modality;
+  region?: Region;
+  regionAssumed: boolean;
+  levels: string[];
+  levelCount: number;
+  intent?: Intent;
+  intentExplicit: boolean;
+  relief?: Relief;
+  label: string;
+}
+
+export interface UnitInfo {
+  orders: OrderInfo[];
+  kind: ProcedureKind;
+  guidance: Guidance;
+  guidanceEvidence: string;
+  modality?: Modality;
+  region?: Region;
+  regionEvidence: string;
+  levelCount: number;
+  levelNames: string[];
+  levelEvidence: string;
+  laterality: Laterality;
+  date: string;
+  dateFromOrder: boolean;
+  pathway: Pathway;
+  pathwayEvidence: string;
+  /** Other facet procedures on the same date (this session or the record). */
+  sameVisit: string[];
+}
+
+export interface RegionHistory {
+  diagnosticBlocks: PriorSession[];
+  therapeuticInjections: PriorSession[];
+  radiofrequency: PriorSession[];
+}
+
+/** Everything a criterion may read: the unit, the chart, the history and the declaration's data. */
+export interface FacetContext {
+  /** YYYY-MM-DD: the decision date. */
+  today: string;
+  unit: UnitInfo;
+  chart: Chart;
+  history: RegionHistory;
+  /** In-scope orders of the whole session (an RF order signed with a block shows RF is considered). */
+  sessionOrders: OrderInfo[];
+  t: Thresholds;
+  vs: ValueSets;
+  coding: CodingData;
+}

@@ -1,0 +1,168 @@
+import type { DecisionUnit, PolicyInput } from '../../../src/decision/types';
+import codingJson from '../coding.json';
+import { buildChart } from './chart';
+import { facetSessions, positiveBlocks, regionHistory, type HistoryContext } from './history';
+import { readOrder } from './orders';
+import { sortLevels } from './levels';
+import type { Chart, FacetContext, Intent, Laterality, Modality, OrderInfo, Pathway, PriorSession, RegionHistory, Thresholds, UnitInfo } from './types';
+
+const chartCache = new WeakMap<object, Chart>();
+
+/** The chart is built once per request (keyed on the request's fact set) and shared by every unit. */
+export function chartFor(input: PolicyInput<Thresholds>): Chart {
+  let chart = chartCache.get(input.facts);
+  if (!chart) chartCache.set(input.facts, (chart = buildChart(input.facts)));
+  return chart;
+}
+
+const KIND_LABEL = { injection: 'facet joint injection', radiofrequency: 'radiofrequency neurotomy', unlisted: 'facet denervation' } as const;
+
+/**
+ * Groups the in-scope orders into procedures (same date, kind and region: 64493 + 64494 are one
+ * procedure) and derives each one's context: levels, laterality, intent, pathway and history.
+ */
+export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit<FacetContext>> {
+  const { service, facts, today } = input;
+  const vs = service.valueSets;
+  const t = service.definition.thresholds;
+  const coding = codingJson;
+  const chart = chartFor(input);
+  const records = new Map((facts.draftOrders ?? []).map((r) => [r.ref, r]));
+  const orders = input.orders.map((order) => readOrder(order, records.get(`ServiceRequest/${order.id}`)!, { vs, coding, chart, today }));
+  const hctx: HistoryContext = { chart, vs, coding, t };
+  const sessions = facetSessions(hctx);
+  const recordedToday = facetSessions(hctx, ['completed', 'in-progress', 'preparation']);
+
+  const groups = new Map<string, OrderInfo[]>();
+  for (const order of orders) {
+    const key = `${order.date}|${order.kind}|${order.region ?? 'unknown'}`;
+    groups.set(key, [...(groups.get(key) ?? []), order]);
+  }
+
+  const units = [...groups.entries()].map(([key, group]) => {
+    const info = unitInfo(group);
+    const history = regionHistory(sessions, info.region, info.date, hctx);
+    const { pathway, evidence } = pathwayOf(info, history, t);
+    const unit: UnitInfo = { ...info, pathway, pathwayEvidence: evidence, sameVisit: [] };
+    const context: FacetContext = { today, unit, chart, history, sessionOrders: orders, t, vs, coding };
+    return { key, context };
+  });
+
+  for (const { key, context } of units) {
+    const { unit } = context;
+    const others = units.filter((u) => u.key !== key && u.context.unit.date === unit.date).map((u) => label(u.context.unit));
+    const recorded = recordedToday
+      .filter((s) => s.date === unit.date && !(s.kind === unit.kind && (s.region ?? unit.region) === unit.region))
+      .map((s) => `${s.label} (on record)`);
+    unit.sameVisit = [...others, ...recorded];
+  }
+
+  return units.map(({ key, context }) => ({
+    id: key,
+    label: label(context.unit),
+    orders: context.unit.orders.map((o) => o.order),
+    context,
+    readAs: readAs(context.unit),
+    summary: {
+      pathway: context.unit.pathway,
+      region: context.unit.region ?? 'unknown',
+      levels: context.unit.levelCount,
+      kind: context.unit.kind,
+    },
+  }));
+}
+
+function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit'> {
+  const first = orders[0]!;
+  const ultrasound = orders.find((o) => o.guidance === 'ultrasound');
+  const modality = worstModality(orders.map((o) => o.modality).filter((m): m is Modality => m !== undefined));
+  const laterality = combinedLaterality(orders.map((o) => o.laterality));
+  const explicitLevels = orders.every((o) => o.levels.length > 0);
+  const levelNames = explicitLevels ? sortLevels(orders.flatMap((o) => o.levels)) : [];
+  const codeCount = countFromCodes(orders);
+  const levelCount = explicitLevels ? levelNames.length : codeCount;
+  const intents = new Set(orders.map((o) => o.intent).filter((i): i is Intent => i !== undefined));
+  const intentOrder = intents.size === 1 ? orders.find((o) => o.intent) : undefined;
+  return {
+    orders,
+    kind: first.kind,
+    guidance: ultrasound ? 'ultrasound' : 'fluoroscopy-ct',
+    guidanceEvidence: (ultrasound ?? first).guidanceEvidence,
+    ...(modality ? { modality } : {}),
+    ...(first.region ? { region: first.region } : {}),
+    regionEvidence: first.regionEvidence,
+    levelCount,
+    levelNames,
+    levelEvidence: explicitLevels
+      ? `${levelNames.join(', ')} from bodySite${codeCount !== levelNames.length ? `; the CPT lines account for ${codeCount}` : ''}`
+      : `counted from CPT ${orders.flatMap((o) => o.codes.map((c) => c.code)).join(', ')}${laterality === 'bilateral' ? ' (bilateral counts once)' : ''}`,
+    laterality,
+    date: first.date,
+    dateFromOrder: first.dateFromOrder,
+    ...(intentOrder ? { intent: intentOrder.intent, intentEvidence: intentOrder.intentEvidence } : {}),
+  } as Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit'> & { intent?: Intent; intentEvidence?: string };
+}
+
+/** Levels from codes per side: a bilateral line counts for both sides, once; the session's count is the busiest side. */
+function countFromCodes(orders: OrderInfo[]): number {
+  const sides = { left: 0, right: 0, unspecified: 0 };
+  for (const o of orders) {
+    if (o.laterality === 'bilateral') {
+      sides.left += o.levelsFromCodes;
+      sides.right += o.levelsFromCodes;
+    } else sides[o.laterality] += o.levelsFromCodes;
+  }
+  return Math.max(sides.left, sides.right, sides.unspecified);
+}
+
+function combinedLaterality(sides: Laterality[]): Laterality {
+  if (sides.includes('bilateral') || (sides.includes('left') && sides.includes('right'))) return 'bilateral';
+  if (sides.includes('left')) return 'left';
+  if (sides.includes('right')) return 'right';
+  return 'unspecified';
+}
+
+function worstModality(list: Modality[]): Modality | undefined {
+  if (list.includes('pulsed')) return 'pulsed';
+  if (list.includes('non-conventional')) return 'non-conventional';
+  return list[0];
+}
+
+function pathwayOf(info: ReturnType<typeof unitInfo> & { intent?: Intent; intentEvidence?: string }, history: RegionHistory, t: Thresholds): { pathway: Pathway; evidence: string } {
+  if (info.kind !== 'injection') {
+    const last = history.radiofrequency.at(-1);
+    return last
+      ? { pathway: 'repeat-radiofrequency', evidence: `repeat neurotomy: ${last.label}` }
+      : { pathway: 'initial-radiofrequency', evidence: 'initial neurotomy: no earlier conventional radiofrequency neurotomy in this region on record' };
+  }
+  if (info.intent) return { pathway: info.intent, evidence: `${info.intent} (${info.intentEvidence ?? 'marked on the order'})` };
+  const positive = positiveBlocks(history, t).length;
+  if (positive >= 2) {
+    return { pathway: 'therapeutic', evidence: `therapeutic (inferred: ${positive} diagnostic blocks with ≥ ${t.diagnosticReliefPercent}% relief on record in this region)` };
+  }
+  const blocks = history.diagnosticBlocks.length;
+  return {
+    pathway: 'diagnostic',
+    evidence: `diagnostic block ${blocks + 1} (inferred: ${blocks} diagnostic block${blocks === 1 ? '' : 's'} on record in this region, ${positive} with ≥ ${t.diagnosticReliefPercent}% relief)`,
+  };
+}
+
+export function label(unit: Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit'>): string {
+  const region = unit.region ? `${unit.region[0]!.toUpperCase()}${unit.region.slice(1)}` : 'Cervical/thoracic';
+  const kind = unit.kind === 'radiofrequency' && unit.modality === 'pulsed' ? 'pulsed radiofrequency neurotomy' : KIND_LABEL[unit.kind];
+  const guidance = unit.guidance === 'ultrasound' ? ' (ultrasound-guided)' : '';
+  const codes = [...new Set(unit.orders.flatMap((o) => o.codes.map((c) => c.code)))].join(', ');
+  return `${region} ${kind}${guidance}, ${unit.levelCount} level${unit.levelCount === 1 ? '' : 's'} (CPT ${codes})`;
+}
+
+function readAs(unit: UnitInfo): string[] {
+  return [
+    `Procedure: ${KIND_LABEL[unit.kind]}${unit.modality ? `, ${unit.modality} technique` : ''}; ${unit.guidanceEvidence}`,
+    `Region: ${unit.region ?? 'not determined'} (${unit.regionEvidence})`,
+    `Levels: ${unit.levelCount} (${unit.levelEvidence}); side: ${unit.laterality}`,
+    `Date: ${unit.date} (${unit.dateFromOrder ? 'occurrence on the order' : 'no occurrence on the order, so the decision date'})`,
+    `Pathway: ${unit.pathwayEvidence}`,
+  ];
+}
+
+export type { PriorSession };

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config';
+import type { DecisionLog } from './audit/decision-log';
+import { handleHookCall } from './cds/hook-handler';
+import { validateFeedback } from './cds/validate-feedback';
+import type { LoadedService } from './declarations/types';
+import { NotFoundError, UnsupportedMediaTypeError } from './errors';
+import type { FhirClient } from './fhir/fhir-client';
+import { cors } from './http/cors';
+import { errorHandler } from './http/error-handler';
+import { requestContext } from './http/request-context';
+import type { Metrics } from './observability/metrics';
+import type { Authenticator } from './security/authenticator';
+import type { Store } from './store/types';
+
+export interface AppDeps {
+  config: AppConfig;
+  services: LoadedService[];
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  decisionLog: DecisionLog;
+  fhirClient: FhirClient;
+  authenticator: Authenticator;
+  clock?: () => Date;
+  newId?: () => string;
+}
+
+const DOCS_DIR = path.resolve(__dirname, '..', fs.existsSync(path.resolve(__dirname, '..', 'docs')) ? 'docs' : '../docs');
+const JSON_TYPES = /^application\/(fhir\+)?json\s*(;|$)/i;
+
+export function createApp(deps: AppDeps): express.Express {
+  const { config, logger } = deps;
+  const services = new Map(deps.services.map((s) => [s.id, s]));
+  const clock = deps.clock ?? (() => new Date());
+  const newId = deps.newId ?? randomUUID;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use(requestContext);
+  app.use(cors(config.corsOrigins));
+  app.use(accessLog(logger, deps.authenticator.mode === 'open'));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/cds-services', authenticate, (_req, res) => {
+    res.json({ services: deps.services.map((s) => s.discovery) });
+  });
+
+  app.post('/cds-services/:id', authenticate, findService, jsonBody(), async (req, res) => {
+    const service = res.locals.service as LoadedService;
+    const endTimer = deps.metrics.hookDuration.startTimer({ service: service.id });
+    try {
+      const response = await handleHookCall(
+        service,
+        req.body,
+        { client: res.locals.client, baseUrl: baseUrl(req) },
+        { config, fhirClient: deps.fhirClient, logger, metrics: deps.metrics, decisionLog: deps.decisionLog, clock, newId },
+      );
+      endTimer({ status: '200' });
+      res.json(response);
+    } catch (error) {
+      endTimer({ status: String((error as { status?: number }).status ?? 500) });
+      throw error;
+    }
+  });
+
+  app.post('/cds-services/:id/feedback', authenticate, findService, jsonBody(), async (req, res) => {
+    const service = res.locals.service as LoadedService;
+    const items = validateFeedback(req.body);
+    const result = await deps.store.saveFeedback(service.id, items, clock());
+    logger.info({ service: service.id, received: items.length, ...result }, 'feedback stored');
+    res.json({ received: items.length, stored: result.stored, duplicates: result.duplicates });
+  });
+
+  app.get('/docs/data-profile', (_req, res, next) => {
+    res.type('text/plain; charset=utf-8').sendFile(path.join(DOCS_DIR, 'data-profile.md'), (error) => error && next(new NotFoundError('The data profile is not installed')));
+  });
+
+  app.use((req, _res, next) => next(new NotFoundError(`No route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(logger));
+  return app;
+
+  async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
+    res.locals.client = await deps.authenticator.authenticate(req, `${config.publicBaseUrl ?? baseUrl(req)}${req.path}`);
+    next();
+  }
+
+  function findService(req: Request, res: Response, next: NextFunction): void {
+    const service = services.get(String(req.params.id));
+    if (!service) throw new NotFoundError(`No CDS service with id "${String(req.params.id)}"`);
+    res.locals.service = service;
+    next();
+  }
+
+  function jsonBody() {
+    const parse = express.json({ limit: config.bodyLimit, type: () => true, strict: true });
+    return (req: Request, res: Response, next: NextFunction): void => {
+      const type = req.get('content-type');
+      if (!type || !JSON_TYPES.test(type)) {
+        next(new UnsupportedMediaTypeError('Send the request as JSON (Content-Type: application/json)'));
+        return;
+      }
+      parse(req, res, next);
+    };
+  }
+
+  function baseUrl(req: Request): string {
+    return config.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? `localhost:${config.port}`}`;
+  }
+}
+
+/** One JSON line per request: method, route, status, time; in open mode, a reminder that nothing was authenticated. */
+function accessLog(logger: Logger, openMode: boolean) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = performance.now();
+    res.on('finish', () => {
+      logger.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          ...(openMode ? { authentication: 'OPEN MODE: caller not authenticated' } : {}),
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

@@ -1,0 +1,123 @@
+import type { Bundle } from 'fhir/r4';
+import { BadRequestError } from '../errors';
+import type { FhirAuthorization, HookRequest } from './types';
+
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const USER_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * Checks a hook request against CDS Hooks 2.0.1 and the service's hook. Each failure is a 400 naming
+ * the offending element. Unknown members are ignored (the spec's extensibility rule).
+ */
+export function validateHookRequest(body: unknown, expectedHook: string): HookRequest {
+  const request = object(body, '(request body)', 'The request body must be a JSON object');
+  const hook = string(request.hook, 'hook');
+  if (hook !== expectedHook) throw new BadRequestError(`hook must be "${expectedHook}" for this service, got "${hook}"`, 'hook', 'value');
+  const hookInstance = string(request.hookInstance, 'hookInstance');
+  if (hookInstance.length > 128) throw new BadRequestError('hookInstance must be at most 128 characters', 'hookInstance', 'value');
+
+  const fhirAuthorization = request.fhirAuthorization === undefined ? undefined : authorization(request.fhirAuthorization);
+  let fhirServer: string | undefined;
+  if (request.fhirServer !== undefined) fhirServer = absoluteUrl(request.fhirServer, 'fhirServer');
+  if (fhirAuthorization && !fhirServer) {
+    throw new BadRequestError('fhirServer is required when fhirAuthorization is present', 'fhirServer', 'required');
+  }
+
+  const context = object(request.context, 'context');
+  const userId = string(context.userId, 'context.userId');
+  if (!USER_REFERENCE.test(userId)) {
+    throw new BadRequestError('context.userId must be a reference such as "Practitioner/123"', 'context.userId', 'value');
+  }
+  const patientId = string(context.patientId, 'context.patientId');
+  if (!FHIR_ID.test(patientId)) throw new BadRequestError('context.patientId must be a FHIR id', 'context.patientId', 'value');
+  if (context.encounterId !== undefined) {
+    const encounterId = string(context.encounterId, 'context.encounterId');
+    if (!FHIR_ID.test(encounterId)) throw new BadRequestError('context.encounterId must be a FHIR id', 'context.encounterId', 'value');
+  }
+  const draftOrders = bundle(context.draftOrders, 'context.draftOrders');
+
+  let prefetch: Record<string, unknown> | undefined;
+  if (request.prefetch !== undefined && request.prefetch !== null) prefetch = object(request.prefetch, 'prefetch');
+  let extension: Record<string, unknown> | undefined;
+  if (request.extension !== undefined) extension = object(request.extension, 'extension');
+
+  return {
+    hook,
+    hookInstance,
+    fhirServer,
+    fhirAuthorization,
+    context: { ...context, userId, patientId, draftOrders } as HookRequest['context'],
+    prefetch,
+    extension,
+  };
+}
+
+function object(value: unknown, path: string, message?: string): Record<string, unknown> {
+  if (value === undefined || value === null) throw new BadRequestError(message ?? `${path} is required`, path, 'required');
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new BadRequestError(message ?? `${path} must be a JSON object`, path, 'structure');
+  }
+  return value as Record<string, unknown>;
+}
+
+function string(value: unknown, path: string): string {
+  if (value === undefined || value === null) throw new BadRequestError(`${path} is required`, path, 'required');
+  if (typeof value !== 'string' || value.trim() === '') throw new BadRequestError(`${path} must be a non-empty string`, path, 'value');
+  return value;
+}
+
+function absoluteUrl(value: unknown, path: string): string {
+  const text = string(value, path);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new BadRequestError(`${path} must be an absolute URL`, path, 'value');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BadRequestError(`${path} must be an http(s) URL`, path, 'value');
+  if (url.username || url.password) throw new BadRequestError(`${path} must not carry credentials`, path, 'value');
+  return text.replace(/\/+$/, '');
+}
+
+function authorization(value: unknown): FhirAuthorization {
+  const auth = object(value, 'fhirAuthorization');
+  const accessToken = string(auth.access_token, 'fhirAuthorization.access_token');
+  const tokenType = string(auth.token_type, 'fhirAuthorization.token_type');
+  if (tokenType.toLowerCase() !== 'bearer') {
+    throw new BadRequestError('fhirAuthorization.token_type must be "Bearer"', 'fhirAuthorization.token_type', 'value');
+  }
+  if (auth.expires_in !== undefined && (typeof auth.expires_in !== 'number' || !Number.isFinite(auth.expires_in))) {
+    throw new BadRequestError('fhirAuthorization.expires_in must be a number of seconds', 'fhirAuthorization.expires_in', 'value');
+  }
+  for (const field of ['scope', 'subject', 'patient'] as const) {
+    if (auth[field] !== undefined && typeof auth[field] !== 'string') {
+      throw new BadRequestError(`fhirAuthorization.${field} must be a string`, `fhirAuthorization.${field}`, 'value');
+    }
+  }
+  return {
+    access_token: accessToken,
+    token_type: tokenType,
+    expires_in: auth.expires_in as number | undefined,
+    scope: auth.scope as string | undefined,
+    subject: auth.subject as string | undefined,
+    patient: auth.patient as string | undefined,
+  };
+}
+
+function bundle(value: unknown, path: string): Bundle {
+  const b = object(value, path);
+  if (b.resourceType !== 'Bundle') throw new BadRequestError(`${path} must be a FHIR Bundle`, `${path}.resourceType`, 'value');
+  if (b.entry === undefined) return b as unknown as Bundle;
+  if (!Array.isArray(b.entry)) throw new BadRequestError(`${path}.entry must be an array`, `${path}.entry`, 'structure');
+  b.entry.forEach((entry: unknown, i: number) => {
+    const e = object(entry, `${path}.entry[${i}]`);
+    const resource = object(e.resource, `${path}.entry[${i}].resource`);
+    if (typeof resource.resourceType !== 'string' || !/^[A-Z][A-Za-z]+$/.test(resource.resourceType)) {
+      throw new BadRequestError(`${path}.entry[${i}].resource must be a FHIR resource`, `${path}.entry[${i}].resource.resourceType`, 'value');
+    }
+    if (resource.id !== undefined && (typeof resource.id !== 'string' || !FHIR_ID.test(resource.id))) {
+      throw new BadRequestError(`${path}.entry[${i}].resource.id must be a FHIR id`, `${path}.entry[${i}].resource.id`, 'value');
+    }
+  });
+  return b as unknown as Bundle;
+}

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { StartupError } from './errors';
+
+/** Runtime configuration, read once from the environment at start-up. Names are public interface. */
+export interface AppConfig {
+  /** NODE_ENV: production enables the strict checks (clients file required, https FHIR servers). */
+  env: 'production' | 'development' | 'test';
+  /** PORT (default 3000) and HOST (default 0.0.0.0). */
+  port: number;
+  host: string;
+  /** PUBLIC_BASE_URL: the externally visible base URL; JWT `aud` and card links are built from it. */
+  publicBaseUrl?: string;
+  /** DATA_DIR: folder for the embedded SQLite database and the audit spool (default ./data). */
+  dataDir: string;
+  /** DATABASE_URL: PostgreSQL connection string; when set, PostgreSQL is the store instead of SQLite. */
+  databaseUrl?: string;
+  /** CDS_CLIENTS_FILE: JSON file of trusted CDS clients; absent = open mode (refused in production). */
+  clientsFile?: string;
+  /** FHIR_SERVER_ALLOWLIST: comma-separated FHIR base URLs the service may call in open mode. */
+  fhirServerAllowlist: string[];
+  /** FHIR_TIMEOUT_MS: one deadline for all FHIR calls of a hook request (default 3000). */
+  fhirTimeoutMs: number;
+  /** FHIR_MAX_PAGES: Bundle `next` links followed per query (default 10). */
+  fhirMaxPages: number;
+  /** FHIR_MAX_CONCURRENCY: outbound FHIR requests in flight across the process (default 32). */
+  fhirMaxConcurrency: number;
+  /** BODY_LIMIT: largest accepted request body (default 10mb). */
+  bodyLimit: string;
+  /** HEALTH_PLAN_NAME: the insurer name shown as the card source label. */
+  healthPlanName?: string;
+  /** CORS_ORIGINS: comma-separated allowed browser origins, or * (default *). */
+  corsOrigins: string[] | '*';
+  /** LOG_LEVEL: pino level (default info; silent in tests). */
+  logLevel: string;
+  /** AUDIT_RETENTION_DAYS: decision records older than this are purged (default 2555 = 7 years). */
+  auditRetentionDays: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const config: AppConfig = {
+    env: nodeEnv,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: nonEmpty(env.HOST) ?? '0.0.0.0',
+    publicBaseUrl: optionalUrl(env, 'PUBLIC_BASE_URL'),
+    dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? './data'),
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    clientsFile: nonEmpty(env.CDS_CLIENTS_FILE),
+    fhirServerAllowlist: list(env.FHIR_SERVER_ALLOWLIST).map((u) => normalizeBaseUrl(u, 'FHIR_SERVER_ALLOWLIST')),
+    fhirTimeoutMs: integer(env, 'FHIR_TIMEOUT_MS', 3000, 1, 60000),
+    fhirMaxPages: integer(env, 'FHIR_MAX_PAGES', 10, 1, 1000),
+    fhirMaxConcurrency: integer(env, 'FHIR_MAX_CONCURRENCY', 32, 1, 10000),
+    bodyLimit: bodyLimit(env),
+    healthPlanName: nonEmpty(env.HEALTH_PLAN_NAME),
+    corsOrigins: env.CORS_ORIGINS === undefined || env.CORS_ORIGINS.trim() === '*' ? '*' : list(env.CORS_ORIGINS),
+    logLevel: nonEmpty(env.LOG_LEVEL) ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 2555, 1, 36500),
+  };
+  if (config.env === 'production' && config.publicBaseUrl && !config.publicBaseUrl.startsWith('https://')) {
+    throw new StartupError('PUBLIC_BASE_URL must use https in production');
+  }
+  return config;
+}
+
+/** Strips a trailing slash so base URLs compare and concatenate predictably. */
+export function normalizeBaseUrl(value: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new StartupError(`${name}: "${value}" is not an absolute URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new StartupError(`${name}: "${value}" must be an http(s) URL`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new StartupError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new StartupError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function optionalUrl(env: Env, name: string): string | undefined {
+  const raw = nonEmpty(env[name]);
+  return raw === undefined ? undefined : normalizeBaseUrl(raw, name);
+}
+
+function bodyLimit(env: Env): string {
+  const raw = nonEmpty(env.BODY_LIMIT) ?? '10mb';
+  if (!/^\d+(b|kb|mb)$/i.test(raw)) throw new StartupError(`BODY_LIMIT must look like 10mb or 5000kb, got "${raw}"`);
+  const bytes = parseBytes(raw);
+  if (bytes < 5 * 1024 * 1024) throw new StartupError('BODY_LIMIT must be at least 5mb (CDS clients send whole charts)');
+  return raw.toLowerCase();
+}
+
+export function parseBytes(limit: string): number {
+  const match = /^(\d+)(b|kb|mb)$/i.exec(limit);
+  if (!match) return NaN;
+  const factor = { b: 1, kb: 1024, mb: 1024 * 1024 }[match[2]!.toLowerCase() as 'b' | 'kb' | 'mb'];
+  return Number(match[1]) * factor;
+}

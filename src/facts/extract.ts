@@ -1,0 +1,49 @@
+import type { FhirResource } from 'fhir/r4';
+import type { CompiledFact } from './compile';
+import type { ResourceIndex } from './resource-index';
+
+/** One resource's extracted fields: FHIRPath results, always arrays. */
+export interface FactRecord {
+  /** "Type/id" (or "Type/#n" when the resource has no id). */
+  ref: string;
+  resourceType: string;
+  fields: Record<string, unknown[]>;
+}
+
+export type FactSet = Record<string, FactRecord[]>;
+
+/** Runs each compiled fact over its candidate resources: once per resource, once per request. */
+export function extractFacts(facts: CompiledFact[], chart: ResourceIndex, draftOrders: FhirResource[]): FactSet {
+  const result: FactSet = {};
+  for (const fact of facts) {
+    const records: FactRecord[] = [];
+    for (const type of fact.resourceTypes) {
+      const resources =
+        fact.from === 'draftOrders'
+          ? draftOrders.filter((r) => r.resourceType === type)
+          : fact.select
+            ? chart.candidates(type, fact.select.valueSets, fact.select.matchText)
+            : chart.ofType(type);
+      resources.forEach((resource, i) => records.push(extractRecord(fact, resource, i)));
+    }
+    result[fact.name] = records;
+  }
+  return result;
+}
+
+function extractRecord(fact: CompiledFact, resource: FhirResource, position: number): FactRecord {
+  const fields: Record<string, unknown[]> = {};
+  for (const [field, evaluate] of fact.fields) {
+    try {
+      fields[field] = evaluate(resource);
+    } catch {
+      // Malformed data (e.g. a non-date in a date element) makes that field unreadable, not the request.
+      fields[field] = [];
+    }
+  }
+  return {
+    ref: resource.id ? `${resource.resourceType}/${resource.id}` : `${resource.resourceType}/#${position}`,
+    resourceType: resource.resourceType,
+    fields,
+  };
+}

@@ -1,0 +1,120 @@
+import type { CodeableConcept, FhirResource } from 'fhir/r4';
+import { codingKey, conceptText } from '../fhir/code-systems';
+import { normalizeReference } from '../fhir/references';
+import type { ValueSetMatcher } from '../declarations/value-sets';
+
+type AnyResource = FhirResource & Record<string, any>;
+
+/**
+ * A request's resources, indexed once: by type, by "Type/id", and (lazily, per type) by the codes of
+ * each resource's main concept. Criteria and facts read from here; nothing re-parses or re-queries.
+ */
+export class ResourceIndex {
+  private readonly byType = new Map<string, AnyResource[]>();
+  private readonly byReference = new Map<string, AnyResource>();
+  private readonly codeIndex = new Map<string, Map<string, AnyResource[]>>();
+
+  constructor(resources: Iterable<FhirResource>) {
+    for (const resource of resources) {
+      const r = resource as AnyResource;
+      const ref = r.id ? `${r.resourceType}/${r.id}` : undefined;
+      if (ref) {
+        if (this.byReference.has(ref)) continue; // the same resource from two prefetch keys
+        this.byReference.set(ref, r);
+      }
+      let list = this.byType.get(r.resourceType);
+      if (!list) this.byType.set(r.resourceType, (list = []));
+      list.push(r);
+    }
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const list of this.byType.values()) n += list.length;
+    return n;
+  }
+
+  ofType(type: string): FhirResource[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  resolve(reference: string | undefined): FhirResource | undefined {
+    const ref = normalizeReference(reference);
+    return ref ? this.byReference.get(ref) : undefined;
+  }
+
+  /** Resources of `type` whose main concept is in one of the value sets (by code, or by text if asked). */
+  candidates(type: string, valueSets: ValueSetMatcher[], matchText: boolean): FhirResource[] {
+    const chosen = new Set<AnyResource>();
+    for (const [key, resources] of this.codesOf(type)) {
+      if (valueSets.some((vs) => vs.matchesKey(key))) for (const r of resources) chosen.add(r);
+    }
+    if (matchText && valueSets.some((vs) => vs.hasText)) {
+      for (const r of this.byType.get(type) ?? []) {
+        if (chosen.has(r)) continue;
+        const text = this.mainConcepts(r).map(conceptText).join(' ');
+        if (text && valueSets.some((vs) => vs.matchesText(text))) chosen.add(r);
+      }
+    }
+    // Keep record order stable (the order the EHR sent them in).
+    return (this.byType.get(type) ?? []).filter((r) => chosen.has(r));
+  }
+
+  private codesOf(type: string): Map<string, AnyResource[]> {
+    let index = this.codeIndex.get(type);
+    if (index) return index;
+    index = new Map();
+    for (const r of this.byType.get(type) ?? []) {
+      for (const concept of this.mainConcepts(r)) {
+        for (const coding of Array.isArray(concept?.coding) ? concept.coding : []) {
+          const key = codingKey(coding);
+          if (!key) continue;
+          let list = index.get(key);
+          if (!list) index.set(key, (list = []));
+          if (list[list.length - 1] !== r) list.push(r);
+        }
+      }
+    }
+    this.codeIndex.set(type, index);
+    return index;
+  }
+
+  /** The concept(s) that say what a resource is about. Medication orders resolve their Medication. */
+  mainConcepts(r: AnyResource): CodeableConcept[] {
+    const concepts: CodeableConcept[] = [];
+    const push = (c: unknown) => {
+      if (c && typeof c === 'object' && !Array.isArray(c)) concepts.push(c as CodeableConcept);
+    };
+    switch (r.resourceType) {
+      case 'MedicationRequest':
+      case 'MedicationStatement':
+      case 'MedicationDispense':
+      case 'MedicationAdministration': {
+        push(r.medicationCodeableConcept);
+        const ref = r.medicationReference?.reference;
+        if (typeof ref === 'string' && ref.startsWith('#')) {
+          const contained = Array.isArray(r.contained) ? (r.contained as AnyResource[]).find((c) => `#${c?.id}` === ref) : undefined;
+          push(contained?.code);
+        } else if (typeof ref === 'string') {
+          push((this.resolve(ref) as AnyResource | undefined)?.code);
+        }
+        if (typeof r.medicationReference?.display === 'string') push({ text: r.medicationReference.display });
+        break;
+      }
+      case 'Device':
+        push(r.type);
+        if (Array.isArray(r.deviceName)) for (const n of r.deviceName) if (typeof n?.name === 'string') push({ text: n.name });
+        break;
+      case 'Coverage':
+        push(r.type);
+        break;
+      case 'ImagingStudy':
+        if (Array.isArray(r.procedureCode)) r.procedureCode.forEach(push);
+        if (typeof r.description === 'string') push({ text: r.description });
+        break;
+      default:
+        push(r.code);
+    }
+    return concepts;
+  }
+}

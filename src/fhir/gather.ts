@@ -1,0 +1,145 @@
+import type { Bundle, FhirResource, OperationOutcome } from 'fhir/r4';
+import type { HookRequest } from '../cds/types';
+import type { LoadedService } from '../declarations/types';
+import type { DataStatus } from '../decision/types';
+import { BadRequestError, PreconditionFailedError } from '../errors';
+import { FhirFetchError, nextLink, type FhirAccess, type FhirClient } from './fhir-client';
+import { isAboutPatient } from './patient-compartment';
+import { parseTemplate, resolveTemplate } from './prefetch-template';
+
+export interface GatheredChart {
+  resources: FhirResource[];
+  data: DataStatus;
+  /** Resources dropped because they are about another patient (a count, for the log). */
+  ignored: number;
+}
+
+export interface GatherOptions {
+  request: HookRequest;
+  service: LoadedService;
+  client: FhirClient;
+  /** Present only when the FHIR server may be called (allowlisted for this client). */
+  access?: FhirAccess;
+  /** Why the FHIR server may not be called, for the 412 message. */
+  accessRefusal?: string;
+  deadline: AbortSignal;
+}
+
+type Classified =
+  | { kind: 'resources'; resources: FhirResource[]; continueFrom?: Bundle }
+  | { kind: 'error' }
+  | { kind: 'absent' };
+
+/**
+ * Collects the chart for each prefetch key the service declares, per CDS Hooks 2.0.1: a provided key
+ * is used as is (null or an empty Bundle = no data); an absent key, or one holding an OperationOutcome,
+ * is fetched from the FHIR server when that is allowed; otherwise a required key answers 412. Fetches
+ * run in parallel under one deadline; a failed fetch marks its key failed (the engine then answers
+ * indeterminate for what depends on it) instead of failing the whole request.
+ */
+export async function gatherChart(options: GatherOptions): Promise<GatheredChart> {
+  const { request, service, access, deadline } = options;
+  const declared = service.definition.service.prefetch;
+  const keys: DataStatus['keys'] = {};
+  const failures: DataStatus['failures'] = {};
+  const collected: FhirResource[] = [];
+  const continuations: Array<[key: string, bundle: Bundle]> = [];
+  const fetches: Array<[key: string, relativeUrl: string, kind: 'read' | 'search']> = [];
+  const unobtainable: string[] = [];
+
+  // First decide, per key, what is provided and what must be fetched; only then call anything.
+  for (const [key, declaration] of Object.entries(declared)) {
+    const provided = classify(request.prefetch, key);
+    if (provided.kind === 'resources') {
+      collected.push(...provided.resources);
+      keys[key] = 'provided';
+      if (provided.continueFrom && access) continuations.push([key, provided.continueFrom]);
+      continue;
+    }
+    const relativeUrl = resolveTemplate(declaration.template, request.context);
+    if (!access || relativeUrl === undefined) {
+      keys[key] = 'missing';
+      if (declaration.required) unobtainable.push(key);
+      continue;
+    }
+    fetches.push([key, relativeUrl, parseTemplate(declaration.template).kind]);
+  }
+
+  if (unobtainable.length > 0) {
+    const why = options.accessRefusal ?? 'the request has no fhirServer to fetch it from';
+    throw new PreconditionFailedError(
+      `Required data was not prefetched and cannot be fetched (${why}): ${unobtainable.join(', ')}`,
+      unobtainable.map((key) => `prefetch.${key}`),
+    );
+  }
+
+  if (access) {
+    const { client } = options;
+    await Promise.all([
+      ...continuations.map(([key, bundle]) =>
+        client.continueBundle(access, bundle, deadline).then(
+          (pages) => void collected.push(...pages.flatMap(entries)),
+          (error) => fail(key, error),
+        ),
+      ),
+      ...fetches.map(([key, relativeUrl, kind]) =>
+        (kind === 'read'
+          ? client.read(access, relativeUrl, deadline).then((r) => (r ? [r] : []))
+          : client.search(access, relativeUrl, deadline).then((pages) => pages.flatMap(entries))
+        ).then(
+          (resources) => {
+            collected.push(...resources.filter((r) => r.resourceType !== 'OperationOutcome'));
+            keys[key] = 'fetched';
+          },
+          (error) => fail(key, error),
+        ),
+      ),
+    ]);
+  }
+
+  const patientId = request.context.patientId;
+  const resources = collected.filter((r) => isAboutPatient(r, patientId));
+  return { resources, data: { keys, failures }, ignored: collected.length - resources.length };
+
+  function fail(key: string, error: unknown): void {
+    keys[key] = 'failed';
+    failures[key] = error instanceof FhirFetchError ? error.message : 'the FHIR query failed';
+  }
+}
+
+function classify(prefetch: Record<string, unknown> | undefined, key: string): Classified {
+  if (!prefetch || !(key in prefetch) || prefetch[key] === undefined) return { kind: 'absent' };
+  const value = prefetch[key];
+  if (value === null) return { kind: 'resources', resources: [] };
+  if (typeof value !== 'object' || Array.isArray(value) || typeof (value as FhirResource).resourceType !== 'string') {
+    throw new BadRequestError(`prefetch.${key} must be a FHIR resource, a Bundle or null`, `prefetch.${key}`, 'structure');
+  }
+  const resource = value as FhirResource;
+  if (resource.resourceType === 'OperationOutcome') return { kind: 'error' };
+  if (resource.resourceType !== 'Bundle') return { kind: 'resources', resources: [resource] };
+  if (resource.entry !== undefined && !Array.isArray(resource.entry)) {
+    throw new BadRequestError(`prefetch.${key}.entry must be an array`, `prefetch.${key}.entry`, 'structure');
+  }
+  const found = entries(resource);
+  if (found.some((r) => r.resourceType === 'OperationOutcome' && isError(r))) return { kind: 'error' };
+  return {
+    kind: 'resources',
+    resources: found.filter((r) => r.resourceType !== 'OperationOutcome'),
+    continueFrom: nextLink(resource) ? resource : undefined,
+  };
+}
+
+function entries(bundle: Bundle): FhirResource[] {
+  if (!Array.isArray(bundle.entry)) return [];
+  const out: FhirResource[] = [];
+  for (const entry of bundle.entry) {
+    const r = entry?.resource as FhirResource | undefined;
+    if (r && typeof r === 'object' && typeof r.resourceType === 'string') out.push(r);
+  }
+  return out;
+}
+
+/** Search bundles may carry warning-level OperationOutcomes; only error or fatal issues mean the query failed. */
+function isError(outcome: OperationOutcome): boolean {
+  return !Array.isArray(outcome.issue) || outcome.issue.length === 0 || outcome.issue.some((i) => i?.severity === 'error' || i?.severity === 'fatal');
+}

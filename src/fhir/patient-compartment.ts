@@ -1,0 +1,37 @@
+import type { FhirResource } from 'fhir/r4';
+import { normalizeReference } from './references';
+
+/** Where each clinical resource type names its patient. Types not listed carry no patient (Medication...). */
+const PATIENT_ELEMENTS: Record<string, string[]> = {
+  AllergyIntolerance: ['patient'],
+  CarePlan: ['subject'],
+  Condition: ['subject'],
+  Coverage: ['beneficiary'],
+  Device: ['patient'],
+  DeviceRequest: ['subject'],
+  DiagnosticReport: ['subject'],
+  DocumentReference: ['subject'],
+  Encounter: ['subject'],
+  ImagingStudy: ['subject'],
+  MedicationAdministration: ['subject'],
+  MedicationDispense: ['subject'],
+  MedicationRequest: ['subject'],
+  MedicationStatement: ['subject'],
+  Observation: ['subject'],
+  Procedure: ['subject'],
+  QuestionnaireResponse: ['subject'],
+  ServiceRequest: ['subject'],
+};
+
+/**
+ * True when the resource is about this patient, or is reference data with no patient (Medication,
+ * Practitioner...). A clinical resource naming another patient, or none, is not evidence for this one.
+ */
+export function isAboutPatient(resource: FhirResource, patientId: string): boolean {
+  if (resource.resourceType === 'Patient') return resource.id === patientId;
+  const elements = PATIENT_ELEMENTS[resource.resourceType];
+  if (!elements) return true;
+  const expected = `Patient/${patientId}`;
+  const r = resource as unknown as Record<string, { reference?: unknown } | undefined>;
+  return elements.some((element) => normalizeReference(r[element]?.reference) === expected);
+}

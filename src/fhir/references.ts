@@ -1,0 +1,14 @@
+/**
+ * Normalises a FHIR reference to "Type/id": strips a base URL and a _history suffix.
+ * Returns undefined for contained ("#x"), logical-only or malformed references.
+ */
+export function normalizeReference(reference: unknown): string | undefined {
+  if (typeof reference !== 'string' || reference.length === 0 || reference.startsWith('#')) return undefined;
+  const withoutHistory = reference.replace(/\/_history\/[^/]+$/, '');
+  const match = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(withoutHistory);
+  return match ? `${match[1]}/${match[2]}` : undefined;
+}
+
+export function referenceTo(resource: { resourceType: string; id?: string }): string | undefined {
+  return resource.id ? `${resource.resourceType}/${resource.id}` : undefined;
+}

@@ -1,0 +1,59 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics for one app instance (its own registry, so tests and replicas don't share). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly hookDuration = new Histogram({
+    name: 'cds_hook_duration_seconds',
+    help: 'Time to answer a CDS Hooks service call',
+    labelNames: ['service', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly orderOutcomes = new Counter({
+    name: 'cds_order_outcomes_total',
+    help: 'In-scope orders decided, by outcome',
+    labelNames: ['service', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly criterionResults = new Counter({
+    name: 'cds_criterion_results_total',
+    help: 'Criterion results, by criterion and status',
+    labelNames: ['service', 'criterion', 'section', 'status'],
+    registers: [this.registry],
+  });
+  readonly fhirRequestDuration = new Histogram({
+    name: 'cds_fhir_request_duration_seconds',
+    help: 'Outbound FHIR requests to EHR servers, by HTTP status (or error)',
+    labelNames: ['status'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+    registers: [this.registry],
+  });
+  readonly fhirErrors = new Counter({
+    name: 'cds_fhir_errors_total',
+    help: 'Prefetch keys that could not be fetched, by failure kind',
+    labelNames: ['failure'],
+    registers: [this.registry],
+  });
+  readonly storeErrors = new Counter({
+    name: 'cds_store_errors_total',
+    help: 'Failed store operations, by operation',
+    labelNames: ['operation'],
+    registers: [this.registry],
+  });
+  readonly auditSpooled = new Counter({
+    name: 'cds_audit_spooled_total',
+    help: 'Decision records written to the local spool after the store failed',
+    registers: [this.registry],
+  });
+  readonly authFailures = new Counter({
+    name: 'cds_auth_failures_total',
+    help: 'Requests refused by client authentication, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+}

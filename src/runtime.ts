@@ -1,0 +1,64 @@
+import type { Logger } from 'pino';
+import type { AppConfig } from './config';
+import { DecisionLog } from './audit/decision-log';
+import { createApp, type AppDeps } from './app';
+import { loadServices } from './declarations/load';
+import type { LoadedService } from './declarations/types';
+import { FhirClient } from './fhir/fhir-client';
+import { createLogger } from './logging';
+import { Metrics } from './observability/metrics';
+import { OpenModeAuthenticator, type Authenticator } from './security/authenticator';
+import { createStore } from './store/create-store';
+import type { Store } from './store/types';
+
+export interface Runtime {
+  deps: AppDeps;
+  app: ReturnType<typeof createApp>;
+  /** Flushes the audit log and closes the store. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  logger?: Logger;
+  store?: Store;
+  services?: LoadedService[];
+  authenticator?: Authenticator;
+  clock?: () => Date;
+  newId?: () => string;
+  metrics?: Metrics;
+}
+
+/** Wires the service from configuration: declarations, store, audit log, FHIR client, authentication. */
+export async function createRuntime(config: AppConfig, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const services = overrides.services ?? loadServices();
+  const metrics = overrides.metrics ?? new Metrics({ defaultMetrics: config.env !== 'test' });
+  const store = overrides.store ?? (await createStore(config));
+  const decisionLog = new DecisionLog(store, logger, metrics, config.dataDir);
+  const fhirClient = new FhirClient({
+    maxPages: config.fhirMaxPages,
+    maxConcurrency: config.fhirMaxConcurrency,
+    onRequest: ({ status, durationMs }) => metrics.fhirRequestDuration.observe({ status: String(status) }, durationMs / 1000),
+  });
+  const authenticator = overrides.authenticator ?? new OpenModeAuthenticator();
+  const deps: AppDeps = {
+    config,
+    services,
+    logger,
+    metrics,
+    store,
+    decisionLog,
+    fhirClient,
+    authenticator,
+    clock: overrides.clock,
+    newId: overrides.newId,
+  };
+  return {
+    deps,
+    app: createApp(deps),
+    async close() {
+      await decisionLog.flush();
+      await store.close();
+    },
+  };
+}

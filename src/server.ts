@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import { loadConfig } from './config';
+import { StartupError } from './errors';
+import { createLogger } from './logging';
+import { createRuntime } from './runtime';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const runtime = await createRuntime(config, { logger });
+  const replayed = await runtime.deps.decisionLog.replaySpool();
+  if (replayed > 0) logger.info({ replayed }, 'spooled decision records written to the store');
+  if (runtime.deps.authenticator.mode === 'open') {
+    logger.warn(
+      'OPEN MODE: no CDS_CLIENTS_FILE, so callers are NOT authenticated. For local development and sandbox testing only; production refuses to start like this.',
+    );
+  }
+  const server: Server = runtime.app.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info(
+      { port, host: config.host, services: runtime.deps.services.map((s) => s.id), store: runtime.deps.store.kind, env: config.env },
+      `facet-cds listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/cds-services`,
+    );
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 25_000);
+    force.unref();
+    server.close(async () => {
+      await runtime.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof StartupError ? error.message : (error as Error)?.stack ?? String(error);
+  process.stderr.write(`facet-cds could not start: ${message}\n`);
+  process.exit(1);
+});

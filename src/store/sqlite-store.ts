@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { feedbackKey } from './feedback-key';
+import type { DecisionRecord, FeedbackItem, Store, StoredFeedback } from './types';
+
+/** Schema versions, applied in order and recorded, so an existing file is upgraded in place. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE feedback (
+     id TEXT PRIMARY KEY,
+     service_id TEXT NOT NULL,
+     card TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     accepted_suggestions TEXT,
+     override_system TEXT,
+     override_code TEXT,
+     override_display TEXT,
+     user_comment TEXT,
+     outcome_timestamp TEXT NOT NULL,
+     received_at TEXT NOT NULL
+   );
+   CREATE INDEX feedback_received_at ON feedback (received_at);
+   CREATE INDEX feedback_card ON feedback (card);
+   CREATE TABLE decisions (
+     coverage_assertion_id TEXT PRIMARY KEY,
+     hook_instance TEXT NOT NULL,
+     service_id TEXT NOT NULL,
+     decided_at TEXT NOT NULL,
+     record TEXT NOT NULL
+   );
+   CREATE INDEX decisions_decided_at ON decisions (decided_at);
+   CREATE TABLE jwt_ids (
+     iss TEXT NOT NULL,
+     jti TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     PRIMARY KEY (iss, jti)
+   );`,
+];
+
+/** The embedded default: one SQLite file in DATA_DIR (WAL mode), for a single instance. */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  static inDataDir(dataDir: string): SqliteStore {
+    return new SqliteStore(path.join(dataDir, 'facet-cds.sqlite'));
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const applied = new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+    MIGRATIONS.forEach((sql, i) => {
+      const version = i + 1;
+      if (applied.has(version)) return;
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
+      })();
+    });
+  }
+
+  async saveFeedback(serviceId: string, items: FeedbackItem[], receivedAt: Date): Promise<{ stored: number; duplicates: number }> {
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO feedback (id, service_id, card, outcome, accepted_suggestions, override_system, override_code,
+         override_display, user_comment, outcome_timestamp, received_at)
+       VALUES (@id, @serviceId, @card, @outcome, @accepted, @system, @code, @display, @comment, @outcomeTimestamp, @receivedAt)`,
+    );
+    let stored = 0;
+    this.db.transaction(() => {
+      for (const item of items) {
+        const result = insert.run({
+          id: feedbackKey(serviceId, item),
+          serviceId,
+          card: item.card,
+          outcome: item.outcome,
+          accepted: item.acceptedSuggestions ? JSON.stringify(item.acceptedSuggestions.map((s) => s.id)) : null,
+          system: item.overrideReason?.reason?.system ?? null,
+          code: item.overrideReason?.reason?.code ?? null,
+          display: item.overrideReason?.reason?.display ?? null,
+          comment: item.overrideReason?.userComment ?? null,
+          outcomeTimestamp: item.outcomeTimestamp,
+          receivedAt: receivedAt.toISOString(),
+        });
+        stored += result.changes;
+      }
+    })();
+    return { stored, duplicates: items.length - stored };
+  }
+
+  async saveDecision(record: DecisionRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO decisions (coverage_assertion_id, hook_instance, service_id, decided_at, record) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (coverage_assertion_id) DO NOTHING`,
+      )
+      .run(record.coverageAssertionId, record.hookInstance, record.serviceId, record.decidedAt, JSON.stringify(record));
+  }
+
+  async getDecision(coverageAssertionId: string): Promise<DecisionRecord | undefined> {
+    const row = this.db.prepare('SELECT record FROM decisions WHERE coverage_assertion_id = ?').get(coverageAssertionId) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as DecisionRecord) : undefined;
+  }
+
+  async claimJti(iss: string, jti: string, expiresAt: Date): Promise<boolean> {
+    const result = this.db.prepare('INSERT OR IGNORE INTO jwt_ids (iss, jti, expires_at) VALUES (?, ?, ?)').run(iss, jti, expiresAt.toISOString());
+    return result.changes === 1;
+  }
+
+  async listDecisions(from: Date, to: Date): Promise<DecisionRecord[]> {
+    const rows = this.db
+      .prepare('SELECT record FROM decisions WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at')
+      .all(from.toISOString(), to.toISOString()) as Array<{ record: string }>;
+    return rows.map((r) => JSON.parse(r.record) as DecisionRecord);
+  }
+
+  async listFeedback(from: Date, to: Date): Promise<StoredFeedback[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM feedback WHERE received_at >= ? AND received_at < ? ORDER BY received_at')
+      .all(from.toISOString(), to.toISOString()) as Array<Record<string, string | null>>;
+    return rows.map(rowToFeedback);
+  }
+
+  async purge(before: Date, now: Date): Promise<number> {
+    let removed = 0;
+    this.db.transaction(() => {
+      removed += this.db.prepare('DELETE FROM decisions WHERE decided_at < ?').run(before.toISOString()).changes;
+      removed += this.db.prepare('DELETE FROM feedback WHERE received_at < ?').run(before.toISOString()).changes;
+      this.db.prepare('DELETE FROM jwt_ids WHERE expires_at < ?').run(now.toISOString());
+    })();
+    return removed;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function rowToFeedback(row: Record<string, string | null>): StoredFeedback {
+  return {
+    serviceId: row.service_id!,
+    card: row.card!,
+    outcome: row.outcome as StoredFeedback['outcome'],
+    ...(row.accepted_suggestions ? { acceptedSuggestions: (JSON.parse(row.accepted_suggestions) as string[]).map((id) => ({ id })) } : {}),
+    ...(row.override_code || row.user_comment
+      ? {
+          overrideReason: {
+            ...(row.override_code
+              ? { reason: { system: row.override_system ?? undefined, code: row.override_code, display: row.override_display ?? undefined } }
+              : {}),
+            ...(row.user_comment ? { userComment: row.user_comment } : {}),
+          },
+        }
+      : {}),
+    outcomeTimestamp: row.outcome_timestamp!,
+    receivedAt: row.received_at!,
+  };
+}
