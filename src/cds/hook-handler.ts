@@ -4,10 +4,8 @@ import type { AppConfig } from '../config';
 import type { DecisionLog } from '../audit/decision-log';
 import { buildResponse, crdConfiguration } from '../cards/build-response';
 import type { LoadedService } from '../declarations/types';
-import { decide } from '../decision/evaluate';
+import { decideChart } from '../decision/decide-chart';
 import type { Decision } from '../decision/types';
-import { extractFacts } from '../facts/extract';
-import { ResourceIndex } from '../facts/resource-index';
 import type { FhirClient } from '../fhir/fhir-client';
 import { gatherChart } from '../fhir/gather';
 import type { Metrics } from '../observability/metrics';
@@ -60,13 +58,18 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
   });
   for (const failure of Object.values(chart.data.failures)) deps.metrics.fhirErrors.inc({ failure: failure.replace(/\(.*$/, '').trim() });
 
-  const draftOrders = (request.context.draftOrders.entry ?? []).map((e) => e.resource as FhirResource);
-  const index = new ResourceIndex(chart.resources);
-  const facts = extractFacts(service.facts, index, draftOrders);
   const now = deps.clock();
   const today = localDate(now);
-  const decision = decide(
-    { service, orders, facts, patientId: request.context.patientId, today, data: chart.data },
+  const { decision, indexed } = decideChart(
+    {
+      service,
+      orders,
+      draftOrders: (request.context.draftOrders.entry ?? []).map((e) => e.resource as FhirResource),
+      resources: chart.resources,
+      patientId: request.context.patientId,
+      today,
+      data: chart.data,
+    },
     log,
   );
 
@@ -93,7 +96,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
     {
       inScopeOrders: orders.length,
       outcomes: decision.units.map((u) => u.outcome),
-      resources: index.size,
+      resources: indexed,
       ignoredOtherPatient: chart.ignored,
       dataKeys: chart.data.keys,
       fhirServerCalled: fhir.access !== undefined,
