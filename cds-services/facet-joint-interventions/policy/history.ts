@@ -64,7 +64,7 @@ function readSession(p: ChartProcedure, ctx: HistoryContext): PriorSession | und
     levelCount: levels.length > 0 ? levels.length : levelsForCodes(codes, undefined),
     ...(intent ? { intent } : {}),
     intentExplicit: intent !== undefined,
-    label: `${KIND_LABEL[kind]} on ${p.date} (${p.ref})`,
+    label: `${KIND_LABEL[kind]} on ${p.date}`,
   };
 }
 

@@ -54,7 +54,7 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
     const others = units.filter((u) => u.key !== key && u.context.unit.date === unit.date).map((u) => label(u.context.unit));
     const recorded = recordedToday
       .filter((s) => s.date === unit.date && !(s.kind === unit.kind && (s.region ?? unit.region) === unit.region))
-      .map((s) => `${s.label} (on record)`);
+      .map((s) => `${s.label} (${s.refs[0]}, on record)`);
     unit.sameVisit = [...others, ...recorded];
   }
 
