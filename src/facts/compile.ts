@@ -3,6 +3,7 @@ import r4model from 'fhirpath/fhir-context/r4';
 import { StartupError } from '../errors';
 import type { FactJson } from '../declarations/types';
 import type { ValueSetMatcher } from '../declarations/value-sets';
+import { compileFastPath, type FhirModel } from './fast-path';
 
 export type CompiledExpression = (resource: unknown) => unknown[];
 
@@ -14,14 +15,20 @@ export interface CompiledFact {
   fields: Array<[field: string, evaluate: CompiledExpression]>;
 }
 
-/** Compiles one FHIRPath expression against the R4 model (choice types and ofType need it). */
+/**
+ * Compiles one FHIRPath expression against the R4 model (choice types and ofType need it). Simple member
+ * paths take the fast path (src/facts/fast-path.ts), which hands anything it is unsure of to fhirpath.js.
+ */
 export function compileFhirPath(expression: string, name: string): CompiledExpression {
+  let compiled: (resource: object) => unknown;
   try {
-    const compiled = fhirpath.compile(expression, r4model, { async: false });
-    return (resource: unknown) => compiled(resource as object) as unknown[];
+    compiled = fhirpath.compile(expression, r4model, { async: false }) as (resource: object) => unknown;
   } catch (error) {
     throw new StartupError(`FHIRPath expression ${name} does not compile: ${(error as Error).message.split('\n')[0]}`);
   }
+  const full = (resource: unknown) => compiled(resource as object) as unknown[];
+  const fast = compileFastPath(expression, r4model as unknown as FhirModel);
+  return fast ? (resource: unknown) => fast(resource) ?? full(resource) : full;
 }
 
 /** Compiles every fact expression once, at start-up; a broken one stops start-up with its name. */
