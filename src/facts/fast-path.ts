@@ -11,7 +11,8 @@
  * - per resource: a resource type not planned, primitive extensions (`_name`), nested arrays, a member
  *   read on a primitive, an object with a resourceType outside `contained`, a choice element present under
  *   its bare name or more than one of its types, and a union with more than one item (fhirpath's `|`
- *   removes duplicates by FHIRPath equality, which fhirpath.js does best itself).
+ *   removes duplicates by FHIRPath equality, which fhirpath.js does best itself), unless every path
+ *   ends in a string-typed element and every item is a string: FHIRPath equality is then ===.
  * test/facts/fast-path.test.ts checks every declared expression against fhirpath.js on real and random data.
  */
 
@@ -85,38 +86,63 @@ function splitSteps(path: string): string[] | undefined {
 export function compileFastPath(expression: string, model: FhirModel): FastEvaluator | undefined {
   const paths = parseSimplePaths(expression);
   if (!paths) return undefined;
-  const plans = new Map<string, PlannedStep[][] | null>();
+  const plans = new Map<string, Plan | null>();
   return (resource: unknown) => {
     if (!isObject(resource) || typeof resource.resourceType !== 'string') return undefined;
     let plan = plans.get(resource.resourceType);
     if (plan === undefined) plans.set(resource.resourceType, (plan = planPaths(paths, resource.resourceType, model)));
     if (plan === null) return undefined;
-    if (plan.length === 1) {
-      const found = walk(plan[0]!, resource);
+    if (plan.paths.length === 1) {
+      const found = walk(plan.paths[0]!, resource);
       return found === BAIL ? undefined : found;
     }
     const all: unknown[] = [];
-    for (const path of plan) {
+    for (const path of plan.paths) {
       const found = walk(path, resource);
       if (found === BAIL) return undefined;
       for (const item of found) all.push(item);
     }
-    return all.length > 1 ? undefined : all;
+    if (all.length <= 1) return all;
+    return plan.stringUnion ? distinctStrings(all) : undefined;
   };
 }
 
-function planPaths(paths: Step[][], resourceType: string, model: FhirModel): PlannedStep[][] | null {
+/** FHIR types whose values fhirpath.js compares as plain strings (dates and numbers it converts first). */
+const STRING_TYPES = new Set(['string', 'code', 'id', 'uri', 'url', 'canonical', 'oid', 'uuid', 'markdown']);
+
+interface Plan {
+  paths: PlannedStep[][];
+  /** Every path ends in a string-typed element: a union is deduplicated with === (when every item is a string). */
+  stringUnion: boolean;
+}
+
+function planPaths(paths: Step[][], resourceType: string, model: FhirModel): Plan | null {
   if (!isResourceType(resourceType, model)) return null;
   const planned: PlannedStep[][] = [];
+  let stringUnion = true;
   for (const steps of paths) {
     const plan = planPath(steps, resourceType, model);
     if (!plan) return null;
-    planned.push(plan);
+    planned.push(plan.steps);
+    stringUnion &&= STRING_TYPES.has(plan.type);
   }
-  return planned;
+  return { paths: planned, stringUnion };
 }
 
-function planPath(steps: Step[], resourceType: string, model: FhirModel): PlannedStep[] | undefined {
+/** fhirpath's `|` on strings: first occurrences, in order (any non-string: fhirpath.js decides). */
+function distinctStrings(items: unknown[]): unknown[] | undefined {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const item of items) {
+    if (typeof item !== 'string') return undefined;
+    if (seen.has(item)) continue;
+    seen.add(item);
+    out.push(item);
+  }
+  return out;
+}
+
+function planPath(steps: Step[], resourceType: string, model: FhirModel): { steps: PlannedStep[]; type: string } | undefined {
   const plan: PlannedStep[] = [];
   let at = resourceType; // the model path the next member is looked up under
   for (let i = 0; i < steps.length; i++) {
@@ -147,7 +173,7 @@ function planPath(steps: Step[], resourceType: string, model: FhirModel): Planne
     plan.push({ kind: 'member', key: step.name, holdsResources: type === 'Resource' });
     at = type === 'BackboneElement' || type === 'Element' ? path : type;
   }
-  return plan;
+  return { steps: plan, type: at };
 }
 
 /** Plain JSON navigation: each item's member, arrays flattened, null and absent skipped. */
