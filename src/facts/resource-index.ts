@@ -50,10 +50,15 @@ export class ResourceIndex {
       if (valueSets.some((vs) => vs.matchesKey(key))) for (const r of resources) chosen.add(r);
     }
     if (matchText && valueSets.some((vs) => vs.hasText)) {
+      // Many resources share a text (every refill of one drug): run the patterns once per distinct text.
+      const matched = new Map<string, boolean>();
       for (const r of this.byType.get(type) ?? []) {
         if (chosen.has(r)) continue;
         const text = this.mainConcepts(r).map(conceptText).join(' ');
-        if (text && valueSets.some((vs) => vs.matchesText(text))) chosen.add(r);
+        if (!text) continue;
+        let hit = matched.get(text);
+        if (hit === undefined) matched.set(text, (hit = valueSets.some((vs) => vs.matchesText(text))));
+        if (hit) chosen.add(r);
       }
     }
     // Keep record order stable (the order the EHR sent them in).

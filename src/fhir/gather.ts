@@ -4,7 +4,7 @@ import type { LoadedService } from '../declarations/types';
 import type { DataStatus } from '../decision/types';
 import { BadRequestError, PreconditionFailedError } from '../errors';
 import { FhirFetchError, nextLink, type FhirAccess, type FhirClient } from './fhir-client';
-import { isAboutPatient } from './patient-compartment';
+import { aboutPatient } from './patient-compartment';
 import { parseTemplate, resolveTemplate } from './prefetch-template';
 
 export interface GatheredChart {
@@ -51,7 +51,7 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
   for (const [key, declaration] of Object.entries(declared)) {
     const provided = classify(request.prefetch, key);
     if (provided.kind === 'resources') {
-      collected.push(...provided.resources);
+      pushAll(collected, provided.resources);
       keys[key] = 'provided';
       if (provided.continueFrom && access) continuations.push([key, provided.continueFrom]);
       continue;
@@ -78,7 +78,7 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
     await Promise.all([
       ...continuations.map(([key, bundle]) =>
         client.continueBundle(access, bundle, deadline).then(
-          (pages) => void collected.push(...pages.flatMap(entries)),
+          (pages) => pages.forEach((page) => pushAll(collected, entries(page))),
           (error) => fail(key, error),
         ),
       ),
@@ -88,7 +88,7 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
           : client.search(access, relativeUrl, deadline).then((pages) => pages.flatMap(entries))
         ).then(
           (resources) => {
-            collected.push(...resources.filter((r) => r.resourceType !== 'OperationOutcome'));
+            pushAll(collected, resources.filter((r) => r.resourceType !== 'OperationOutcome'));
             keys[key] = 'fetched';
           },
           (error) => fail(key, error),
@@ -97,8 +97,7 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
     ]);
   }
 
-  const patientId = request.context.patientId;
-  const resources = collected.filter((r) => isAboutPatient(r, patientId));
+  const resources = collected.filter(aboutPatient(request.context.patientId));
   return { resources, data: { keys, failures }, ignored: collected.length - resources.length };
 
   function fail(key: string, error: unknown): void {
@@ -127,6 +126,11 @@ function classify(prefetch: Record<string, unknown> | undefined, key: string): C
     resources: found.filter((r) => r.resourceType !== 'OperationOutcome'),
     continueFrom: nextLink(resource) ? resource : undefined,
   };
+}
+
+/** push(...list) passes every element as an argument: a large prefetch Bundle would overflow the stack. */
+function pushAll<T>(target: T[], list: T[]): void {
+  for (const item of list) target.push(item);
 }
 
 function entries(bundle: Bundle): FhirResource[] {

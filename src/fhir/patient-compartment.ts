@@ -28,10 +28,24 @@ const PATIENT_ELEMENTS: Record<string, string[]> = {
  * Practitioner...). A clinical resource naming another patient, or none, is not evidence for this one.
  */
 export function isAboutPatient(resource: FhirResource, patientId: string): boolean {
-  if (resource.resourceType === 'Patient') return resource.id === patientId;
-  const elements = PATIENT_ELEMENTS[resource.resourceType];
-  if (!elements) return true;
+  return aboutPatient(patientId)(resource);
+}
+
+/**
+ * isAboutPatient for one patient, as a predicate for a whole chart: the expected reference is built once,
+ * and a reference already written exactly as expected (nearly all of them) skips normalisation.
+ */
+export function aboutPatient(patientId: string): (resource: FhirResource) => boolean {
   const expected = `Patient/${patientId}`;
-  const r = resource as unknown as Record<string, { reference?: unknown } | undefined>;
-  return elements.some((element) => normalizeReference(r[element]?.reference) === expected);
+  const exactMatches = normalizeReference(expected) === expected;
+  return (resource) => {
+    if (resource.resourceType === 'Patient') return resource.id === patientId;
+    const elements = PATIENT_ELEMENTS[resource.resourceType];
+    if (!elements) return true;
+    const r = resource as unknown as Record<string, { reference?: unknown } | undefined>;
+    return elements.some((element) => {
+      const reference = r[element]?.reference;
+      return reference === expected ? exactMatches : normalizeReference(reference) === expected;
+    });
+  };
 }
