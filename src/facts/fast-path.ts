@@ -6,9 +6,10 @@
  *
  * It only answers when it is sure to give what fhirpath.js gives, and otherwise returns undefined so the
  * caller runs fhirpath.js:
- * - at compile time: any other syntax (functions, operators, literals, a leading type name), an element the
- *   R4 model does not know, a choice read without ofType, a choice type with subtypes among its options;
- * - per resource: a resource type not planned, primitive extensions (`_name`), nested arrays, a member
+ * - at compile time: any other syntax (functions, operators, literals, a leading type name), a choice read
+ *   without ofType, a choice type with subtypes among its options;
+ * - per resource: a resource type not planned, an element the R4 model does not define for the type but
+ *   the data carries anyway, primitive extensions (`_name`), nested arrays, a member
  *   read on a primitive, an object with a resourceType outside `contained`, a choice element present under
  *   its bare name or more than one of its types, and a union with more than one item (fhirpath's `|`
  *   removes duplicates by FHIRPath equality, which fhirpath.js does best itself), unless every path
@@ -29,7 +30,9 @@ type Step = { kind: 'member'; name: string } | { kind: 'ofType'; type: string };
 type PlannedStep =
   | { kind: 'member'; key: string; holdsResources: boolean }
   | { kind: 'choice'; key: string; base: string; variants: string[]; holdsResources: false }
-  | { kind: 'resourceType'; type: string };
+  | { kind: 'resourceType'; type: string }
+  /** An element the model does not define for this type: nothing, unless the data has it anyway. */
+  | { kind: 'absent'; key: string };
 
 /** Returned by a walk that met data it will not vouch for. */
 const BAIL = Symbol('bail');
@@ -169,7 +172,12 @@ function planPath(steps: Step[], resourceType: string, model: FhirModel): { step
       continue;
     }
     const type = model.path2Type[path];
-    if (type === undefined) return undefined;
+    if (type === undefined) {
+      // Not an element of this type (authoredOn on a MedicationStatement): fhirpath.js still reads such a
+      // member from the JSON, so the walk yields nothing when it is absent and hands over when it is present.
+      plan.push({ kind: 'absent', key: step.name });
+      return { steps: plan, type: 'unknown' };
+    }
     plan.push({ kind: 'member', key: step.name, holdsResources: type === 'Resource' });
     at = type === 'BackboneElement' || type === 'Element' ? path : type;
   }
@@ -184,6 +192,10 @@ function walk(plan: PlannedStep[], resource: Record<string, unknown>): unknown[]
     for (const item of items) {
       // fhirpath.js gives primitives members of their own (7.value is 7): not ours to imitate.
       if (!isObject(item)) return BAIL;
+      if (step.kind === 'absent') {
+        if (Object.hasOwn(item, step.key) || Object.hasOwn(item, `_${step.key}`)) return BAIL;
+        continue;
+      }
       if (step.kind === 'resourceType') {
         if (item.resourceType === step.type) next.push(item);
         else if (typeof item.resourceType !== 'string') return BAIL;

@@ -125,9 +125,16 @@ class RandomResources {
   resource(type: string, expression: string): Record<string, unknown> {
     const wanted = new Set(expression.match(/[A-Za-z]+/g) ?? []);
     const resource: Record<string, unknown> = { resourceType: type, id: `r${this.int(1000)}` };
-    for (const child of children(type)) {
+    const known = children(type);
+    for (const child of known) {
       const focus = wanted.has(child.name);
       if (this.chance(focus ? 0.8 : 0.05)) Object.assign(resource, this.element(child, 0));
+    }
+    // Members the expression reads that this type does not define (authoredOn on a MedicationStatement).
+    for (const name of wanted) {
+      if (known.some((c) => c.name === name || name.startsWith(c.name)) || !/^[a-z]/.test(name)) continue;
+      if (this.chance(0.15)) resource[name] = this.chance(0.5) ? this.primitive() : [this.primitive()];
+      if (this.chance(0.03)) resource[`_${name}`] = { extension: [{ url: 'x', valueString: 'y' }] };
     }
     return resource;
   }
