@@ -28,11 +28,12 @@ type Step = { kind: 'member'; name: string } | { kind: 'ofType'; type: string };
 
 /** How to read one path on one resource type, resolved against the model. */
 type PlannedStep =
-  | { kind: 'member'; key: string; holdsResources: boolean }
-  | { kind: 'choice'; key: string; base: string; variants: string[]; holdsResources: false }
+  | { kind: 'member'; key: string; extensionKey: string; holdsResources: boolean }
+  /** `variants` holds every type's member and its `_` twin: more than one present is not ours to read. */
+  | { kind: 'choice'; key: string; extensionKey: string; base: string; variants: string[]; holdsResources: false }
   | { kind: 'resourceType'; type: string }
   /** An element the model does not define for this type: nothing, unless the data has it anyway. */
-  | { kind: 'absent'; key: string };
+  | { kind: 'absent'; key: string; extensionKey: string };
 
 /** Returned by a walk that met data it will not vouch for. */
 const BAIL = Symbol('bail');
@@ -166,7 +167,9 @@ function planPath(steps: Step[], resourceType: string, model: FhirModel): { step
       if (!choices.includes(suffix)) return undefined;
       // ofType(T) also takes subtypes of T (Age is a Quantity): leave such choices to fhirpath.js.
       if (choices.some((c) => c !== suffix && isSubtypeOf(c, suffix, model))) return undefined;
-      plan.push({ kind: 'choice', key: `${step.name}${suffix}`, base: step.name, variants: choices.map((c) => `${step.name}${c}`), holdsResources: false });
+      const key = `${step.name}${suffix}`;
+      const variants = choices.flatMap((c) => [`${step.name}${c}`, `_${step.name}${c}`]);
+      plan.push({ kind: 'choice', key, extensionKey: `_${key}`, base: step.name, variants, holdsResources: false });
       at = next.type;
       i++;
       continue;
@@ -175,55 +178,58 @@ function planPath(steps: Step[], resourceType: string, model: FhirModel): { step
     if (type === undefined) {
       // Not an element of this type (authoredOn on a MedicationStatement): fhirpath.js still reads such a
       // member from the JSON, so the walk yields nothing when it is absent and hands over when it is present.
-      plan.push({ kind: 'absent', key: step.name });
+      plan.push({ kind: 'absent', key: step.name, extensionKey: `_${step.name}` });
       return { steps: plan, type: 'unknown' };
     }
-    plan.push({ kind: 'member', key: step.name, holdsResources: type === 'Resource' });
+    plan.push({ kind: 'member', key: step.name, extensionKey: `_${step.name}`, holdsResources: type === 'Resource' });
     at = type === 'BackboneElement' || type === 'Element' ? path : type;
   }
   return { steps: plan, type: at };
 }
 
-/** Plain JSON navigation: each item's member, arrays flattened, null and absent skipped. */
+/**
+ * Plain JSON navigation: each item's member, arrays flattened, null and absent skipped. Depth first,
+ * which yields the items in the same order as fhirpath's step-by-step evaluation, without a collection
+ * per step.
+ */
 function walk(plan: PlannedStep[], resource: Record<string, unknown>): unknown[] | typeof BAIL {
-  let items: unknown[] = [resource];
-  for (const step of plan) {
-    const next: unknown[] = [];
-    for (const item of items) {
-      // fhirpath.js gives primitives members of their own (7.value is 7): not ours to imitate.
-      if (!isObject(item)) return BAIL;
-      if (step.kind === 'absent') {
-        if (Object.hasOwn(item, step.key) || Object.hasOwn(item, `_${step.key}`)) return BAIL;
-        continue;
-      }
-      if (step.kind === 'resourceType') {
-        if (item.resourceType === step.type) next.push(item);
-        else if (typeof item.resourceType !== 'string') return BAIL;
-        continue;
-      }
-      if (step.kind === 'choice') {
-        if (Object.hasOwn(item, step.base)) return BAIL;
-        let present = 0;
-        for (const variant of step.variants) if (Object.hasOwn(item, variant) || Object.hasOwn(item, `_${variant}`)) present++;
-        if (present > 1) return BAIL;
-      }
-      if (Object.hasOwn(item, `_${step.key}`)) return BAIL;
-      const value = Object.hasOwn(item, step.key) ? item[step.key] : undefined;
-      if (value === undefined || value === null) continue;
-      if (Array.isArray(value)) {
-        for (const element of value) {
-          if (element === undefined || element === null) continue;
-          if (Array.isArray(element) || (!step.holdsResources && isResource(element))) return BAIL;
-          next.push(element);
-        }
-      } else {
-        if (!step.holdsResources && isResource(value)) return BAIL;
-        next.push(value);
-      }
-    }
-    items = next;
+  const out: unknown[] = [];
+  return visit(plan, 0, resource, out) ? out : BAIL;
+}
+
+/** Adds what `plan[i..]` yields from `item` to `out`; false to bail out. */
+function visit(plan: PlannedStep[], i: number, item: unknown, out: unknown[]): boolean {
+  if (i === plan.length) {
+    out.push(item);
+    return true;
   }
-  return items;
+  // fhirpath.js gives primitives members of their own (7.value is 7): not ours to imitate.
+  if (!isObject(item)) return false;
+  const step = plan[i]!;
+  switch (step.kind) {
+    case 'absent':
+      return !Object.hasOwn(item, step.key) && !Object.hasOwn(item, step.extensionKey);
+    case 'resourceType':
+      if (item.resourceType === step.type) return visit(plan, i + 1, item, out);
+      return typeof item.resourceType === 'string';
+    case 'choice': {
+      if (Object.hasOwn(item, step.base)) return false;
+      let present = 0;
+      for (const variant of step.variants) if (Object.hasOwn(item, variant)) present++;
+      if (present > 1) return false;
+      break;
+    }
+  }
+  if (Object.hasOwn(item, step.extensionKey)) return false;
+  const value = Object.hasOwn(item, step.key) ? item[step.key] : undefined;
+  if (value === undefined || value === null) return true;
+  if (!Array.isArray(value)) return (step.holdsResources || !isResource(value)) && visit(plan, i + 1, value, out);
+  for (const element of value) {
+    if (element === undefined || element === null) continue;
+    if (Array.isArray(element) || (!step.holdsResources && isResource(element))) return false;
+    if (!visit(plan, i + 1, element, out)) return false;
+  }
+  return true;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

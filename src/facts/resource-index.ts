@@ -6,21 +6,26 @@ import type { ValueSetMatcher } from '../declarations/value-sets';
 type AnyResource = FhirResource & Record<string, any>;
 
 /**
- * A request's resources, indexed once: by type, by "Type/id", and (lazily, per type) by the codes of
+ * A request's resources, indexed once: by type, by type and id, and (lazily, per type) by the codes of
  * each resource's main concept. Criteria and facts read from here; nothing re-parses or re-queries.
+ * Keys are the strings the JSON already holds (type, id, system, code), in nested maps: building a
+ * "Type/id" or "system|code" string per resource cost more than everything else the index does.
  */
 export class ResourceIndex {
   private readonly byType = new Map<string, AnyResource[]>();
-  private readonly byReference = new Map<string, AnyResource>();
-  private readonly codeIndex = new Map<string, Map<string, AnyResource[]>>();
+  private readonly byId = new Map<string, Map<string, AnyResource>>();
+  /** type → system → code → resources, as each resource's main concept codes them (raw spelling). */
+  private readonly codeIndex = new Map<string, Map<string, Map<string, AnyResource[]>>>();
 
   constructor(resources: Iterable<FhirResource>) {
     for (const resource of resources) {
       const r = resource as AnyResource;
-      const ref = r.id ? `${r.resourceType}/${r.id}` : undefined;
-      if (ref) {
-        if (this.byReference.has(ref)) continue; // the same resource from two prefetch keys
-        this.byReference.set(ref, r);
+      if (r.id) {
+        const id = typeof r.id === 'string' ? r.id : String(r.id);
+        let ids = this.byId.get(r.resourceType);
+        if (!ids) this.byId.set(r.resourceType, (ids = new Map()));
+        if (ids.has(id)) continue; // the same resource from two prefetch keys
+        ids.set(id, r);
       }
       let list = this.byType.get(r.resourceType);
       if (!list) this.byType.set(r.resourceType, (list = []));
@@ -40,14 +45,19 @@ export class ResourceIndex {
 
   resolve(reference: string | undefined): FhirResource | undefined {
     const ref = normalizeReference(reference);
-    return ref ? this.byReference.get(ref) : undefined;
+    if (!ref) return undefined;
+    const slash = ref.indexOf('/'); // "Type/id": the type has no slash
+    return this.byId.get(ref.slice(0, slash))?.get(ref.slice(slash + 1));
   }
 
   /** Resources of `type` whose main concept is in one of the value sets (by code, or by text if asked). */
   candidates(type: string, valueSets: ValueSetMatcher[], matchText: boolean): FhirResource[] {
     const chosen = new Set<AnyResource>();
-    for (const [key, resources] of this.codesOf(type)) {
-      if (valueSets.some((vs) => vs.matchesKey(key))) for (const r of resources) chosen.add(r);
+    for (const [system, codes] of this.codesOf(type)) {
+      for (const [code, resources] of codes) {
+        const key = codingKey({ system, code })!;
+        if (valueSets.some((vs) => vs.matchesKey(key))) for (const r of resources) chosen.add(r);
+      }
     }
     if (matchText && valueSets.some((vs) => vs.hasText)) {
       // Many resources share a text (every refill of one drug): run the patterns once per distinct text.
@@ -65,17 +75,19 @@ export class ResourceIndex {
     return (this.byType.get(type) ?? []).filter((r) => chosen.has(r));
   }
 
-  private codesOf(type: string): Map<string, AnyResource[]> {
+  private codesOf(type: string): Map<string, Map<string, AnyResource[]>> {
     let index = this.codeIndex.get(type);
     if (index) return index;
     index = new Map();
     for (const r of this.byType.get(type) ?? []) {
       for (const concept of this.mainConcepts(r)) {
         for (const coding of Array.isArray(concept?.coding) ? concept.coding : []) {
-          const key = codingKey(coding);
-          if (!key) continue;
-          let list = index.get(key);
-          if (!list) index.set(key, (list = []));
+          const { system, code } = coding ?? {};
+          if (typeof code !== 'string' || typeof system !== 'string') continue; // as codingKey: both parts or nothing
+          let codes = index.get(system);
+          if (!codes) index.set(system, (codes = new Map()));
+          let list = codes.get(code);
+          if (!list) codes.set(code, (list = []));
           if (list[list.length - 1] !== r) list.push(r);
         }
       }
