@@ -1,7 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance } from 'axios';
 import type { Bundle, FhirResource } from 'fhir/r4';
+import { HttpGetError, HttpGetter } from './http-get';
 import { Semaphore } from './semaphore';
 
 export type FetchFailure = 'timeout' | 'network' | 'unauthorized' | 'forbidden' | 'not-found' | 'rate-limited' | 'server-error' | 'bad-response' | 'paging-loop';
@@ -39,20 +37,11 @@ export interface FhirClientOptions {
  * to the hook request's deadline signal.
  */
 export class FhirClient {
-  private readonly http: AxiosInstance;
+  private readonly http: HttpGetter;
   private readonly semaphore: Semaphore;
 
   constructor(private readonly options: FhirClientOptions) {
-    this.http = axios.create({
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 64 }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 64 }),
-      maxRedirects: 0,
-      responseType: 'text',
-      transformResponse: (data: unknown) => data,
-      validateStatus: () => true,
-      maxContentLength: options.maxResponseBytes ?? 50 * 1024 * 1024,
-      proxy: false,
-    });
+    this.http = new HttpGetter(options.maxResponseBytes ?? 50 * 1024 * 1024);
     this.semaphore = new Semaphore(options.maxConcurrency);
   }
 
@@ -105,22 +94,17 @@ export class FhirClient {
     });
     const started = performance.now();
     try {
-      const response = await this.http.get<string>(url, {
-        signal,
-        headers: {
-          Accept: 'application/fhir+json, application/json;q=0.9',
-          ...(access.accessToken ? { Authorization: `Bearer ${access.accessToken}` } : {}),
-        },
-      });
-      this.options.onRequest?.({ status: response.status, durationMs: performance.now() - started });
-      return { status: response.status, body: typeof response.data === 'string' ? response.data : String(response.data ?? '') };
+      const headers: Record<string, string> = { Accept: 'application/fhir+json, application/json;q=0.9' };
+      if (access.accessToken) headers.Authorization = `Bearer ${access.accessToken}`;
+      const answer = await this.http.get(url, headers, signal);
+      this.options.onRequest?.({ status: answer.status, durationMs: performance.now() - started });
+      return answer;
     } catch (error) {
       this.options.onRequest?.({ status: 'error', durationMs: performance.now() - started });
-      if (signal.aborted || axios.isCancel(error)) throw new FhirFetchError('timeout', 'the FHIR server did not answer before the deadline');
+      const reason = error instanceof HttpGetError ? error.reason : 'network';
+      if (signal.aborted || reason === 'aborted') throw new FhirFetchError('timeout', 'the FHIR server did not answer before the deadline');
+      if (reason === 'too-large') throw new FhirFetchError('bad-response', 'the FHIR server response was too large');
       const code = (error as { code?: string }).code;
-      if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED') {
-        throw new FhirFetchError('bad-response', 'the FHIR server response was too large');
-      }
       throw new FhirFetchError('network', `the FHIR server could not be reached (${code ?? 'network error'})`);
     } finally {
       release();
