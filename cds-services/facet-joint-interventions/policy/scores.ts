@@ -2,22 +2,48 @@ import type { Evidence } from '../../../src/decision/types';
 import { instantOf } from './dates';
 import type { Chart, ChartObservation, FunctionalScale, ValueSets } from './types';
 
-/** Chart observations sorted by time, filtered to a value set, with a numeric value. */
-export function scoresIn(chart: Chart, vs: ValueSets, valueSet: string): ChartObservation[] {
-  const matcher = vs[valueSet]!;
-  return chart.observations
-    .filter((o) => o.value !== undefined && o.date !== undefined && o.codings.some((c) => matcher.matchesCoding(c)))
-    .sort(byTime);
+/**
+ * The score lists below are derived once per chart and value sets, then shared: relief is computed for
+ * every prior session and several criteria read the same lists, each a filter and a sort over all the
+ * chart's observations. Shared lists are read-only (callers filter them into new arrays).
+ */
+const derived = new WeakMap<Chart, WeakMap<object, Map<string, unknown>>>();
+
+function once<T>(chart: Chart, vs: ValueSets, key: string, compute: () => T): T {
+  let byVs = derived.get(chart);
+  if (!byVs) derived.set(chart, (byVs = new WeakMap()));
+  let cache = byVs.get(vs);
+  if (!cache) byVs.set(vs, (cache = new Map()));
+  if (!cache.has(key)) cache.set(key, compute());
+  return cache.get(key) as T;
 }
 
-export function painScores(chart: Chart, vs: ValueSets): ChartObservation[] {
-  return scoresIn(chart, vs, 'painScores').filter((o) => o.value! >= 0 && o.value! <= 10);
+/** Chart observations sorted by time, filtered to a value set, with a numeric value. */
+export function scoresIn(chart: Chart, vs: ValueSets, valueSet: string): readonly ChartObservation[] {
+  return once(chart, vs, `scores:${valueSet}`, () => {
+    const matcher = vs[valueSet]!;
+    return sortByTime(chart.observations.filter((o) => o.value !== undefined && o.date !== undefined && o.codings.some((c) => matcher.matchesCoding(c))), (o) => o);
+  });
+}
+
+export function painScores(chart: Chart, vs: ValueSets): readonly ChartObservation[] {
+  return once(chart, vs, 'pain', () => scoresIn(chart, vs, 'painScores').filter((o) => o.value! >= 0 && o.value! <= 10));
+}
+
+/** An observation's time: its instant when charted with a time of day, else its date's midnight UTC. */
+function timeOf(o: ChartObservation): number {
+  return instantOf(o.effective) ?? Date.parse(o.date!);
 }
 
 export function byTime(a: ChartObservation, b: ChartObservation): number {
-  const ta = instantOf(a.effective) ?? Date.parse(a.date!);
-  const tb = instantOf(b.effective) ?? Date.parse(b.date!);
-  return ta - tb;
+  return timeOf(a) - timeOf(b);
+}
+
+/** A stable sort by time that reads each item's time once (byTime in a comparator parses it ~2 log n times). */
+function sortByTime<T>(list: T[], observation: (item: T) => ChartObservation): T[] {
+  const keyed = list.map((item) => ({ item, time: timeOf(observation(item)) }));
+  keyed.sort((a, b) => a.time - b.time);
+  return keyed.map((k) => k.item);
 }
 
 export function codeOf(o: ChartObservation): string {
@@ -33,12 +59,21 @@ export function scaleOf(o: ChartObservation, scales: FunctionalScale[], vs: Valu
   return scales.find((s) => o.codings.some((c) => vs[s.valueSet]!.matchesCoding(c)));
 }
 
-export function functionalScores(chart: Chart, scales: FunctionalScale[], vs: ValueSets): Array<{ obs: ChartObservation; scale: FunctionalScale }> {
-  return chart.observations
-    .filter((o) => o.value !== undefined && o.date !== undefined)
-    .map((obs) => ({ obs, scale: scaleOf(obs, scales, vs) }))
-    .filter((s): s is { obs: ChartObservation; scale: FunctionalScale } => s.scale !== undefined)
-    .sort((a, b) => byTime(a.obs, b.obs));
+export function functionalScores(chart: Chart, scales: FunctionalScale[], vs: ValueSets): ReadonlyArray<{ obs: ChartObservation; scale: FunctionalScale }> {
+  type Scored = { obs: ChartObservation; scale: FunctionalScale };
+  const byScales = once(chart, vs, 'functional', () => new WeakMap<FunctionalScale[], Scored[]>());
+  let scored = byScales.get(scales);
+  if (!scored) {
+    scored = sortByTime(
+      chart.observations
+        .filter((o) => o.value !== undefined && o.date !== undefined)
+        .map((obs) => ({ obs, scale: scaleOf(obs, scales, vs) }))
+        .filter((s): s is Scored => s.scale !== undefined),
+      (s) => s.obs,
+    );
+    byScales.set(scales, scored);
+  }
+  return scored;
 }
 
 /** Relative improvement on a scale, as a percentage of the baseline (positive = better). */
