@@ -46,7 +46,7 @@ interface Report {
   results: CaseResult[];
   fallback?: FallbackResult;
   machine: Machine;
-  options: { rounds: number; throughputSeconds: number; latencySeconds: number; connections: number };
+  options: { rounds: number; throughputSeconds: number; latencySeconds: number; connections: number; serverFlags: string[] };
 }
 
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -58,7 +58,7 @@ const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 export function printReport({ results, fallback, machine, options }: Report): void {
   const out: string[] = [];
   out.push(
-    `Machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}; load average before ${load(machine.loadBefore)}, after ${load(machine.loadAfter)}; ${machine.seconds} s.`,
+    `Machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}${options.serverFlags.length ? `, server flags ${options.serverFlags.join(' ')}` : ''}; load average before ${load(machine.loadBefore)}, after ${load(machine.loadAfter)}; ${machine.seconds} s.`,
   );
   out.push(
     `Method: per round, a ${options.throughputSeconds} s throughput pass at ${options.connections} connections on baseline and hook back to back, then a ${options.latencySeconds} s latency pass at 1 connection on each; ${options.rounds} round(s); medians (ratio range over rounds).`,

@@ -15,7 +15,8 @@ import { printReport, type CaseResult, type FallbackResult } from './report';
  * service time). Rounds make the spread visible on a shared machine. Then the fallback: no prefetch, a
  * FHIR stub answering each query after a fixed delay.
  *
- * Options: --quick (1 round of short passes), --rounds N, --seconds S (throughput pass), --only id,id.
+ * Options: --quick (1 round of short passes), --rounds N, --seconds S (throughput pass), --only id,id,
+ * --stub-delay MS, --server-flags "--max-semi-space-size=64" (V8 flags for the server process).
  */
 
 interface Options {
@@ -25,6 +26,7 @@ interface Options {
   connections: number;
   only?: string[];
   stubDelayMs: number;
+  serverFlags: string[];
 }
 
 function parseOptions(argv: string[]): Options {
@@ -41,6 +43,7 @@ function parseOptions(argv: string[]): Options {
     connections: 8,
     only: value('--only')?.split(','),
     stubDelayMs: Number(value('--stub-delay') ?? 50),
+    serverFlags: (value('--server-flags') ?? '').split(' ').filter((f) => f.length > 0),
   };
 }
 
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const started = Date.now();
   const cases = benchCases().filter((c) => !options.only || options.only.includes(c.id));
-  const server = await startServer();
+  const server = await startServer(options.serverFlags);
   const results: CaseResult[] = [];
   let fallback: FallbackResult | undefined;
   try {
