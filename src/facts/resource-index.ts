@@ -62,9 +62,17 @@ export class ResourceIndex {
     if (matchText && valueSets.some((vs) => vs.hasText)) {
       // Many resources share a text (every refill of one drug): run the patterns once per distinct text.
       const matched = new Map<string, boolean>();
+      let text = '';
+      let first = true;
+      const addText = (concept: CodeableConcept) => {
+        text = first ? conceptText(concept) : `${text} ${conceptText(concept)}`; // the concepts' texts joined by spaces
+        first = false;
+      };
       for (const r of this.byType.get(type) ?? []) {
         if (chosen.has(r)) continue;
-        const text = this.mainConcepts(r).map(conceptText).join(' ');
+        text = '';
+        first = true;
+        this.eachMainConcept(r, addText);
         if (!text) continue;
         let hit = matched.get(text);
         if (hit === undefined) matched.set(text, (hit = valueSets.some((vs) => vs.matchesText(text))));
@@ -78,60 +86,67 @@ export class ResourceIndex {
   private codesOf(type: string): Map<string, Map<string, AnyResource[]>> {
     let index = this.codeIndex.get(type);
     if (index) return index;
-    index = new Map();
-    for (const r of this.byType.get(type) ?? []) {
-      for (const concept of this.mainConcepts(r)) {
-        for (const coding of Array.isArray(concept?.coding) ? concept.coding : []) {
-          const { system, code } = coding ?? {};
-          if (typeof code !== 'string' || typeof system !== 'string') continue; // as codingKey: both parts or nothing
-          let codes = index.get(system);
-          if (!codes) index.set(system, (codes = new Map()));
-          let list = codes.get(code);
-          if (!list) codes.set(code, (list = []));
-          if (list[list.length - 1] !== r) list.push(r);
-        }
+    const built = new Map<string, Map<string, AnyResource[]>>();
+    let r: AnyResource;
+    const addCodes = (concept: CodeableConcept) => {
+      for (const coding of Array.isArray(concept.coding) ? concept.coding : []) {
+        const { system, code } = coding ?? {};
+        if (typeof code !== 'string' || typeof system !== 'string') continue; // as codingKey: both parts or nothing
+        let codes = built.get(system);
+        if (!codes) built.set(system, (codes = new Map()));
+        let list = codes.get(code);
+        if (!list) codes.set(code, (list = []));
+        if (list[list.length - 1] !== r) list.push(r);
       }
-    }
-    this.codeIndex.set(type, index);
+    };
+    for (r of this.byType.get(type) ?? []) this.eachMainConcept(r, addCodes);
+    this.codeIndex.set(type, (index = built));
     return index;
   }
 
   /** The concept(s) that say what a resource is about. Medication orders resolve their Medication. */
   mainConcepts(r: AnyResource): CodeableConcept[] {
     const concepts: CodeableConcept[] = [];
-    const push = (c: unknown) => {
-      if (c && typeof c === 'object' && !Array.isArray(c)) concepts.push(c as CodeableConcept);
-    };
+    this.eachMainConcept(r, (c) => concepts.push(c));
+    return concepts;
+  }
+
+  /** mainConcepts one by one, without an array per resource (the index visits every resource of a type). */
+  private eachMainConcept(r: AnyResource, visit: (concept: CodeableConcept) => void): void {
     switch (r.resourceType) {
       case 'MedicationRequest':
       case 'MedicationStatement':
       case 'MedicationDispense':
       case 'MedicationAdministration': {
-        push(r.medicationCodeableConcept);
+        offer(r.medicationCodeableConcept, visit);
         const ref = r.medicationReference?.reference;
         if (typeof ref === 'string' && ref.startsWith('#')) {
           const contained = Array.isArray(r.contained) ? (r.contained as AnyResource[]).find((c) => `#${c?.id}` === ref) : undefined;
-          push(contained?.code);
+          offer(contained?.code, visit);
         } else if (typeof ref === 'string') {
-          push((this.resolve(ref) as AnyResource | undefined)?.code);
+          offer((this.resolve(ref) as AnyResource | undefined)?.code, visit);
         }
-        if (typeof r.medicationReference?.display === 'string') push({ text: r.medicationReference.display });
+        if (typeof r.medicationReference?.display === 'string') offer({ text: r.medicationReference.display }, visit);
         break;
       }
       case 'Device':
-        push(r.type);
-        if (Array.isArray(r.deviceName)) for (const n of r.deviceName) if (typeof n?.name === 'string') push({ text: n.name });
+        offer(r.type, visit);
+        if (Array.isArray(r.deviceName)) for (const n of r.deviceName) if (typeof n?.name === 'string') offer({ text: n.name }, visit);
         break;
       case 'Coverage':
-        push(r.type);
+        offer(r.type, visit);
         break;
       case 'ImagingStudy':
-        if (Array.isArray(r.procedureCode)) r.procedureCode.forEach(push);
-        if (typeof r.description === 'string') push({ text: r.description });
+        if (Array.isArray(r.procedureCode)) for (const c of r.procedureCode) offer(c, visit);
+        if (typeof r.description === 'string') offer({ text: r.description }, visit);
         break;
       default:
-        push(r.code);
+        offer(r.code, visit);
     }
-    return concepts;
   }
+}
+
+/** A concept is an object (not null, not an array): anything else the EHR sent there is skipped. */
+function offer(value: unknown, visit: (concept: CodeableConcept) => void): void {
+  if (value && typeof value === 'object' && !Array.isArray(value)) visit(value as CodeableConcept);
 }

@@ -43,9 +43,10 @@ export function aboutPatient(patientId: string): (resource: FhirResource) => boo
     const elements = PATIENT_ELEMENTS[resource.resourceType];
     if (!elements) return true;
     const r = resource as unknown as Record<string, { reference?: unknown } | undefined>;
-    return elements.some((element) => {
+    for (const element of elements) {
       const reference = r[element]?.reference;
-      return reference === expected ? exactMatches : normalizeReference(reference) === expected;
-    });
+      if (reference === expected ? exactMatches : normalizeReference(reference) === expected) return true;
+    }
+    return false;
   };
 }
