@@ -12,7 +12,7 @@ import { printReport, type CaseResult, type FallbackResult } from './report';
  * body goes to the hook and to the baseline route (same middleware, fixed card) in the same server
  * process. Per round: a throughput pass on each (8 connections, the server saturated), alternating which
  * goes first, then a latency pass on each (1 connection: no request queues behind another, so latency is
- * service time). Rounds make the spread visible on a shared machine. Then the fallback: no prefetch, a
+ * service time; at least 100 answers per pass). Rounds make the spread visible on a shared machine. Then the fallback: no prefetch, a
  * FHIR stub answering each query after a fixed delay.
  *
  * Options: --quick (1 round of short passes), --rounds N, --seconds S (throughput pass), --only id,id,
@@ -108,7 +108,7 @@ async function measureCase(server: ServerProcess, benchCase: BenchCase, options:
     rps.baseline.push(measured.baseline!);
     rps.ratio.push(measured.hook! / measured.baseline!);
     for (const which of order) {
-      const { latencies } = await pass(which === 'hook' ? hook : baseline, 1, options.latencySeconds);
+      const latencies = await latencyPass(which === 'hook' ? hook : baseline, options.latencySeconds);
       latency[which].push(...latencies);
       if (which === 'hook') latency.hookP99.push(quantile(latencies, 0.99));
     }
@@ -130,6 +130,17 @@ async function measureCase(server: ServerProcess, benchCase: BenchCase, options:
     rssBytes: await server.rss(),
   };
 }
+
+/** One request at a time for `seconds`, extended (up to 10 s) until at least 100 answers: a p99 needs samples. */
+async function latencyPass(target: Target, seconds: number): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let spent = 0; spent === 0 || (latencies.length < MIN_LATENCY_SAMPLES && spent < 10); spent += seconds) {
+    latencies.push(...(await pass(target, 1, seconds)).latencies);
+  }
+  return latencies;
+}
+
+const MIN_LATENCY_SAMPLES = 100;
 
 async function measureFallback(server: ServerProcess, options: Options): Promise<FallbackResult> {
   const chart = chartOf(50);
