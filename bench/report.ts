@@ -75,7 +75,7 @@ export function printReport({ results, fallback, machine, options }: Report): vo
   if (fallback) {
     out.push('');
     out.push(
-      `Fallback (no prefetch, ${fallback.resources}-resource chart on a FHIR stub answering each query after ${fallback.delayMs} ms): p50 ${ms(fallback.p50)} ms, p99 ${ms(fallback.p99)} ms over ${fallback.samples} calls; ${fallback.queriesPerCall.toFixed(1)} FHIR queries per call, up to ${fallback.maxInFlight} in flight at once.`,
+      `Fallback (no prefetch, ${fallback.resources}-resource chart on a FHIR stub answering each query after ${fallback.delayMs} ms): p50 ${ms(fallback.p50)} ms, p99 ${ms(fallback.p99)} ms over ${fallback.samples} calls; ${Math.round(fallback.queriesPerCall)} FHIR queries per call, up to ${fallback.maxInFlight} in flight at once.`,
     );
   }
   out.push('');
