@@ -1,17 +1,18 @@
 /**
  * A fast evaluator for the simplest FHIRPath expressions: member paths, `x.ofType(T)` on a choice element
- * (`value.ofType(Quantity)` reads `valueQuantity`), `contained.ofType(Medication)`, and unions of those.
+ * (`value.ofType(Quantity)` reads `valueQuantity`), `contained.ofType(Medication)`, `where(member = 'text')`
+ * on a string-typed member, a final `first()`, and unions of those.
  * fhirpath.js spends about 3-5 µs per evaluation wrapping every node in a typed ResourceNode; for these
  * shapes the answer is plain JSON navigation (same values, same object references), about 50× cheaper.
  *
  * It only answers when it is sure to give what fhirpath.js gives, and otherwise returns undefined so the
  * caller runs fhirpath.js:
- * - at compile time: any other syntax (functions, operators, literals, a leading type name), a choice read
- *   without ofType, a choice type with subtypes among its options;
+ * - at compile time: any other syntax (other functions, operators, literals, a leading type name), a
+ *   choice read without ofType, a choice type with subtypes among its options, first() before the end;
  * - per resource: a resource type not planned, an element the R4 model does not define for the type but
  *   the data carries anyway, primitive extensions (`_name`), nested arrays, a member
  *   read on a primitive, an object with a resourceType outside `contained`, a choice element present under
- *   its bare name or under the type asked for and another, and a union with more than one item (fhirpath's `|`
+ *   its bare name or under the type asked for and another, a where() member that is not one string, and a union with more than one item (fhirpath's `|`
  *   removes duplicates by FHIRPath equality, which fhirpath.js does best itself), unless every path
  *   ends in a string-typed element and every item is a string: FHIRPath equality is then ===.
  * test/facts/fast-path.test.ts checks every declared expression against fhirpath.js on real and random data.
@@ -24,7 +25,11 @@ export interface FhirModel {
   pathsDefinedElsewhere: Record<string, string>;
 }
 
-type Step = { kind: 'member'; name: string } | { kind: 'ofType'; type: string };
+type Step =
+  | { kind: 'member'; name: string }
+  | { kind: 'ofType'; type: string }
+  | { kind: 'where'; member: string; value: string }
+  | { kind: 'first' };
 
 /** How to read one path on one resource type, resolved against the model. */
 type PlannedStep =
@@ -32,6 +37,8 @@ type PlannedStep =
   /** `variants`: every type's member of the element and its `_` twin. */
   | { kind: 'choice'; key: string; extensionKey: string; base: string; variants: Set<string>; holdsResources: false }
   | { kind: 'resourceType'; type: string }
+  /** Keeps the items whose string member equals the literal (FHIRPath `=` on strings is ===). */
+  | { kind: 'where'; key: string; extensionKey: string; value: string }
   /** An element the model does not define for this type: nothing, unless the data has it anyway. */
   | { kind: 'absent'; key: string; extensionKey: string };
 
@@ -42,10 +49,12 @@ export type FastEvaluator = (resource: unknown) => unknown[] | undefined;
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
 const OF_TYPE = /^ofType\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\)$/;
+const WHERE_EQUALS = /^where\(\s*([a-z][A-Za-z0-9_]*)\s*=\s*'([^'\\|()]*)'\s*\)$/;
+const FIRST = /^first\(\s*\)$/;
 
-/** The expression's paths, or undefined when it uses anything beyond member paths, ofType and `|`. */
+/** The expression's paths, or undefined when it uses anything beyond member paths, ofType, where(m = 'x'), first() and `|`. */
 export function parseSimplePaths(expression: string): Step[][] | undefined {
-  if (/[`'"$%\[\]{}]/.test(expression)) return undefined;
+  if (/[`"$%\[\]{}]/.test(expression)) return undefined;
   const paths: Step[][] = [];
   for (const alternative of expression.split('|')) {
     const parts = splitSteps(alternative.trim());
@@ -53,10 +62,14 @@ export function parseSimplePaths(expression: string): Step[][] | undefined {
     const steps: Step[] = [];
     for (const part of parts) {
       const ofType = OF_TYPE.exec(part);
+      const where = WHERE_EQUALS.exec(part);
       if (ofType) steps.push({ kind: 'ofType', type: ofType[1]! });
+      else if (where) steps.push({ kind: 'where', member: where[1]!, value: where[2]! });
+      else if (FIRST.test(part)) steps.push({ kind: 'first' });
       else if (IDENTIFIER.test(part)) steps.push({ kind: 'member', name: part });
       else return undefined;
     }
+    if (steps.slice(0, -1).some((step) => step.kind === 'first')) return undefined; // first() only at the end
     // A leading capitalised name is a type filter in FHIRPath (`Observation.code`): not handled here.
     if (steps[0]!.kind !== 'member' || !/^[a-z]/.test((steps[0] as { name: string }).name)) return undefined;
     paths.push(steps);
@@ -113,21 +126,31 @@ export function compileFastPath(expression: string, model: FhirModel): FastEvalu
 
 /** FHIR types whose values fhirpath.js compares as plain strings (dates and numbers it converts first). */
 const STRING_TYPES = new Set(['string', 'code', 'id', 'uri', 'url', 'canonical', 'oid', 'uuid', 'markdown']);
+/** Members a where(m = 'x') may compare: the string types, and System.String (Extension.url). */
+const WHERE_TYPES = new Set([...STRING_TYPES, 'System.String']);
+
+interface PlannedPath {
+  steps: PlannedStep[];
+  /** The type of what the path yields. */
+  type: string;
+  /** Ends in first(): keep the first item. */
+  first: boolean;
+}
 
 interface Plan {
-  paths: PlannedStep[][];
+  paths: PlannedPath[];
   /** Every path ends in a string-typed element: a union is deduplicated with === (when every item is a string). */
   stringUnion: boolean;
 }
 
 function planPaths(paths: Step[][], resourceType: string, model: FhirModel): Plan | null {
   if (!isResourceType(resourceType, model)) return null;
-  const planned: PlannedStep[][] = [];
+  const planned: PlannedPath[] = [];
   let stringUnion = true;
   for (const steps of paths) {
     const plan = planPath(steps, resourceType, model);
     if (!plan) return null;
-    planned.push(plan.steps);
+    planned.push(plan);
     stringUnion &&= STRING_TYPES.has(plan.type);
   }
   return { paths: planned, stringUnion };
@@ -146,11 +169,22 @@ function distinctStrings(items: unknown[]): unknown[] | undefined {
   return out;
 }
 
-function planPath(steps: Step[], resourceType: string, model: FhirModel): { steps: PlannedStep[]; type: string } | undefined {
+function planPath(steps: Step[], resourceType: string, model: FhirModel): PlannedPath | undefined {
   const plan: PlannedStep[] = [];
   let at = resourceType; // the model path the next member is looked up under
+  let first = false;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
+    if (step.kind === 'first') {
+      first = true; // the last step (parseSimplePaths): the walk keeps the first item
+      continue;
+    }
+    if (step.kind === 'where') {
+      const memberPath = model.pathsDefinedElsewhere[`${at}.${step.member}`] ?? `${at}.${step.member}`;
+      if (!WHERE_TYPES.has(model.path2Type[memberPath] ?? '')) return undefined;
+      plan.push({ kind: 'where', key: step.member, extensionKey: `_${step.member}`, value: step.value });
+      continue;
+    }
     if (step.kind === 'ofType') {
       // Only a filter on contained resources (`contained.ofType(Medication)`); choice ofType is read with its member.
       if (at !== 'Resource' || !isResourceType(step.type, model) || step.type === 'Resource' || step.type === 'DomainResource') return undefined;
@@ -179,12 +213,12 @@ function planPath(steps: Step[], resourceType: string, model: FhirModel): { step
       // Not an element of this type (authoredOn on a MedicationStatement): fhirpath.js still reads such a
       // member from the JSON, so the walk yields nothing when it is absent and hands over when it is present.
       plan.push({ kind: 'absent', key: step.name, extensionKey: `_${step.name}` });
-      return { steps: plan, type: 'unknown' };
+      return { steps: plan, type: 'unknown', first: false };
     }
     plan.push({ kind: 'member', key: step.name, extensionKey: `_${step.name}`, holdsResources: type === 'Resource' });
     at = type === 'BackboneElement' || type === 'Element' ? path : type;
   }
-  return { steps: plan, type: at };
+  return { steps: plan, type: at, first };
 }
 
 /**
@@ -192,9 +226,10 @@ function planPath(steps: Step[], resourceType: string, model: FhirModel): { step
  * which yields the items in the same order as fhirpath's step-by-step evaluation, without a collection
  * per step.
  */
-function walk(plan: PlannedStep[], resource: Record<string, unknown>): unknown[] | typeof BAIL {
+function walk(path: PlannedPath, resource: Record<string, unknown>): unknown[] | typeof BAIL {
   const out: unknown[] = [];
-  return visit(plan, 0, resource, out) ? out : BAIL;
+  if (!visit(path.steps, 0, resource, out)) return BAIL;
+  return path.first && out.length > 1 ? out.slice(0, 1) : out;
 }
 
 /** Adds what `plan[i..]` yields from `item` to `out`; false to bail out. */
@@ -212,6 +247,13 @@ function visit(plan: PlannedStep[], i: number, item: unknown, out: unknown[]): b
     case 'resourceType':
       if (item.resourceType === step.type) return visit(plan, i + 1, item, out);
       return typeof item.resourceType === 'string';
+    case 'where': {
+      if (Object.hasOwn(item, step.extensionKey)) return false;
+      const value = Object.hasOwn(item, step.key) ? item[step.key] : undefined;
+      if (value === undefined || value === null) return true; // empty = '…' is empty: not kept
+      if (typeof value !== 'string') return false;
+      return value === step.value ? visit(plan, i + 1, item, out) : true;
+    }
     case 'choice': {
       if (Object.hasOwn(item, step.base)) return false;
       // Absent, the type asked for yields nothing whatever else is there. Present beside another of the

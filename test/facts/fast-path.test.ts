@@ -79,8 +79,11 @@ describe('the FHIRPath fast path', () => {
   it('takes most declared expressions, and leaves functions and operators to fhirpath.js', () => {
     const simple = expressions.filter((e) => parseSimplePaths(e.expression));
     expect(simple.length).toBeGreaterThan(expressions.length * 0.8);
-    expect(parseSimplePaths("code.extension.where(url = 'x').value")).toBeUndefined();
-    expect(parseSimplePaths('occurrence.ofType(Timing).event.first()')).toBeUndefined();
+    expect(parseSimplePaths("code.extension.where(url = 'x').value.ofType(CodeableConcept)")).toBeDefined();
+    expect(parseSimplePaths('occurrence.ofType(Timing).event.first()')).toBeDefined();
+    expect(parseSimplePaths('event.first().value')).toBeUndefined();
+    expect(parseSimplePaths("extension.where(url = 'x' or url = 'y')")).toBeUndefined();
+    expect(parseSimplePaths('code.exists()')).toBeUndefined();
     expect(parseSimplePaths('Observation.code')).toBeUndefined();
     expect(parseSimplePaths('a.b | c.ofType(Period).start')).toEqual([
       [
@@ -93,6 +96,35 @@ describe('the FHIRPath fast path', () => {
         { kind: 'member', name: 'start' },
       ],
     ]);
+  });
+
+  it("reads where(url = '…') and a final first() like fhirpath.js, and answers them itself", () => {
+    const billing = 'http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-billing-options';
+    const codings = `code.coding | code.extension.where(url = '${billing}').value.ofType(CodeableConcept).coding`;
+    const occurrence = 'occurrence.ofType(dateTime) | occurrence.ofType(Period).start | occurrence.ofType(Timing).event.first()';
+    const ext = (url: unknown, extra: Record<string, unknown> = {}) => ({ url, valueCodeableConcept: { coding: [{ system: 's', code: 'c' }] }, ...extra });
+    const order = (fields: Record<string, unknown>) => ({ resourceType: 'ServiceRequest', id: 'o', status: 'draft', intent: 'order', ...fields });
+    const cases = [
+      order({ code: { extension: [ext(billing)] } }),
+      order({ code: { extension: [ext('http://other.example')] } }),
+      order({ code: { extension: [ext(billing.toUpperCase())] } }),
+      order({ code: { extension: [ext(undefined)] } }),
+      order({ code: { extension: [ext([billing, billing])] } }),
+      order({ code: { extension: [ext(5)] } }),
+      order({ code: { extension: [{ ...ext(billing), _url: { id: 'x' } }] } }),
+      order({ code: { extension: [ext(billing), ext(billing)] } }),
+      order({ code: { coding: [{ system: 's', code: 'd' }], extension: [ext(billing)] } }),
+      order({ occurrenceTiming: { event: ['2026-12-03', '2026-12-10'] } }),
+      order({ occurrenceTiming: { event: [] } }),
+      order({ occurrenceDateTime: '2026-12-03' }),
+    ];
+    const compiled = (expression: string) => expressions.find((e) => e.expression === expression)!;
+    check(compiled(codings), cases);
+    check(compiled(occurrence), cases);
+    const fast = compileFastPath(codings, model)!;
+    expect(fast(cases[0])).toEqual([{ system: 's', code: 'c' }]);
+    expect(fast(cases[1])).toEqual([]);
+    expect(compileFastPath(occurrence, model)!(cases[9])).toEqual(['2026-12-03']);
   });
 
   it('answers like fhirpath.js on the scenario patients and a benchmark chart', () => {
@@ -122,13 +154,18 @@ class RandomResources {
     this.state = seed;
   }
 
+  /** Names the current expression reads (elements and type names), and its string literals. */
+  private wanted = new Set<string>();
+  private literals: string[] = [];
+
   resource(type: string, expression: string): Record<string, unknown> {
-    const wanted = new Set(expression.match(/[A-Za-z]+/g) ?? []);
+    const wanted = (this.wanted = new Set(expression.replace(/'[^']*'/g, '').match(/[A-Za-z]+/g) ?? []));
+    this.literals = [...expression.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
     const resource: Record<string, unknown> = { resourceType: type, id: `r${this.int(1000)}` };
     const known = children(type);
     for (const child of known) {
       const focus = wanted.has(child.name);
-      if (this.chance(focus ? 0.8 : 0.05)) Object.assign(resource, this.element(child, 0));
+      if (this.chance(focus ? 0.8 : child.name === 'extension' ? 0 : 0.05)) Object.assign(resource, this.element(child, 0));
     }
     // Members the expression reads that this type does not define (authoredOn on a MedicationStatement).
     for (const name of wanted) {
@@ -144,8 +181,9 @@ class RandomResources {
     const out: Record<string, unknown> = {};
     if (child.choices) {
       const picks = this.chance(0.85) ? 1 : 2;
+      const asked = child.choices.filter((c) => this.wanted.has(c) || this.wanted.has(c[0]!.toLowerCase() + c.slice(1)));
       for (let i = 0; i < picks; i++) {
-        const type = this.pick(child.choices);
+        const type = asked.length > 0 && this.chance(0.6) ? this.pick(asked) : this.pick(child.choices);
         out[`${child.name}${type}`] = this.value(type[0]!.toLowerCase() + type.slice(1), `${child.name}${type}`, depth);
       }
       if (this.chance(0.03)) out[child.name] = this.primitive();
@@ -169,7 +207,11 @@ class RandomResources {
     const kids = type === 'BackboneElement' || type === 'Element' ? children(path) : children(type);
     if (kids.length === 0 || depth >= 3) return this.primitiveOf(type);
     const object: Record<string, unknown> = {};
-    for (const kid of kids) if (this.chance(kids.length > 6 ? 0.35 : 0.6)) Object.assign(object, this.element(kid, depth + 1));
+    for (const kid of kids) {
+      // Extensions only where the expression reads them (every element has them; they would swamp the rest).
+      const p = kid.name === 'extension' ? (this.wanted.has('extension') ? 0.6 : 0) : this.wanted.has(kid.name) ? 0.8 : kids.length > 6 ? 0.35 : 0.6;
+      if (this.chance(p)) Object.assign(object, this.element(kid, depth + 1));
+    }
     if (this.chance(0.05)) object.resourceType = 'Medication';
     return object;
   }
@@ -193,6 +235,7 @@ class RandomResources {
   }
 
   private primitive(): unknown {
+    if (this.literals.length > 0 && this.chance(0.3)) return this.pick(this.literals);
     return this.pick(['active', 'completed', 'L4-L5', 'naproxen 500 mg', '', '2025-06-01', 7, true, { text: 'x' }, { coding: [{ system: 's', code: 'c' }] }]);
   }
 
@@ -236,7 +279,7 @@ function children(parent: string): Child[] {
   const prefix = `${parent}.`;
   for (const [p, type] of Object.entries(model.path2Type)) {
     const name = p.slice(prefix.length);
-    if (!p.startsWith(prefix) || name.includes('.') || name === 'extension' || name === 'modifierExtension') continue;
+    if (!p.startsWith(prefix) || name.includes('.') || name === 'modifierExtension') continue;
     found.push({ name, path: p, type, repeating: repeating[p] === true });
   }
   for (const [p, choices] of Object.entries(model.choiceTypePaths)) {
