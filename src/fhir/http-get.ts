@@ -79,7 +79,10 @@ export class HttpGetter {
             settled = true;
             resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
           });
-          response.on('aborted', () => failWith(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+          // A connection cut mid-body: 'close' before the message was complete.
+          response.on('close', () => {
+            if (!response.complete) failWith(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }));
+          });
         },
       );
       request.on('error', failWith);
