@@ -18,11 +18,16 @@ import { printSummary } from './profile-summary';
  * time, so the minimum is the stable figure to compare before and after a change on a shared machine.
  * With --profile, the hook batches (not the parse ones) run under the V8 sampling profiler and the
  * summary is printed; the profile is kept in the temp folder for DevTools or speedscope.
+ * With --calls N, it makes exactly N hook calls per case and prints nothing: for instruction counts that
+ * do not depend on the machine's load, run it under `valgrind --tool=callgrind` with two values of N
+ * and divide the difference in instructions by the difference in calls (docs/performance.md).
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const profile = args.includes('--profile');
-  const wanted = args.filter((a) => !a.startsWith('--'));
+  const callsAt = args.indexOf('--calls');
+  const calls = callsAt >= 0 ? Number(args[callsAt + 1]) : undefined;
+  const wanted = args.filter((a, i) => !a.startsWith('--') && (callsAt < 0 || i !== callsAt + 1));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-micro-'));
   const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
   const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: true }));
@@ -32,6 +37,13 @@ async function main(): Promise<void> {
   const hookDeps = { config, fhirClient: deps.fhirClient, logger, metrics: deps.metrics, decisionLog: deps.decisionLog, clock: deps.clock!, newId: () => crypto.randomUUID() };
 
   for (const benchCase of benchCases().filter((c) => wanted.length === 0 || wanted.includes(c.id))) {
+    if (calls !== undefined) {
+      for (let i = 0; i < calls; i++) {
+        await handleHookCall(service, JSON.parse(benchCase.body), { baseUrl: 'http://localhost' }, hookDeps);
+        await deps.decisionLog.flush();
+      }
+      continue;
+    }
     const budgetMs = 300; // per batch
     const parse = await best(() => JSON.parse(benchCase.body), budgetMs);
     const profiler = profile ? await startProfiler() : undefined;
