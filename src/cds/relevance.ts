@@ -2,6 +2,7 @@ import type { Bundle, ServiceRequest } from 'fhir/r4';
 import type { LoadedService } from '../declarations/types';
 import { BadRequestError } from '../errors';
 import { orderCodings, orderText } from '../fhir/order-codes';
+import { FHIR_ID } from '../fhir/references';
 
 /**
  * The draft orders this service decides: of the declared resource types, with an in-scope code, or an
@@ -16,6 +17,10 @@ export function inScopeOrders(draftOrders: Bundle, service: LoadedService): Serv
   (draftOrders.entry ?? []).forEach((entry, i) => {
     const resource = entry.resource as ServiceRequest;
     if (!scope.resourceTypes.includes(resource.resourceType)) return;
+    // Orders of the types this service reads end up in facts, evidence and references: their ids must be FHIR ids.
+    if (resource.id !== undefined && !FHIR_ID.test(resource.id)) {
+      throw new BadRequestError(`context.draftOrders.entry[${i}].resource.id must be a FHIR id`, `context.draftOrders.entry[${i}].resource.id`, 'value');
+    }
     const codings = orderCodings(resource);
     const inScope =
       codings.some((c) => codes.matchesCoding(c)) ||

@@ -1,0 +1,28 @@
+import nock from 'nock';
+
+/**
+ * Blocks real network calls for a suite (loopback stays open for supertest and local servers) and
+ * records every outbound request no nock interceptor answered, so a test can prove the service made
+ * no FHIR call it was not expected to make.
+ */
+export function guardOutboundCalls(): { unexpected: string[] } {
+  const unexpected: string[] = [];
+  const record = (req: { method?: string; hostname?: string; href?: string }) => {
+    if (req.hostname === '127.0.0.1') return; // supertest's own connection to the app
+    unexpected.push(`${req.method ?? 'GET'} ${req.href ?? req.hostname}`);
+  };
+  beforeAll(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nock.emitter.on('no match', record);
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    unexpected.length = 0;
+  });
+  afterAll(() => {
+    nock.emitter.removeListener('no match', record);
+    nock.enableNetConnect();
+  });
+  return { unexpected };
+}
