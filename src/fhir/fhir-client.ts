@@ -160,12 +160,13 @@ function selfLink(bundle: Bundle): string | undefined {
   return Array.isArray(bundle.link) ? bundle.link.find((l) => l?.relation === 'self')?.url : undefined;
 }
 
-/** Paging may only continue on the server the token belongs to. */
+/** Paging may only continue on the server the token belongs to: same origin, under the same base path. */
 export function sameServer(url: string, baseUrl: string): boolean {
   try {
     const target = new URL(url);
     const base = new URL(baseUrl);
-    return target.origin === base.origin && target.pathname.startsWith(base.pathname.replace(/\/+$/, ''));
+    const basePath = base.pathname.replace(/\/+$/, '');
+    return target.origin === base.origin && (target.pathname === basePath || target.pathname.startsWith(`${basePath}/`));
   } catch {
     return false;
   }
