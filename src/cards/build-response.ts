@@ -129,7 +129,8 @@ function decisionCard(decision: UnitDecision, ctx: ResponseContext): Card {
         label: s.label,
         uuid: ctx.newId(),
         ...(s.isRecommended ? { isRecommended: true } : {}),
-        actions: s.actions.map((a) => ({ ...a })),
+        // CDS Hooks: optional members are omitted, never sent empty.
+        ...(s.actions.length > 0 ? { actions: s.actions.map((a) => ({ ...a })) } : {}),
       }),
     );
     card.selectionBehavior = 'at-most-one';
@@ -226,7 +227,7 @@ function noticeCard(notice: Notice, ctx: ResponseContext): Card {
   return {
     uuid: ctx.newId(),
     summary: truncateSummary(notice.summary),
-    detail: notice.detail,
+    ...(notice.detail ? { detail: notice.detail } : {}),
     indicator: notice.indicator,
     source: sourceFor(ctx, notice.topic.code),
     ...(links.length > 0 ? { links } : {}),
