@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FhirResource } from 'fhir/r4';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
@@ -48,13 +49,17 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
   }
 
   const fhir = resolveFhirAccess(request, call.client, deps.config);
+  // One deadline for every FHIR call of this hook. Each call in flight listens on it, so more than
+  // Node's default of 10 listeners is expected here, not a leak (and would warn on every request).
+  const deadline = AbortSignal.timeout(deps.config.fhirTimeoutMs);
+  setMaxListeners(0, deadline);
   const chart = await gatherChart({
     request,
     service,
     client: deps.fhirClient,
     access: fhir.access,
     accessRefusal: fhir.refusal,
-    deadline: AbortSignal.timeout(deps.config.fhirTimeoutMs),
+    deadline,
   });
   for (const failure of Object.values(chart.data.failures)) deps.metrics.fhirErrors.inc({ failure: failure.replace(/\(.*$/, '').trim() });
 
