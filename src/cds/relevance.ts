@@ -14,6 +14,7 @@ export function inScopeOrders(draftOrders: Bundle, service: LoadedService): Serv
   const unlisted = scope.unlisted ? service.valueSets[scope.unlisted.valueSet] : undefined;
   const description = scope.unlisted ? service.valueSets[scope.unlisted.descriptionValueSet] : undefined;
   const selected: ServiceRequest[] = [];
+  const seen = new Map<string, number>();
   (draftOrders.entry ?? []).forEach((entry, i) => {
     const resource = entry.resource as ServiceRequest;
     if (!scope.resourceTypes.includes(resource.resourceType)) return;
@@ -33,6 +34,16 @@ export function inScopeOrders(draftOrders: Bundle, service: LoadedService): Serv
         'required',
       );
     }
+    // Coverage information and suggestions address orders by id: two orders with one id are ambiguous.
+    const first = seen.get(resource.id);
+    if (first !== undefined) {
+      throw new BadRequestError(
+        `context.draftOrders.entry[${i}].resource.id "${resource.id}" is also the id of entry[${first}]; each order needs its own id`,
+        `context.draftOrders.entry[${i}].resource.id`,
+        'value',
+      );
+    }
+    seen.set(resource.id, i);
     selected.push(resource);
   });
   return selected;

@@ -112,3 +112,15 @@ describe('inScopeOrders', () => {
     expect(ids(inScopeOrders(bundle(medication, facetOrder('sr-1', '64493')), service))).toEqual(['sr-1']);
   });
 });
+
+describe('inScopeOrders: order identity', () => {
+  it('refuses two facet orders with one id: coverage information and suggestions address orders by id', () => {
+    const call = () => inScopeOrders(bundle(facetOrder('sr-1', '64493'), facetOrder('sr-2', '64494'), facetOrder('sr-1', '64494')), service);
+    expect(call).toThrow(expect.objectContaining({ status: 400, expression: ['context.draftOrders.entry[2].resource.id'] }));
+    expect(call).toThrow('context.draftOrders.entry[2].resource.id "sr-1" is also the id of entry[0]; each order needs its own id');
+  });
+
+  it('does not mind an id shared with an order it does not decide', () => {
+    expect(ids(inScopeOrders(bundle(facetOrder('sr-1', '72148'), facetOrder('sr-1', '64493')), service))).toEqual(['sr-1']);
+  });
+});
