@@ -88,6 +88,12 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
           : client.search(access, relativeUrl, deadline).then((pages) => pages.flatMap(entries))
         ).then(
           (resources) => {
+            // A search can answer 200 and still report, in an OperationOutcome entry, that it failed:
+            // data known to be incomplete is not read as "nothing on record".
+            if (resources.some((r) => r.resourceType === 'OperationOutcome' && isError(r))) {
+              fail(key, new FhirFetchError('bad-response', 'the FHIR server reported an error with its results'));
+              return;
+            }
             collected.push(...resources.filter((r) => r.resourceType !== 'OperationOutcome'));
             keys[key] = 'fetched';
           },

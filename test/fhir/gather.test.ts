@@ -241,6 +241,20 @@ describe('gathering the chart', () => {
       }
     });
 
+    it('a 200 search whose Bundle reports an error: indeterminate, not "nothing on record"', async () => {
+      const failed = { ...searchset([operationOutcome()]), entry: [{ resource: operationOutcome(), search: { mode: 'outcome' as const } }] };
+      ehr().get(`/fhir/Condition?patient=${PATIENT_ID}`).reply(200, failed);
+      const res = await post(withServer(fullPrefetch(chart, { omit: ['conditions'] })));
+      expect(outcome(res)).toBe('indeterminate');
+      expect(res.body.cards[0].detail).toContain('conditions (the FHIR server reported an error with its results)');
+    });
+
+    it('a 200 search with a warning OperationOutcome beside its results: the results are used', async () => {
+      ehr().get(`/fhir/Condition?patient=${PATIENT_ID}`).reply(200, searchset([...conditions, operationOutcome('warning')]));
+      const res = await post(withServer(fullPrefetch(chart, { omit: ['conditions'] })));
+      expect(outcome(res)).toBe('covered');
+    });
+
     it('a failure on a key no applicable criterion reads changes nothing', async () => {
       ehr().get(`/fhir/Device?patient=${PATIENT_ID}`).reply(503);
       const res = await post(withServer(fullPrefetch(chart, { omit: ['devices'] })));
