@@ -3,7 +3,7 @@ import nock from 'nock';
 /**
  * Blocks real network calls for a suite (loopback stays open for supertest and local servers) and
  * records every outbound request no nock interceptor answered, so a test can prove the service made
- * no FHIR call it was not expected to make.
+ * no FHIR call it was not expected to make. Call it once per test file, at the top of a describe.
  */
 export function guardOutboundCalls(): { unexpected: string[] } {
   const unexpected: string[] = [];
@@ -23,6 +23,9 @@ export function guardOutboundCalls(): { unexpected: string[] } {
   afterAll(() => {
     nock.emitter.removeListener('no match', record);
     nock.enableNetConnect();
+    // Importing nock patched node:http for the whole jest process; undo it so the next test file
+    // (with its own nock) does not run requests through this file's torn-down interceptor.
+    nock.restore();
   });
   return { unexpected };
 }

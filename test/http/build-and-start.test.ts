@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import nock from 'nock';
 import request from 'supertest';
 import { fullPrefetch, hookRequest } from '../helpers/builders';
 import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
@@ -27,7 +26,6 @@ async function freePort(): Promise<number> {
 describe('the production build', () => {
   let clone: string;
   beforeAll(() => {
-    nock.enableNetConnect();
     clone = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-clone-'));
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'));
     fs.symlinkSync(path.join(ROOT, 'docs'), path.join(clone, 'docs'));

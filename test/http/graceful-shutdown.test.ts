@@ -4,7 +4,6 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import nock from 'nock';
 import { facetOrder, hookRequest } from '../helpers/builders';
 
 /**
@@ -79,7 +78,6 @@ function post(port: number, body: unknown, agent: http.Agent): Promise<{ status:
 describe('graceful shutdown', () => {
   let dataDir: string;
   beforeAll(() => {
-    nock.enableNetConnect(); // real sockets only in this suite
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-shutdown-'));
   });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));

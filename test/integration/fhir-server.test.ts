@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import axios from 'axios';
-import nock from 'nock';
 import request from 'supertest';
 import type { Runtime } from '../../src/runtime';
 import { PATIENT_ID, SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
@@ -27,7 +26,6 @@ describe('against a FHIR server on localhost', () => {
   let fhir: FhirTestServer;
   let runtime: Runtime;
   beforeAll(async () => {
-    nock.enableNetConnect(); // real sockets only
     fhir = await startFhirServer({ resources: lumbarBlockChart() as Resource[] });
     runtime = await testRuntime(); // open mode: loopback FHIR servers are allowed
   });
@@ -95,7 +93,6 @@ describe('against a FHIR server on localhost', () => {
 describe('startFhirServer (test/helpers/fhir-server.ts)', () => {
   let fhir: FhirTestServer;
   beforeAll(async () => {
-    nock.enableNetConnect();
     fhir = await startFhirServer();
   });
   afterAll(() => fhir.close());
