@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import type { Bundle, FhirResource } from 'fhir/r4';
+import { describeJsonShapeProblem, jsonShapeProblem } from '../http/json-limits';
 import { Semaphore } from './semaphore';
 
 export type FetchFailure = 'timeout' | 'network' | 'unauthorized' | 'forbidden' | 'not-found' | 'rate-limited' | 'server-error' | 'bad-response' | 'paging-loop';
@@ -139,6 +140,8 @@ function assertOk(status: number): void {
 }
 
 function parseResource(body: string): FhirResource {
+  const shape = jsonShapeProblem(body);
+  if (shape) throw new FhirFetchError('bad-response', describeJsonShapeProblem(shape, 'the FHIR server answer'));
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -160,12 +163,16 @@ function selfLink(bundle: Bundle): string | undefined {
   return Array.isArray(bundle.link) ? bundle.link.find((l) => l?.relation === 'self')?.url : undefined;
 }
 
-/** Paging may only continue on the server the token belongs to. */
+/**
+ * Paging may only continue on the server the token belongs to: same origin and under the base path at a
+ * segment boundary (`/fhir` covers `/fhir/Patient`, not `/fhir-other`, another tenant on a shared host).
+ */
 export function sameServer(url: string, baseUrl: string): boolean {
   try {
     const target = new URL(url);
     const base = new URL(baseUrl);
-    return target.origin === base.origin && target.pathname.startsWith(base.pathname.replace(/\/+$/, ''));
+    const basePath = base.pathname.replace(/\/+$/, '');
+    return target.origin === base.origin && (target.pathname === basePath || target.pathname.startsWith(`${basePath}/`));
   } catch {
     return false;
   }
