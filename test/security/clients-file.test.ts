@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { exportJWK } from 'jose';
 import { StartupError } from '../../src/errors';
 import { loadClientsFile, parseClients } from '../../src/security/clients-file';
@@ -93,5 +94,17 @@ describe('CDS_CLIENTS_FILE is checked at start-up, each error naming the entry a
     await expect(testRuntime({ env: { CDS_CLIENTS_FILE: file, PUBLIC_BASE_URL: PUBLIC_BASE } })).rejects.toThrow(/key "k1": its alg ES384 is not among the client's algorithms/);
     const broken = writeClientsFile([{ ...good(), jwks: { keys: [{ ...key.publicJwk, x: 'AAAA' }] } }]);
     await expect(testRuntime({ env: { CDS_CLIENTS_FILE: broken, PUBLIC_BASE_URL: PUBLIC_BASE } })).rejects.toThrow(/key "k1" cannot be used with ES384/);
+  });
+
+  it('docs/cds-clients.example.json is a valid clients file (outside production, where it trusts the public Sandbox)', () => {
+    const example = path.resolve(__dirname, '../../docs/cds-clients.example.json');
+    expect(loadClientsFile(example, false).map((c) => c.iss)).toEqual(['https://ehr.example-health.org', 'https://fhir-ehr.example.com/', 'https://sandbox.cds-hooks.org']);
+    expect(() => loadClientsFile(example, true)).toThrow(/public CDS Hooks Sandbox/);
+  });
+
+  it('the example file starts the service in JWT mode (its inline key imports)', async () => {
+    const runtime = await testRuntime({ env: { CDS_CLIENTS_FILE: path.resolve(__dirname, '../../docs/cds-clients.example.json'), PUBLIC_BASE_URL: PUBLIC_BASE } });
+    expect(runtime.deps.authenticator.mode).toBe('jwt');
+    await runtime.close();
   });
 });
