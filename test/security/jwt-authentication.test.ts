@@ -121,7 +121,8 @@ describe('JWT client authentication (CDS Hooks 2.0.1 "Trusting CDS Clients")', (
 
   it('refuses a kid the client does not have, and a token without kid', async () => {
     await expectRefused(await clientToken(es384, DISCOVERY_AUD, { claims: tenantClaims, header: { kid: 'unknown-kid' } }), /no key with kid "unknown-kid"/);
-    await expectRefused(rawToken({ alg: 'ES384', typ: 'JWT' }, { ...validClaims(DISCOVERY_AUD), ...tenantClaims }, 'c2ln'), /no kid/);
+    // genuinely signed, just without kid: the key must be picked by kid, never by trying each key
+    await expectRefused(await clientToken(es384, DISCOVERY_AUD, { claims: tenantClaims, header: { kid: undefined } }), /no kid/);
   });
 
   it('refuses a typ other than JWT', async () => {
@@ -172,6 +173,7 @@ describe('JWT client authentication (CDS Hooks 2.0.1 "Trusting CDS Clients")', (
     const token = await clientToken(es384, DISCOVERY_AUD, { claims: tenantClaims });
     expect((await discover(runtime, token)).status).toBe(200);
     await expectRefused(token, /jti already used/);
+    expect(await runtime.deps.metrics.registry.getSingleMetricAsString('cds_auth_failures_total')).toMatch(/cds_auth_failures_total\{reason="replay"\} 1/);
   });
 
   it('refuses a tenant other than the one listed for the client', async () => {
