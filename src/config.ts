@@ -16,6 +16,12 @@ export interface AppConfig {
   databaseUrl?: string;
   /** CDS_CLIENTS_FILE: JSON file of trusted CDS clients; absent = open mode (refused in production). */
   clientsFile?: string;
+  /** JWT_CLOCK_SKEW_SECONDS: tolerated clock difference with CDS clients for JWT exp and iat (default 60, at most 300). */
+  jwtClockSkewSeconds: number;
+  /** JWKS_CACHE_SECONDS: how long a client's JWK Set fetched from its jwksUrl is reused (default 300). */
+  jwksCacheSeconds: number;
+  /** JWKS_TIMEOUT_MS: deadline for fetching a client's JWK Set (default 2000). */
+  jwksTimeoutMs: number;
   /** FHIR_SERVER_ALLOWLIST: comma-separated FHIR base URLs the service may call in open mode. */
   fhirServerAllowlist: string[];
   /** FHIR_TIMEOUT_MS: one deadline for all FHIR calls of a hook request (default 3000). */
@@ -48,6 +54,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? './data'),
     databaseUrl: nonEmpty(env.DATABASE_URL),
     clientsFile: nonEmpty(env.CDS_CLIENTS_FILE),
+    jwtClockSkewSeconds: integer(env, 'JWT_CLOCK_SKEW_SECONDS', 60, 0, 300),
+    jwksCacheSeconds: integer(env, 'JWKS_CACHE_SECONDS', 300, 0, 86400),
+    jwksTimeoutMs: integer(env, 'JWKS_TIMEOUT_MS', 2000, 100, 30000),
     fhirServerAllowlist: list(env.FHIR_SERVER_ALLOWLIST).map((u) => normalizeBaseUrl(u, 'FHIR_SERVER_ALLOWLIST')),
     fhirTimeoutMs: integer(env, 'FHIR_TIMEOUT_MS', 3000, 1, 60000),
     fhirMaxPages: integer(env, 'FHIR_MAX_PAGES', 10, 1, 1000),

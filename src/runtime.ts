@@ -7,7 +7,8 @@ import type { LoadedService } from './declarations/types';
 import { FhirClient } from './fhir/fhir-client';
 import { createLogger } from './logging';
 import { Metrics } from './observability/metrics';
-import { OpenModeAuthenticator, type Authenticator } from './security/authenticator';
+import type { Authenticator } from './security/authenticator';
+import { createAuthenticator } from './security/create-authenticator';
 import { createStore } from './store/create-store';
 import type { Store } from './store/types';
 
@@ -40,7 +41,19 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     maxConcurrency: config.fhirMaxConcurrency,
     onRequest: ({ status, durationMs }) => metrics.fhirRequestDuration.observe({ status: String(status) }, durationMs / 1000),
   });
-  const authenticator = overrides.authenticator ?? new OpenModeAuthenticator();
+  const authenticator =
+    overrides.authenticator ??
+    (await createAuthenticator(config, { store, logger, metrics, clock: overrides.clock }).catch(async (error: unknown) => {
+      await store.close(); // a refused start-up leaves no database handle behind
+      throw error;
+    }));
+  if (authenticator.mode === 'open') {
+    logger.warn(
+      'OPEN MODE: no CDS_CLIENTS_FILE, so callers are NOT authenticated. For local development and sandbox testing only; production refuses to start like this.',
+    );
+  } else {
+    logger.info({ clients: 'issuers' in authenticator ? authenticator.issuers : undefined }, 'JWT client authentication on: only the clients in CDS_CLIENTS_FILE may call');
+  }
   const deps: AppDeps = {
     config,
     services,

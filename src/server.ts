@@ -10,11 +10,6 @@ async function main(): Promise<void> {
   const runtime = await createRuntime(config, { logger });
   const replayed = await runtime.deps.decisionLog.replaySpool();
   if (replayed > 0) logger.info({ replayed }, 'spooled decision records written to the store');
-  if (runtime.deps.authenticator.mode === 'open') {
-    logger.warn(
-      'OPEN MODE: no CDS_CLIENTS_FILE, so callers are NOT authenticated. For local development and sandbox testing only; production refuses to start like this.',
-    );
-  }
   const server: Server = runtime.app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

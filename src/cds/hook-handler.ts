@@ -3,9 +3,10 @@ import type { FhirResource } from 'fhir/r4';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { DecisionLog } from '../audit/decision-log';
-import { buildResponse, crdConfiguration } from '../cards/build-response';
+import { buildResponse, crdConfiguration, undecidedResponse } from '../cards/build-response';
 import type { LoadedService } from '../declarations/types';
 import { decideChart } from '../decision/decide-chart';
+import { PolicyFailure, undecided } from '../decision/evaluate';
 import type { Decision } from '../decision/types';
 import type { FhirClient } from '../fhir/fhir-client';
 import { gatherChart } from '../fhir/gather';
@@ -65,21 +66,30 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
 
   const now = deps.clock();
   const today = localDate(now);
-  const { decision, indexed } = decideChart(
-    {
-      service,
-      orders,
-      draftOrders: (request.context.draftOrders.entry ?? []).map((e) => e.resource as FhirResource),
-      resources: chart.resources,
-      patientId: request.context.patientId,
-      today,
-      data: chart.data,
-    },
-    log,
-  );
+  let decided: { decision: Decision; indexed: number; undecided?: true };
+  try {
+    decided = decideChart(
+      {
+        service,
+        orders,
+        draftOrders: (request.context.draftOrders.entry ?? []).map((e) => e.resource as FhirResource),
+        resources: chart.resources,
+        patientId: request.context.patientId,
+        today,
+        data: chart.data,
+      },
+      log,
+    );
+  } catch (error) {
+    if (!(error instanceof PolicyFailure)) throw error;
+    const cause = error.cause as Error | undefined;
+    log.error({ step: error.step, err: { message: cause?.message, stack: cause?.stack } }, 'policy module failed on this record: answering "could not be checked"');
+    decided = { decision: undecided(orders), indexed: chart.resources.length, undecided: true };
+  }
+  const { decision, indexed } = decided;
 
   const assertionId = deps.newId();
-  const { response, cardsByUnit } = buildResponse({
+  const { response, cardsByUnit } = (decided.undecided ? undecidedResponse : buildResponse)({
     service,
     decision,
     data: chart.data,

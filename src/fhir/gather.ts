@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Bundle, FhirResource, OperationOutcome } from 'fhir/r4';
 import type { HookRequest } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
@@ -75,6 +76,8 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
 
   if (access) {
     const { client } = options;
+    // Every fetch of the request listens to the one deadline signal; a dozen at once is expected, not a leak.
+    setMaxListeners(Math.max(10, 2 * (fetches.length + continuations.length)), deadline);
     await Promise.all([
       ...continuations.map(([key, bundle]) =>
         client.continueBundle(access, bundle, deadline).then(
