@@ -72,10 +72,11 @@ describe('FhirClient', () => {
       expect(pages.flatMap((p) => p.entry!.map((e) => e.resource!.id))).toEqual(['c1', 'c2']);
     });
 
-    it('stops after maxPages pages', async () => {
+    it('reads up to maxPages pages, and fails a search that has more rather than pass it off as complete', async () => {
+      for (let i = 1; i <= 3; i++) nock(ORIGIN).get(`/fhir/Condition?page=${i}`).reply(200, bundle([`c${i}`], i < 3 ? `${ORIGIN}/fhir/Condition?page=${i + 1}` : undefined));
+      expect(await client({ maxPages: 3 }).search(access, 'Condition?page=1', never())).toHaveLength(3);
       for (let i = 1; i <= 3; i++) nock(ORIGIN).get(`/fhir/Condition?page=${i}`).reply(200, bundle([`c${i}`], `${ORIGIN}/fhir/Condition?page=${i + 1}`));
-      const pages = await client({ maxPages: 3 }).search(access, 'Condition?page=1', never());
-      expect(pages).toHaveLength(3);
+      await expect(client({ maxPages: 3 }).search(access, 'Condition?page=1', never())).rejects.toMatchObject({ failure: 'paging-limit' });
     });
 
     it('refuses a next link that loops', async () => {
