@@ -124,13 +124,13 @@ export class PostgresStore implements Store {
   }
 
   async listFeedback(from: Date, to: Date): Promise<StoredFeedback[]> {
-    const { rows } = await this.pool.query<FeedbackRow>('SELECT * FROM feedback WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, id', [from, to]);
+    const { rows } = await this.pool.query<FeedbackRow>('SELECT * FROM feedback WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, card, id', [from, to]);
     return rows.map(pgRowToFeedback);
   }
 
   async feedbackForCards(cardUuids: string[]): Promise<StoredFeedback[]> {
     if (cardUuids.length === 0) return [];
-    const { rows } = await this.pool.query<FeedbackRow>('SELECT * FROM feedback WHERE card = ANY($1::text[]) ORDER BY received_at, id', [cardUuids]);
+    const { rows } = await this.pool.query<FeedbackRow>('SELECT * FROM feedback WHERE card = ANY($1::text[]) ORDER BY received_at, card, id', [cardUuids]);
     return rows.map(pgRowToFeedback);
   }
 

@@ -147,7 +147,7 @@ export class SqliteStore implements Store {
     for (let i = 0; i < cardUuids.length; i += 500) {
       const chunk = cardUuids.slice(i, i + 500);
       const rows = this.db
-        .prepare(`SELECT * FROM feedback WHERE card IN (${chunk.map(() => '?').join(',')}) ORDER BY received_at, id`)
+        .prepare(`SELECT * FROM feedback WHERE card IN (${chunk.map(() => '?').join(',')}) ORDER BY received_at, card, id`)
         .all(...chunk) as Array<Record<string, string | null>>;
       found.push(...rows.map(rowToFeedback));
     }
@@ -156,7 +156,7 @@ export class SqliteStore implements Store {
 
   async listFeedback(from: Date, to: Date): Promise<StoredFeedback[]> {
     const rows = this.db
-      .prepare('SELECT * FROM feedback WHERE received_at >= ? AND received_at < ? ORDER BY received_at')
+      .prepare('SELECT * FROM feedback WHERE received_at >= ? AND received_at < ? ORDER BY received_at, card, id')
       .all(from.toISOString(), to.toISOString()) as Array<Record<string, string | null>>;
     return rows.map(rowToFeedback);
   }
