@@ -24,11 +24,11 @@ const OPERATIONS: Record<Operation, true> = {
 export function instrumentStore(store: Store, metrics: Metrics): Store {
   const wrapped = { kind: store.kind } as Record<string, unknown>;
   for (const operation of Object.keys(OPERATIONS) as Operation[]) {
-    const method = (store[operation] as (...args: unknown[]) => Promise<unknown>).bind(store);
     wrapped[operation] = async (...args: unknown[]) => {
       const end = metrics.storeDuration.startTimer({ operation });
       try {
-        const result = await method(...args);
+        // Looked up at each call, not bound once: the backend's methods stay replaceable.
+        const result = await (store[operation] as (...a: unknown[]) => Promise<unknown>).apply(store, args);
         end({ result: 'ok' });
         return result;
       } catch (error) {
