@@ -147,16 +147,24 @@ function summaryFor({ unit, outcome, results }: UnitDecision): string {
       return `${OUTCOME_WORDS.covered}: ${unit.label}`;
     case 'not-covered': {
       const reason = first('not-met');
-      return `${OUTCOME_WORDS['not-covered']}: ${unit.label}${reason ? ` (${reason.title})` : ''}`;
+      return `${OUTCOME_WORDS['not-covered']}: ${unit.label}${reason ? `: ${lowerFirst(reason.summary)}` : ''}`;
     }
     case 'conditional': {
-      const count = results.filter((r) => r.status === 'not-documented').length;
-      return `${OUTCOME_WORDS.conditional}: ${unit.label} (${count} ${count === 1 ? 'criterion' : 'criteria'} not documented)`;
+      const missing = results.filter((r) => r.status === 'not-documented');
+      const more = missing.length > 1 ? ` and ${missing.length - 1} more` : '';
+      return `${OUTCOME_WORDS.conditional}: ${unit.label}: ${lowerFirst(missing[0]!.title)}${more}`;
     }
     case 'indeterminate':
       return `${OUTCOME_WORDS.indeterminate}: ${unit.label} (EHR data could not be retrieved)`;
   }
 }
+
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text;
+}
+
+/** Cards show the first few pieces of evidence; the decision record keeps them all. */
+const EVIDENCE_ON_CARD = 4;
 
 function detailFor({ unit, outcome, results }: UnitDecision, ctx: ResponseContext): string {
   const policy = ctx.service.definition.service.policy;
@@ -187,7 +195,9 @@ function detailFor({ unit, outcome, results }: UnitDecision, ctx: ResponseContex
 function criterionLine(r: CriterionResult): string {
   let line = `- ${STATUS_MARK[r.status]} · ${escapeMarkdown(r.section)} ${escapeMarkdown(r.title)}: ${escapeMarkdown(r.summary)}`;
   if (r.evidence.length > 0) {
-    line += ` Evidence: ${r.evidence.map((e) => `${escapeMarkdown(e.text)}${e.reference ? ` (${escapeMarkdown(e.reference)})` : ''}`).join('; ')}.`;
+    const shown = r.evidence.slice(0, EVIDENCE_ON_CARD).map((e) => `${escapeMarkdown(e.text)}${e.reference ? ` (${escapeMarkdown(e.reference)})` : ''}`);
+    const more = r.evidence.length - EVIDENCE_ON_CARD;
+    line += ` Evidence: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`;
   }
   if (r.firstEligibleDate) line += ` Qualifies from **${r.firstEligibleDate}**.`;
   if (r.status === 'not-documented' && r.missing) line += ` To document: ${escapeMarkdown(r.missing)}`;

@@ -64,7 +64,7 @@ function readSession(p: ChartProcedure, ctx: HistoryContext): PriorSession | und
     levelCount: levels.length > 0 ? levels.length : levelsForCodes(codes, undefined),
     ...(intent ? { intent } : {}),
     intentExplicit: intent !== undefined,
-    label: `${KIND_LABEL[kind]} on ${p.date} (${p.ref})`,
+    label: `${KIND_LABEL[kind]} on ${p.date}`,
   };
 }
 
@@ -78,16 +78,15 @@ function intentOf(p: ChartProcedure, vs: ValueSets): Intent | undefined {
 /**
  * The region's history: injections in date order are diagnostic until two diagnostic blocks gave at least
  * the threshold relief, and therapeutic after (unless marked otherwise); conventional neurotomies apart.
+ * `regions` is the order's region, or every region its code allows when the region is not charted.
  * A cervical/thoracic procedure with no charted region is counted for the order's region, and says so.
  */
-export function regionHistory(sessions: PriorSession[], region: Region | undefined, before: string, ctx: HistoryContext): RegionHistory {
+export function regionHistory(sessions: PriorSession[], regions: Region[], before: string, ctx: HistoryContext): RegionHistory {
   const inRegion = sessions
     .filter((s) => s.date < before)
     .flatMap((s): PriorSession[] => {
-      if (region === undefined) return [];
-      if (s.region === region) return [{ ...s }];
-      if (s.region === undefined && region !== 'lumbar') return [{ ...s, regionAssumed: true }];
-      return [];
+      if (s.region !== undefined) return regions.includes(s.region) ? [{ ...s }] : [];
+      return regions.some((r) => r !== 'lumbar') ? [{ ...s, regionAssumed: true }] : [];
     });
   const history: RegionHistory = { diagnosticBlocks: [], therapeuticInjections: [], radiofrequency: [] };
   let positive = 0;

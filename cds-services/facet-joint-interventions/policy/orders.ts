@@ -54,7 +54,9 @@ export function readOrder(order: ServiceRequest, record: FactRecord, ctx: OrderR
     ? `CPT ${ultrasoundCode.code} is an ultrasound-guided facet injection (policy Table 2)`
     : ultrasoundMention
       ? 'the order specifies ultrasound guidance'
-      : `CPT ${codes.map((c) => c.code).join(', ')} ${codes.length > 1 ? 'include' : 'includes'} fluoroscopic or CT guidance (policy Table 1)`;
+      : kind === 'unlisted'
+        ? 'no ultrasound guidance on the order (unlisted CPT 64999)'
+        : `CPT ${codes.map((c) => c.code).join(', ')} ${codes.length > 1 ? 'include' : 'includes'} fluoroscopic or CT guidance (policy Table 1)`;
 
   const { region, evidence: regionEvidence } = regionOf(codes, levels, bodySites, reasonConcepts, text, vs);
   const { intent, evidence: intentEvidence } = intentOf(details, vs);

@@ -41,7 +41,8 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
 
   const units = [...groups.entries()].map(([key, group]) => {
     const info = unitInfo(group);
-    const history = regionHistory(sessions, info.region, info.date, hctx);
+    const regions = info.region ? [info.region] : [...new Set(group.flatMap((o) => o.codes.flatMap((c) => c.regions)))];
+    const history = regionHistory(sessions, regions, info.date, hctx);
     const { pathway, evidence } = pathwayOf(info, history, t);
     const unit: UnitInfo = { ...info, pathway, pathwayEvidence: evidence, sameVisit: [] };
     const context: FacetContext = { today, unit, chart, history, sessionOrders: orders, t, vs, coding };
@@ -53,7 +54,7 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
     const others = units.filter((u) => u.key !== key && u.context.unit.date === unit.date).map((u) => label(u.context.unit));
     const recorded = recordedToday
       .filter((s) => s.date === unit.date && !(s.kind === unit.kind && (s.region ?? unit.region) === unit.region))
-      .map((s) => `${s.label} (on record)`);
+      .map((s) => `${s.label} (${s.refs[0]}, on record)`);
     unit.sameVisit = [...others, ...recorded];
   }
 
