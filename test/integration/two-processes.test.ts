@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { SERVICE_PATH, facetOrder, fullPrefetch, hookRequest } from '../helpers/builders';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/postgres';
 import { bareChart, documentedChart } from '../audit/charts';
+import { createCaller, type Caller } from './jwt-caller';
 import { ServiceProcess } from './service-process';
 
 const serverUrl = testDatabaseUrl('two-process test');
@@ -25,13 +26,16 @@ async function claimJtiFromProcess(databaseUrl: string, iss: string, jti: string
   return answer.claimed;
 }
 
+let caller: Caller;
+
 async function post(base: string, route: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const headers = { 'content-type': 'application/json', ...(await caller.headers(route)) };
+  const res = await fetch(`${base}${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
 
-async function get(base: string, route: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}${route}`);
+async function get(base: string, route: string, headers?: Record<string, string>): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${base}${route}`, { headers: headers ?? (await caller.headers(route)) });
   return { status: res.status, body: await res.json() };
 }
 
@@ -48,11 +52,12 @@ function assertionId(response: unknown): string {
 
   beforeAll(async () => {
     db = await createTestDatabase(serverUrl!);
-    dataDirs = ['a', 'b'].map((n) => fs.mkdtempSync(path.join(os.tmpdir(), `facet-cds-replica-${n}-`)));
+    dataDirs = ['a', 'b', 'clients'].map((n) => fs.mkdtempSync(path.join(os.tmpdir(), `facet-cds-replica-${n}-`)));
+    caller = await createCaller(dataDirs[2]!);
     // Started together: both run the migrations at once (the advisory lock makes that safe).
     [a, b] = await Promise.all([
-      ServiceProcess.start('replica-a', { DATABASE_URL: db.url, DATA_DIR: dataDirs[0]! }),
-      ServiceProcess.start('replica-b', { DATABASE_URL: db.url, DATA_DIR: dataDirs[1]! }),
+      ServiceProcess.start('replica-a', { DATABASE_URL: db.url, DATA_DIR: dataDirs[0]!, ...caller.env }),
+      ServiceProcess.start('replica-b', { DATABASE_URL: db.url, DATA_DIR: dataDirs[1]!, ...caller.env }),
     ]);
   });
 
@@ -102,14 +107,30 @@ function assertionId(response: unknown): string {
   });
 
   it('refuses at one process a JWT id already used at another (shared replay cache)', async () => {
-    // The JWT authenticator (CDS_CLIENTS_FILE) is not on this branch yet, so the jti is claimed from
-    // two separate processes through the store exactly as the service opens it. Once it lands, this
-    // becomes: the same signed JWT sent to a.baseUrl (200) then b.baseUrl (401).
+    if (caller.mode === 'jwt') {
+      // Real calls: one signed JWT, accepted by replica A, then replayed at replica B.
+      const token = await caller.token('/cds-services');
+      const headers = { authorization: `Bearer ${token}` };
+      expect((await get(a!.baseUrl, '/cds-services', headers)).status).toBe(200);
+      const replay = await get(b!.baseUrl, '/cds-services', headers);
+      expect(replay.status).toBe(401);
+      expect(replay.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'login' }] });
+      expect((await get(b!.baseUrl, '/cds-services')).status).toBe(200); // a fresh jti is fine
+      return;
+    }
+    // No JWT authenticator in this build (src/security/jwt-authenticator.ts absent): the services run
+    // in open mode, so the jti is claimed from two separate processes through the store exactly as a
+    // service opens it (createStore(loadConfig()), DATABASE_URL) - the call the authenticator makes.
     const iss = 'https://ehr.example.org';
     const jti = `jti-${Date.now()}`;
     expect(await claimJtiFromProcess(db.url, iss, jti)).toBe(true);
     expect(await claimJtiFromProcess(db.url, iss, jti)).toBe(false);
     expect(await claimJtiFromProcess(db.url, iss, `${jti}-other`)).toBe(true);
+  });
+
+  it('runs with client authentication when the build has it (calls without a JWT are refused)', async () => {
+    const anonymous = await get(a!.baseUrl, '/cds-services', {});
+    expect(anonymous.status).toBe(caller.mode === 'jwt' ? 401 : 200);
   });
 
   it('reports itself ready on the shared store, and stops cleanly on SIGTERM', async () => {
