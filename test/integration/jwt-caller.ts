@@ -30,7 +30,7 @@ export async function createCaller(dir: string): Promise<Caller> {
   const { publicKey, privateKey } = await generateKeyPair('RS384', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'two-process-key', alg: 'RS384', use: 'sig' };
   const clientsFile = path.join(dir, 'cds-clients.json');
-  fs.writeFileSync(clientsFile, JSON.stringify([{ iss: ISS, name: 'two-process test EHR', jwks: [jwk], fhirServers: [] }]));
+  fs.writeFileSync(clientsFile, JSON.stringify([{ iss: ISS, name: 'two-process test EHR', jwks: { keys: [jwk] }, fhirServers: [] }]));
   const token = (route: string) =>
     new SignJWT({ jti: randomUUID() })
       .setProtectedHeader({ alg: 'RS384', kid: 'two-process-key', typ: 'JWT' })
