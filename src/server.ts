@@ -48,6 +48,8 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await maintenance.stop();
+      // One last try at the spool: the data folder may not outlive this process (a Kubernetes emptyDir).
+      await runtime.deps.decisionLog.replaySpool().catch(() => undefined);
       // Records the store has not taken within 10 s are spooled to DATA_DIR, replayed at the next start.
       await runtime.close({ flushDeadlineMs: 10_000 });
       logger.info('stopped');
