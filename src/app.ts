@@ -11,10 +11,13 @@ import type { LoadedService } from './declarations/types';
 import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 import type { FhirClient } from './fhir/fhir-client';
 import { cors } from './http/cors';
+import { decisionRoutes } from './http/decision-routes';
 import { errorHandler } from './http/error-handler';
 import { describeJsonShapeProblem, jsonShapeProblem } from './http/json-limits';
+import { opsRoutes } from './http/ops-routes';
 import { requestContext } from './http/request-context';
 import type { Metrics } from './observability/metrics';
+import type { Readiness } from './observability/readiness';
 import type { Authenticator } from './security/authenticator';
 import type { AuthenticatedClient } from './security/fhir-access';
 import type { Store } from './store/types';
@@ -28,6 +31,7 @@ export interface AppDeps {
   decisionLog: DecisionLog;
   fhirClient: FhirClient;
   authenticator: Authenticator;
+  readiness: Readiness;
   clock?: () => Date;
   newId?: () => string;
 }
@@ -49,9 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(cors(config.corsOrigins));
   app.use(accessLog(logger, deps.authenticator.mode === 'open'));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(opsRoutes(deps.metrics, deps.readiness));
 
   app.get('/cds-services', authenticate, (_req, res) => {
     res.json({ services: deps.services.map((s) => s.discovery) });
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps): express.Express {
     logger.info({ service: service.id, received: items.length, ...result }, 'feedback stored');
     res.json({ received: items.length, stored: result.stored, duplicates: result.duplicates });
   });
+
+  app.use(decisionRoutes(deps.store, authenticate, logger));
 
   app.get('/docs/data-profile', (_req, res, next) => {
     res.type('text/plain; charset=utf-8').sendFile(path.join(DOCS_DIR, 'data-profile.md'), (error) => error && next(new NotFoundError('The data profile is not installed')));
