@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FhirResource } from 'fhir/r4';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
@@ -48,13 +49,17 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
   }
 
   const fhir = resolveFhirAccess(request, call.client, deps.config);
+  // One deadline for every FHIR call of this request: each in-flight call listens on it, and a service
+  // declaring more than 10 prefetch keys would otherwise trip Node's MaxListenersExceededWarning.
+  const deadline = AbortSignal.timeout(deps.config.fhirTimeoutMs);
+  setMaxListeners(0, deadline);
   const chart = await gatherChart({
     request,
     service,
     client: deps.fhirClient,
     access: fhir.access,
     accessRefusal: fhir.refusal,
-    deadline: AbortSignal.timeout(deps.config.fhirTimeoutMs),
+    deadline,
   });
   for (const failure of Object.values(chart.data.failures)) deps.metrics.fhirErrors.inc({ failure: failure.replace(/\(.*$/, '').trim() });
 
