@@ -13,6 +13,7 @@ import type { FhirClient } from './fhir/fhir-client';
 import { cors } from './http/cors';
 import { errorHandler } from './http/error-handler';
 import { requestContext } from './http/request-context';
+import { sandboxAssetsDir, sandboxRouter } from './dev/sandbox-router';
 import type { Metrics } from './observability/metrics';
 import type { Authenticator } from './security/authenticator';
 import type { Store } from './store/types';
@@ -83,6 +84,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/docs/data-profile', (_req, res, next) => {
     res.type('text/plain; charset=utf-8').sendFile(path.join(DOCS_DIR, 'data-profile.md'), (error) => error && next(new NotFoundError('The data profile is not installed')));
   });
+
+  // The order-entry test page: synthetic patients and a page that signs orders, never in production.
+  const sandboxAssets = config.env === 'production' ? undefined : sandboxAssetsDir();
+  if (sandboxAssets) app.use('/sandbox', sandboxRouter(deps.services, clock, sandboxAssets));
 
   app.use((req, _res, next) => next(new NotFoundError(`No route for ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));
