@@ -59,6 +59,7 @@ export function toRepositoryUrl(relativeUrl: string): string {
 }
 
 function patientIsSubject(resourceType: string): boolean {
+  indexFhirDefinitions();
   const patient = getSearchParameter(resourceType, 'patient')?.expression ?? '';
   const subject = getSearchParameter(resourceType, 'subject')?.expression;
   return subject === `${resourceType}.subject` && patient.includes(`${resourceType}.subject.where(resolve() is Patient)`);
