@@ -107,7 +107,9 @@
       if ((ch === '*' || ch === '_') && (ch === '*' || !/[A-Za-z0-9]/.test(text.charAt(pos - 1) || ''))) {
         var double = text.charAt(pos + 1) === ch;
         var marker = double ? ch + ch : ch;
-        var end = findClosing(text, pos + marker.length, marker);
+        // GFM flanking: emphasis opens before a non-space and closes after one ("3 * 4" stays text)
+        var opens = /\S/.test(text.charAt(pos + marker.length));
+        var end = opens ? findClosing(text, pos + marker.length, marker) : -1;
         if (end > pos + marker.length) {
           push({ type: double ? 'strong' : 'em', children: inline(text.slice(pos + marker.length, end)) });
           pos = end + marker.length;
@@ -128,7 +130,7 @@
         k++;
         continue;
       }
-      if (text.substr(k, marker.length) === marker && (marker.length === 2 || text.charAt(k + 1) !== marker)) return k;
+      if (text.substr(k, marker.length) === marker && /\S/.test(text.charAt(k - 1)) && (marker.length === 2 || text.charAt(k + 1) !== marker)) return k;
     }
     return -1;
   }
