@@ -8,7 +8,3 @@ export function normalizeReference(reference: unknown): string | undefined {
   const match = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(withoutHistory);
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
-
-export function referenceTo(resource: { resourceType: string; id?: string }): string | undefined {
-  return resource.id ? `${resource.resourceType}/${resource.id}` : undefined;
-}

@@ -14,16 +14,20 @@ export function shiftDates<T>(value: T, days: number): T {
   return shift(value, days) as T;
 }
 
-function shift(value: unknown, days: number): unknown {
+/** Elements that are never dates even when their text looks like one (an id "2026-01-01", a code, a reference). */
+const NOT_DATES = new Set(['id', 'code', 'system', 'url', 'reference', 'display', 'text', 'div', 'value', 'fullUrl', 'version']);
+
+function shift(value: unknown, days: number, key?: string): unknown {
+  if (key !== undefined && NOT_DATES.has(key)) return value;
   if (typeof value === 'string') {
     const match = DATE_OR_DATETIME.exec(value);
     if (!match) return value;
     const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days));
     return `${date.toISOString().slice(0, 10)}${match[4] ?? ''}`;
   }
-  if (Array.isArray(value)) return value.map((v) => shift(v, days));
+  if (Array.isArray(value)) return value.map((v) => shift(v, days, key));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, shift(v, days)]));
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, shift(v, days, k)]));
   }
   return value;
 }

@@ -1,7 +1,6 @@
-import type { CodeableConcept } from 'fhir/r4';
 import type { FactRecord, FactSet } from '../../../src/facts/extract';
 import { dateOf } from './dates';
-import { allText, boolean, codings, concepts, describe, number, objects, references, string, strings } from './read';
+import { boolean, codings, concepts, describe, number, objects, references, string, strings } from './read';
 import type {
   Chart,
   ChartAllergy,
@@ -176,9 +175,4 @@ function readCoverage(r: FactRecord): ChartCoverage {
     periodStart: dateOf(string(r, 'periodStart')),
     periodEnd: dateOf(string(r, 'periodEnd')),
   };
-}
-
-/** Text of a list of concepts, for value-set text matching. */
-export function conceptsText(list: CodeableConcept[]): string {
-  return allText(list);
 }

@@ -1,53 +1,15 @@
 import type { ServiceRequest } from 'fhir/r4';
-import { buildResponse, crdConfiguration } from '../../../src/cards/build-response';
-import { inScopeOrders } from '../../../src/cds/relevance';
-import { decideChart } from '../../../src/decision/decide-chart';
 import type { CriterionStatus } from '../../../src/decision/types';
-import { loadServices } from '../../../src/declarations/load';
-import { REFERENCE_DATE } from '../../helpers/chart';
 import { expectValidCdsResponse } from '../../helpers/cds-response';
-import { sequentialIds } from '../../helpers/runtime';
-import { diagnosticPaths } from './paths/diagnostic.paths';
-import { radiofrequencyPaths } from './paths/radiofrequency.paths';
-import { buildChart, dataStatus, type PathScenario } from './paths/scenario';
-import { sessionPaths } from './paths/session.paths';
-import { therapeuticPaths } from './paths/therapeutic.paths';
+import { decideScenario, pathTables, service } from './paths/run';
 
 /**
  * The policy, path by path, as a pure function of (record, orders, today, declaration): no HTTP.
  * (policy-paths-http.test.ts runs the same scenarios through the service's HTTP interface.)
  */
-const service = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
 const observed = new Map<string, Set<CriterionStatus>>();
 
-export function decideScenario(scenario: PathScenario) {
-  const { builder, orders } = buildChart(scenario);
-  const draftOrders = { resourceType: 'Bundle' as const, type: 'collection' as const, entry: orders.map((resource) => ({ resource })) };
-  const inScope = inScopeOrders(draftOrders, service);
-  const data = dataStatus(scenario.failedKeys);
-  const { decision } = decideChart({ service, orders: inScope, draftOrders: orders, resources: builder.resources, patientId: builder.patientId, today: REFERENCE_DATE, data });
-  const { response } = buildResponse({
-    service,
-    decision,
-    data,
-    sourceLabel: 'Test Health Plan',
-    baseUrl: 'https://cds.example.org',
-    assertionId: 'assertion-1',
-    today: REFERENCE_DATE,
-    newId: sequentialIds(),
-    configuration: crdConfiguration(service, undefined),
-  });
-  return { decision, response };
-}
-
-const tables: Array<[string, PathScenario[]]> = [
-  ['I.A.1 diagnostic blocks', diagnosticPaths],
-  ['I.B radiofrequency neurotomy', radiofrequencyPaths],
-  ['I.D therapeutic injections', therapeuticPaths],
-  ['I, imaging guidance, regions, sessions, coverage', sessionPaths],
-];
-
-describe.each(tables)('%s', (_title, scenarios) => {
+describe.each(pathTables)('%s', (_title, scenarios) => {
   it.each(scenarios.map((s) => [s.name, s] as const))('%s', (_name, scenario) => {
     const { decision, response } = decideScenario(scenario);
     expectValidCdsResponse(response);

@@ -1,0 +1,54 @@
+/**
+ * Writes the code-set appendix of docs/data-profile.md from the facet declaration's value sets and thresholds,
+ * so the documentation cannot drift from what the service reads. `npm run docs:generate`; a test checks it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import thresholds from '../cds-services/facet-joint-interventions/thresholds.json';
+import valueSets from '../cds-services/facet-joint-interventions/value-sets.json';
+import type { ValueSetJson } from '../src/declarations/types';
+
+export const DATA_PROFILE = path.resolve(__dirname, '../docs/data-profile.md');
+const BEGIN = '<!-- code-sets:begin -->';
+const END = '<!-- code-sets:end -->';
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+export function renderAppendix(): string {
+  const lines: string[] = [BEGIN, '', '## Appendix: code sets and thresholds (generated from the declaration)', ''];
+  lines.push('| threshold | value |', '|---|---|');
+  for (const [name, value] of Object.entries(thresholds)) {
+    if (typeof value === 'number') lines.push(`| \`${name}\` | ${value} |`);
+  }
+  lines.push('');
+  for (const [name, vs] of Object.entries(valueSets as Record<string, ValueSetJson>)) {
+    lines.push(`### \`${name}\`: ${vs.title}`, '');
+    for (const include of vs.include ?? []) {
+      const parts = [
+        ...(include.codes ?? []),
+        ...(include.prefixes ?? []).map((p) => `${p}*`),
+        ...(include.ranges ?? []).map(([from, to]) => `${from}–${to}`),
+      ];
+      lines.push(`- ${include.system}: ${parts.join(', ')}${include.provenance ? ` — *${include.provenance}*` : ''}`);
+    }
+    if (vs.textPatterns?.length) lines.push(`- text (case-insensitive): ${vs.textPatterns.map((p) => `\`${cell(p)}\``).join(', ')}`);
+    if (vs.note) lines.push(`- note: ${vs.note}`);
+    lines.push('');
+  }
+  lines.push(END);
+  return lines.join('\n');
+}
+
+export function renderDataProfile(current: string): string {
+  const start = current.indexOf(BEGIN);
+  const end = current.indexOf(END);
+  if (start < 0 || end < 0) throw new Error(`${DATA_PROFILE} lacks the ${BEGIN} … ${END} markers`);
+  return `${current.slice(0, start)}${renderAppendix()}${current.slice(end + END.length)}`;
+}
+
+if (require.main === module) {
+  fs.writeFileSync(DATA_PROFILE, renderDataProfile(fs.readFileSync(DATA_PROFILE, 'utf8')));
+  process.stdout.write(`wrote ${path.relative(process.cwd(), DATA_PROFILE)}\n`);
+}

@@ -1,0 +1,41 @@
+import { buildResponse, crdConfiguration } from '../../../../src/cards/build-response';
+import { inScopeOrders } from '../../../../src/cds/relevance';
+import { decideChart } from '../../../../src/decision/decide-chart';
+import { loadServices } from '../../../../src/declarations/load';
+import { REFERENCE_DATE } from '../../../helpers/chart';
+import { sequentialIds } from '../../../helpers/runtime';
+import { diagnosticPaths } from './diagnostic.paths';
+import { radiofrequencyPaths } from './radiofrequency.paths';
+import { buildChart, dataStatus, type PathScenario } from './scenario';
+import { sessionPaths } from './session.paths';
+import { therapeuticPaths } from './therapeutic.paths';
+
+export const service = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
+
+/** Decides a scenario as a pure function of (record, orders, today, declaration), and builds the response. */
+export function decideScenario(scenario: PathScenario) {
+  const { builder, orders } = buildChart(scenario);
+  const draftOrders = { resourceType: 'Bundle' as const, type: 'collection' as const, entry: orders.map((resource) => ({ resource })) };
+  const inScope = inScopeOrders(draftOrders, service);
+  const data = dataStatus(scenario.failedKeys);
+  const { decision } = decideChart({ service, orders: inScope, draftOrders: orders, resources: builder.resources, patientId: builder.patientId, today: REFERENCE_DATE, data });
+  const { response } = buildResponse({
+    service,
+    decision,
+    data,
+    sourceLabel: 'Test Health Plan',
+    baseUrl: 'https://cds.example.org',
+    assertionId: 'assertion-1',
+    today: REFERENCE_DATE,
+    newId: sequentialIds(),
+    configuration: crdConfiguration(service, undefined),
+  });
+  return { decision, response };
+}
+
+export const pathTables: Array<[string, PathScenario[]]> = [
+  ['I.A.1 diagnostic blocks', diagnosticPaths],
+  ['I.B radiofrequency neurotomy', radiofrequencyPaths],
+  ['I.D therapeutic injections', therapeuticPaths],
+  ['I, imaging guidance, regions, sessions, coverage', sessionPaths],
+];

@@ -1,0 +1,35 @@
+import codingJson from '../../../../cds-services/facet-joint-interventions/coding.json';
+import { levelsInText, levelsOf, regionOfLevel } from '../../../../cds-services/facet-joint-interventions/policy/levels';
+
+describe('facet levels', () => {
+  it.each([
+    ['L4-L5', ['L4-L5']],
+    ['L4-5', ['L4-L5']],
+    ['l5/s1 facet', ['L5-S1']],
+    ['Bilateral C5–C6 and C6-C7', ['C5-C6', 'C6-C7']],
+    ['L3-L5', ['L3-L4', 'L4-L5']],
+    ['T12-L1', ['T12-L1']],
+    ['C7 to T1', ['C7-T1']],
+  ])('reads "%s"', (text, levels) => {
+    expect(levelsInText(text)).toEqual(levels);
+  });
+
+  it.each(['L5-L4', 'C8-T1', 'L4', 'T1-L5', 'no levels here'])('ignores "%s"', (text) => {
+    expect(levelsInText(text)).toEqual([]);
+  });
+
+  it('reads SNOMED facet joint codes before text, and sorts levels anatomically', () => {
+    expect(
+      levelsOf(
+        [{ text: 'L5-S1' }, { coding: [{ system: 'http://snomed.info/sct', code: '1179749007', display: 'facet joint L3-L4' }], text: 'ignored L1-L2' }],
+        codingJson,
+      ),
+    ).toEqual(['L3-L4', 'L5-S1']);
+  });
+
+  it('classifies a level by its upper vertebra', () => {
+    expect(regionOfLevel('C7-T1')).toBe('cervical');
+    expect(regionOfLevel('T12-L1')).toBe('thoracic');
+    expect(regionOfLevel('L5-S1')).toBe('lumbar');
+  });
+});
