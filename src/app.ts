@@ -16,6 +16,7 @@ import { errorHandler } from './http/error-handler';
 import { describeJsonShapeProblem, jsonShapeProblem } from './http/json-limits';
 import { opsRoutes } from './http/ops-routes';
 import { requestContext } from './http/request-context';
+import { sandboxAssetsDir, sandboxRouter } from './dev/sandbox-router';
 import type { Metrics } from './observability/metrics';
 import type { Readiness } from './observability/readiness';
 import type { Authenticator } from './security/authenticator';
@@ -90,6 +91,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/docs/data-profile', (_req, res, next) => {
     res.type('text/plain; charset=utf-8').sendFile(path.join(DOCS_DIR, 'data-profile.md'), (error) => error && next(new NotFoundError('The data profile is not installed')));
   });
+
+  // The order-entry test page: synthetic patients and a page that signs orders, never in production.
+  const sandboxAssets = config.env === 'production' ? undefined : sandboxAssetsDir();
+  if (sandboxAssets) app.use('/sandbox', sandboxRouter(deps.services, clock, sandboxAssets));
 
   app.use((req, _res, next) => next(new NotFoundError(`No route for ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));

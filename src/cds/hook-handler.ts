@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { FhirResource } from 'fhir/r4';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
@@ -50,10 +49,8 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
   }
 
   const fhir = resolveFhirAccess(request, call.client, deps.config);
-  // One deadline for every FHIR call of this hook. Each call in flight listens on it, so more than
-  // Node's default of 10 listeners is expected here, not a leak (and would warn on every request).
+  // One deadline for every FHIR call of this hook (gatherChart raises its listener limit to the calls it makes).
   const deadline = AbortSignal.timeout(deps.config.fhirTimeoutMs);
-  setMaxListeners(0, deadline);
   const chart = await gatherChart({
     request,
     service,
