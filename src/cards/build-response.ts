@@ -182,8 +182,8 @@ function summaryFor({ unit, outcome, results }: UnitDecision, dataFailed: boolea
     }
     case 'conditional': {
       const missing = results.filter((r) => r.status === 'not-documented');
-      const more = missing.length > 1 ? ` and ${missing.length - 1} more` : '';
-      return `${OUTCOME_WORDS.conditional}: ${unit.label}: ${lowerFirst(missing[0]!.title)}${more}`;
+      const more = missing.length > 1 ? ` (+${missing.length - 1} more)` : '';
+      return `${OUTCOME_WORDS.conditional}: ${unit.label}: ${lowerFirst(missing[0]!.summary)}${more}`;
     }
     case 'indeterminate':
       // Data that could not be fetched, or (no fetch failed) a criterion the service itself could not evaluate.

@@ -59,7 +59,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
     accessRefusal: fhir.refusal,
     deadline,
   });
-  for (const failure of Object.values(chart.data.failures)) deps.metrics.fhirErrors.inc({ failure: failure.replace(/\(.*$/, '').trim() });
+  for (const failure of Object.values(chart.data.failureKinds ?? {})) deps.metrics.fhirErrors.inc({ failure });
 
   const now = deps.clock();
   const today = localDate(now);

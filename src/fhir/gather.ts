@@ -43,6 +43,7 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
   const declared = service.definition.service.prefetch;
   const keys: DataStatus['keys'] = {};
   const failures: DataStatus['failures'] = {};
+  const failureKinds: Record<string, string> = {};
   const collected: FhirResource[] = [];
   const continuations: Array<[key: string, bundle: Bundle]> = [];
   const fetches: Array<[key: string, relativeUrl: string, kind: 'read' | 'search']> = [];
@@ -108,11 +109,12 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
 
   const patientId = request.context.patientId;
   const resources = collected.filter((r) => isAboutPatient(r, patientId));
-  return { resources, data: { keys, failures }, ignored: collected.length - resources.length };
+  return { resources, data: { keys, failures, failureKinds }, ignored: collected.length - resources.length };
 
   function fail(key: string, error: unknown): void {
     keys[key] = 'failed';
     failures[key] = error instanceof FhirFetchError ? error.message : 'the FHIR query failed';
+    failureKinds[key] = error instanceof FhirFetchError ? error.failure : 'unknown';
   }
 }
 

@@ -1,6 +1,6 @@
 import axios from 'axios';
 import express from 'express';
-import type { Patient } from 'fhir/r4';
+import type { Condition, Patient } from 'fhir/r4';
 import { main } from '../../scripts/load-patients';
 import { startEmbeddedFhirServer, type EmbeddedFhirServer } from '../../scripts/lib/embedded-fhir-server';
 import { scenarioLibrary } from '../../scripts/lib/scenarios';
@@ -45,19 +45,26 @@ describe('npm run load-patients (scripts/load-patients.ts)', () => {
     expect(text).not.toMatch(ANSI); // not a terminal: no colour codes
   });
 
-  it('moves dates to the given day by default, and keeps them as written with --reference-dates', async () => {
+  it('moves dates to the given day by default (birth dates stay), and keeps them as written with --reference-dates', async () => {
     const scenario = library.find('facet-05-ultrasound-guided')!;
-    const written = library.patientBundle(scenario).entry!.find((e) => e.resource!.resourceType === 'Patient')!.resource as Patient;
+    const entries = library.patientBundle(scenario).entry!.map((e) => e.resource!);
+    const writtenPatient = entries.find((r) => r.resourceType === 'Patient') as Patient;
+    const writtenCondition = entries.find((r) => r.resourceType === 'Condition') as Condition;
+    const read = async () => ({
+      patient: (await axios.get(`${fhir.baseUrl}/Patient/${scenario.patientId}`)).data as Patient,
+      condition: (await axios.get(`${fhir.baseUrl}/Condition/${writtenCondition.id}`)).data as Condition,
+    });
 
     expect(await main(['--fhir-server', fhir.baseUrl, '--scenario', scenario.id, '--today', '2027-01-05'], memoryOutput())).toBe(0);
-    const moved = (await axios.get(`${fhir.baseUrl}/Patient/${scenario.patientId}`)).data as Patient;
+    const moved = await read();
     const shift = (Date.parse('2027-01-05') - Date.parse(library.catalog.referenceDate)) / 86_400_000;
-    expect(Date.parse(moved.birthDate!) - Date.parse(written.birthDate!)).toBe(shift * 86_400_000);
+    expect(Date.parse(moved.condition.onsetDateTime!) - Date.parse(writtenCondition.onsetDateTime!)).toBe(shift * 86_400_000);
+    expect(moved.patient.birthDate).toBe(writtenPatient.birthDate);
 
     const io = memoryOutput();
     expect(await main(['--fhir-server', fhir.baseUrl, '--scenario', scenario.patientId, '--reference-dates'], io)).toBe(0);
     expect(io.text()).toContain(`Dates as written (reference date ${library.catalog.referenceDate})`);
-    expect(((await axios.get(`${fhir.baseUrl}/Patient/${scenario.patientId}`)).data as Patient).birthDate).toBe(written.birthDate);
+    expect((await read()).condition.onsetDateTime).toBe(writtenCondition.onsetDateTime);
   });
 
   it('says when the server cannot be reached, and exits non-zero', async () => {
