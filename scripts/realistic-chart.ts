@@ -1,4 +1,5 @@
 import type { FhirResource, ServiceRequest } from 'fhir/r4';
+import { CPT, ICD10, LOCAL, LOINC, PREFETCH_KEYS, RXNORM, SNOMED, fullPrefetch } from '../test/helpers/builders';
 
 /**
  * A realistic facet-joint patient chart and order-sign request, for the soak script and the fuzz tests:
@@ -7,29 +8,10 @@ import type { FhirResource, ServiceRequest } from 'fhir/r4';
  * (hypertension, diabetes, lab-free vitals, other medications). Deterministic for a given `variant`.
  */
 
-const CPT = 'http://www.ama-assn.org/go/cpt';
-const ICD10 = 'http://hl7.org/fhir/sid/icd-10-cm';
-const SNOMED = 'http://snomed.info/sct';
-const LOINC = 'http://loinc.org';
-const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
-const LOCAL = 'http://facet-cds.dev/fhir/CodeSystem/facet-cds';
 const CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
 
 /** The prefetch keys the facet service declares and the resource types that fill each one. */
-export const PREFETCH_KEY_TYPES: Record<string, string[]> = {
-  patient: ['Patient'],
-  coverage: ['Coverage'],
-  conditions: ['Condition'],
-  procedures: ['Procedure'],
-  observations: ['Observation'],
-  medicationRequests: ['MedicationRequest', 'Medication'],
-  medicationStatements: ['MedicationStatement'],
-  medicationDispenses: ['MedicationDispense'],
-  allergies: ['AllergyIntolerance'],
-  devices: ['Device'],
-  imagingReports: ['DiagnosticReport', 'ImagingStudy'],
-  serviceRequests: ['ServiceRequest'],
-};
+export const PREFETCH_KEY_TYPES = PREFETCH_KEYS;
 
 export interface ChartOptions {
   patientId: string;
@@ -113,14 +95,7 @@ export function facetOrder(id: string, patientId: string, today: string): Servic
 
 /** Fills every declared prefetch key from the chart (keys in `omit` are left out, to be fetched). */
 export function prefetchFrom(chart: FhirResource[], omit: string[] = []): Record<string, unknown> {
-  const prefetch: Record<string, unknown> = {};
-  for (const [key, types] of Object.entries(PREFETCH_KEY_TYPES)) {
-    if (omit.includes(key)) continue;
-    const resources = chart.filter((r) => types.includes(r.resourceType));
-    prefetch[key] =
-      key === 'patient' ? (resources[0] ?? null) : { resourceType: 'Bundle', type: 'searchset', total: resources.length, entry: resources.map((resource) => ({ resource })) };
-  }
-  return prefetch;
+  return fullPrefetch(chart, { omit });
 }
 
 export interface RealisticRequestOptions extends ChartOptions {
