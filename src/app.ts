@@ -8,13 +8,19 @@ import type { DecisionLog } from './audit/decision-log';
 import { handleHookCall } from './cds/hook-handler';
 import { validateFeedback } from './cds/validate-feedback';
 import type { LoadedService } from './declarations/types';
-import { NotFoundError, UnsupportedMediaTypeError } from './errors';
+import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 import type { FhirClient } from './fhir/fhir-client';
 import { cors } from './http/cors';
+import { decisionRoutes } from './http/decision-routes';
 import { errorHandler } from './http/error-handler';
+import { describeJsonShapeProblem, jsonShapeProblem } from './http/json-limits';
+import { opsRoutes } from './http/ops-routes';
 import { requestContext } from './http/request-context';
+import { sandboxAssetsDir, sandboxRouter } from './dev/sandbox-router';
 import type { Metrics } from './observability/metrics';
+import type { Readiness } from './observability/readiness';
 import type { Authenticator } from './security/authenticator';
+import type { AuthenticatedClient } from './security/fhir-access';
 import type { Store } from './store/types';
 
 export interface AppDeps {
@@ -26,12 +32,14 @@ export interface AppDeps {
   decisionLog: DecisionLog;
   fhirClient: FhirClient;
   authenticator: Authenticator;
+  readiness: Readiness;
   clock?: () => Date;
   newId?: () => string;
 }
 
 const DOCS_DIR = path.resolve(__dirname, '..', fs.existsSync(path.resolve(__dirname, '..', 'docs')) ? 'docs' : '../docs');
 const JSON_TYPES = /^application\/(fhir\+)?json\s*(;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*([^;\s]+)/i;
 
 export function createApp(deps: AppDeps): express.Express {
   const { config, logger } = deps;
@@ -46,9 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(cors(config.corsOrigins));
   app.use(accessLog(logger, deps.authenticator.mode === 'open'));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(opsRoutes(deps.metrics, deps.readiness));
 
   app.get('/cds-services', authenticate, (_req, res) => {
     res.json({ services: deps.services.map((s) => s.discovery) });
@@ -80,9 +86,15 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ received: items.length, stored: result.stored, duplicates: result.duplicates });
   });
 
+  app.use(decisionRoutes(deps.store, authenticate, logger));
+
   app.get('/docs/data-profile', (_req, res, next) => {
     res.type('text/plain; charset=utf-8').sendFile(path.join(DOCS_DIR, 'data-profile.md'), (error) => error && next(new NotFoundError('The data profile is not installed')));
   });
+
+  // The order-entry test page: synthetic patients and a page that signs orders, never in production.
+  const sandboxAssets = config.env === 'production' ? undefined : sandboxAssetsDir();
+  if (sandboxAssets) app.use('/sandbox', sandboxRouter(deps.services, clock, sandboxAssets));
 
   app.use((req, _res, next) => next(new NotFoundError(`No route for ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));
@@ -101,11 +113,17 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   function jsonBody() {
-    const parse = express.json({ limit: config.bodyLimit, type: () => true, strict: true });
+    const parse = express.json({ limit: config.bodyLimit, type: () => true, strict: true, verify: checkJsonShape });
     return (req: Request, res: Response, next: NextFunction): void => {
       const type = req.get('content-type');
       if (!type || !JSON_TYPES.test(type)) {
         next(new UnsupportedMediaTypeError('Send the request as JSON (Content-Type: application/json)'));
+        return;
+      }
+      // RFC 8259: JSON between systems is UTF-8; the shape check below reads UTF-8 bytes.
+      const charset = CHARSET.exec(type)?.[1];
+      if (charset && !/^"?utf-?8"?$/i.test(charset)) {
+        next(new UnsupportedMediaTypeError('Send JSON encoded as UTF-8 (charset=utf-8)'));
         return;
       }
       parse(req, res, next);
@@ -117,7 +135,18 @@ export function createApp(deps: AppDeps): express.Express {
   }
 }
 
-/** One JSON line per request: method, route, status, time; in open mode, a reminder that nothing was authenticated. */
+/**
+ * Refuses a body nested too deeply (400) or with too many members in one array or object (413) before
+ * it is parsed (see json-limits). body-parser passes the thrown error on with its own status.
+ */
+function checkJsonShape(_req: Request, _res: Response, body: Buffer): void {
+  const problem = jsonShapeProblem(body);
+  if (!problem) return;
+  const message = describeJsonShapeProblem(problem, 'The request body');
+  throw problem.kind === 'depth' ? new BadRequestError(message, '(request body)', 'structure') : new PayloadTooLargeError(message);
+}
+
+/** One JSON line per request: method, route, status, time, the verified client; in open mode, a reminder that nothing was authenticated. */
 function accessLog(logger: Logger, openMode: boolean) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
@@ -129,6 +158,7 @@ function accessLog(logger: Logger, openMode: boolean) {
           status: res.statusCode,
           durationMs: Math.round((performance.now() - started) * 10) / 10,
           ...(openMode ? { authentication: 'OPEN MODE: caller not authenticated' } : {}),
+          ...(res.locals.client ? { client: (res.locals.client as AuthenticatedClient).iss } : {}),
         },
         'request',
       );

@@ -14,8 +14,16 @@ export interface AppConfig {
   dataDir: string;
   /** DATABASE_URL: PostgreSQL connection string; when set, PostgreSQL is the store instead of SQLite. */
   databaseUrl?: string;
+  /** DATABASE_POOL_MAX: PostgreSQL connections per process (default 10). */
+  databasePoolMax: number;
   /** CDS_CLIENTS_FILE: JSON file of trusted CDS clients; absent = open mode (refused in production). */
   clientsFile?: string;
+  /** JWT_CLOCK_SKEW_SECONDS: tolerated clock difference with CDS clients for JWT exp and iat (default 60, at most 300). */
+  jwtClockSkewSeconds: number;
+  /** JWKS_CACHE_SECONDS: how long a client's JWK Set fetched from its jwksUrl is reused (default 300). */
+  jwksCacheSeconds: number;
+  /** JWKS_TIMEOUT_MS: deadline for fetching a client's JWK Set (default 2000). */
+  jwksTimeoutMs: number;
   /** FHIR_SERVER_ALLOWLIST: comma-separated FHIR base URLs the service may call in open mode. */
   fhirServerAllowlist: string[];
   /** FHIR_TIMEOUT_MS: one deadline for all FHIR calls of a hook request (default 3000). */
@@ -32,8 +40,10 @@ export interface AppConfig {
   corsOrigins: string[] | '*';
   /** LOG_LEVEL: pino level (default info; silent in tests). */
   logLevel: string;
-  /** AUDIT_RETENTION_DAYS: decision records older than this are purged (default 2555 = 7 years). */
+  /** AUDIT_RETENTION_DAYS: decision records and feedback older than this are purged (default 2555 = 7 years). */
   auditRetentionDays: number;
+  /** AUDIT_PURGE_INTERVAL_MINUTES: how often each instance purges and retries its audit spool (default 60). */
+  auditPurgeIntervalMinutes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -47,7 +57,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicBaseUrl: optionalUrl(env, 'PUBLIC_BASE_URL'),
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? './data'),
     databaseUrl: nonEmpty(env.DATABASE_URL),
+    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
     clientsFile: nonEmpty(env.CDS_CLIENTS_FILE),
+    jwtClockSkewSeconds: integer(env, 'JWT_CLOCK_SKEW_SECONDS', 60, 0, 300),
+    jwksCacheSeconds: integer(env, 'JWKS_CACHE_SECONDS', 300, 0, 86400),
+    jwksTimeoutMs: integer(env, 'JWKS_TIMEOUT_MS', 2000, 100, 30000),
     fhirServerAllowlist: list(env.FHIR_SERVER_ALLOWLIST).map((u) => normalizeBaseUrl(u, 'FHIR_SERVER_ALLOWLIST')),
     fhirTimeoutMs: integer(env, 'FHIR_TIMEOUT_MS', 3000, 1, 60000),
     fhirMaxPages: integer(env, 'FHIR_MAX_PAGES', 10, 1, 1000),
@@ -57,6 +71,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: env.CORS_ORIGINS === undefined || env.CORS_ORIGINS.trim() === '*' ? '*' : list(env.CORS_ORIGINS),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 2555, 1, 36500),
+    auditPurgeIntervalMinutes: integer(env, 'AUDIT_PURGE_INTERVAL_MINUTES', 60, 1, 10080),
   };
   if (config.env === 'production' && config.publicBaseUrl && !config.publicBaseUrl.startsWith('https://')) {
     throw new StartupError('PUBLIC_BASE_URL must use https in production');

@@ -6,16 +6,19 @@ import { loadServices } from './declarations/load';
 import type { LoadedService } from './declarations/types';
 import { FhirClient } from './fhir/fhir-client';
 import { createLogger } from './logging';
+import { instrumentStore } from './observability/instrumented-store';
 import { Metrics } from './observability/metrics';
-import { OpenModeAuthenticator, type Authenticator } from './security/authenticator';
+import { Readiness } from './observability/readiness';
+import type { Authenticator } from './security/authenticator';
+import { createAuthenticator } from './security/create-authenticator';
 import { createStore } from './store/create-store';
 import type { Store } from './store/types';
 
 export interface Runtime {
   deps: AppDeps;
   app: ReturnType<typeof createApp>;
-  /** Flushes the audit log and closes the store. */
-  close(): Promise<void>;
+  /** Flushes the audit log (spooling what the deadline leaves unwritten) and closes the store. */
+  close(options?: { flushDeadlineMs?: number }): Promise<void>;
 }
 
 export interface RuntimeOverrides {
@@ -33,14 +36,28 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const services = overrides.services ?? loadServices();
   const metrics = overrides.metrics ?? new Metrics({ defaultMetrics: config.env !== 'test' });
-  const store = overrides.store ?? (await createStore(config));
+  // Every store operation timed and its failures counted (cds_store_*), whichever backend.
+  const store = instrumentStore(overrides.store ?? (await createStore(config, logger)), metrics);
   const decisionLog = new DecisionLog(store, logger, metrics, config.dataDir);
   const fhirClient = new FhirClient({
     maxPages: config.fhirMaxPages,
     maxConcurrency: config.fhirMaxConcurrency,
     onRequest: ({ status, durationMs }) => metrics.fhirRequestDuration.observe({ status: String(status) }, durationMs / 1000),
   });
-  const authenticator = overrides.authenticator ?? new OpenModeAuthenticator();
+  const authenticator =
+    overrides.authenticator ??
+    (await createAuthenticator(config, { store, logger, metrics, clock: overrides.clock }).catch(async (error: unknown) => {
+      await store.close(); // a refused start-up leaves no database handle behind
+      throw error;
+    }));
+  if (authenticator.mode === 'open') {
+    logger.warn(
+      'OPEN MODE: no CDS_CLIENTS_FILE, so callers are NOT authenticated. For local development and sandbox testing only; production refuses to start like this.',
+    );
+  } else {
+    logger.info({ clients: 'issuers' in authenticator ? authenticator.issuers : undefined }, 'JWT client authentication on: only the clients in CDS_CLIENTS_FILE may call');
+  }
+  const readiness = new Readiness(store, () => services.length);
   const deps: AppDeps = {
     config,
     services,
@@ -50,14 +67,15 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     decisionLog,
     fhirClient,
     authenticator,
+    readiness,
     clock: overrides.clock,
     newId: overrides.newId,
   };
   return {
     deps,
     app: createApp(deps),
-    async close() {
-      await decisionLog.flush();
+    async close(options = {}) {
+      await decisionLog.flush(options.flushDeadlineMs);
       await store.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { Maintenance } from './audit/maintenance';
 import { loadConfig } from './config';
 import { StartupError } from './errors';
 import { createLogger } from './logging';
@@ -8,13 +9,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const runtime = await createRuntime(config, { logger });
-  const replayed = await runtime.deps.decisionLog.replaySpool();
-  if (replayed > 0) logger.info({ replayed }, 'spooled decision records written to the store');
-  if (runtime.deps.authenticator.mode === 'open') {
-    logger.warn(
-      'OPEN MODE: no CDS_CLIENTS_FILE, so callers are NOT authenticated. For local development and sandbox testing only; production refuses to start like this.',
-    );
-  }
+  // Replays the audit spool now and every minute; purges past AUDIT_RETENTION_DAYS every AUDIT_PURGE_INTERVAL_MINUTES.
+  const maintenance = new Maintenance({
+    store: runtime.deps.store,
+    decisionLog: runtime.deps.decisionLog,
+    logger,
+    metrics: runtime.deps.metrics,
+    retentionDays: config.auditRetentionDays,
+    purgeIntervalMinutes: config.auditPurgeIntervalMinutes,
+  });
   const server: Server = runtime.app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
       `facet-cds listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/cds-services`,
     );
   });
+  maintenance.start();
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 
@@ -31,13 +35,18 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    runtime.deps.readiness.startDraining();
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, 25_000);
     force.unref();
     server.close(async () => {
-      await runtime.close();
+      await maintenance.stop();
+      // One last try at the spool: the data folder may not outlive this process (a Kubernetes emptyDir).
+      await runtime.deps.decisionLog.replaySpool().catch(() => undefined);
+      // Records the store has not taken within 10 s are spooled to DATA_DIR, replayed at the next start.
+      await runtime.close({ flushDeadlineMs: 10_000 });
       logger.info('stopped');
       process.exit(0);
     });

@@ -4,87 +4,197 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics';
 import type { DecisionRecord, Store } from '../store/types';
 
-const RETRY_DELAYS_MS = [50, 250, 1000];
+export interface DecisionLogOptions {
+  /** Waits between attempts; after the last, the record is spooled. */
+  retryDelaysMs?: number[];
+  /** Records in flight beyond this go straight to the spool (bounded memory while the store is down). */
+  maxPending?: number;
+}
+
+interface PendingWrite {
+  record: DecisionRecord;
+  /** Set when shutdown gave up waiting and spooled the record itself. */
+  abandoned: boolean;
+}
+
+const SPOOL_FILE = 'audit-spool.jsonl';
 
 /**
  * Writes decision records off the response's critical path, and never silently loses one: a failed
- * write is retried, then appended to a local spool file (JSON lines) that is replayed on start-up.
+ * write is logged, counted and retried, then appended to a local spool file (JSON lines, mode 0600)
+ * that is replayed at start-up and periodically (see maintenance.ts). Writes are idempotent on the
+ * coverage-assertion-id, so a record replayed twice is stored once.
  */
 export class DecisionLog {
-  private readonly pending = new Set<Promise<void>>();
+  private readonly pending = new Map<Promise<void>, PendingWrite>();
   private readonly spoolFile: string;
+  private readonly replayFile: string;
+  private readonly retryDelaysMs: number[];
+  private readonly maxPending: number;
+  private replaying?: Promise<number>;
+  /** Serialises spool appends and the replay's rename, so no append lands in a file already read. */
+  private spoolLock: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     spoolDir: string,
+    options: DecisionLogOptions = {},
   ) {
-    this.spoolFile = path.join(spoolDir, 'audit-spool.jsonl');
+    this.spoolFile = path.join(spoolDir, SPOOL_FILE);
+    this.replayFile = `${this.spoolFile}.replaying`;
+    this.retryDelaysMs = options.retryDelaysMs ?? [50, 250, 1000];
+    this.maxPending = options.maxPending ?? 5000;
   }
 
+  /** Hands a record over; returns at once (the write happens after the response is on its way). */
   record(record: DecisionRecord): void {
-    const write = this.writeWithRetry(record).finally(() => this.pending.delete(write));
-    this.pending.add(write);
+    const entry: PendingWrite = { record, abandoned: false };
+    const write = (this.pending.size >= this.maxPending ? this.spool(record, 'too many writes pending') : this.writeWithRetry(entry)).finally(() => {
+      this.pending.delete(write);
+      this.metrics.auditPending.set(this.pending.size);
+    });
+    this.pending.set(write, entry);
+    this.metrics.auditPending.set(this.pending.size);
   }
 
-  /** Waits for writes in flight (graceful shutdown, tests). */
-  async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  /** Records handed over and not yet written or spooled. */
+  get pendingCount(): number {
+    return this.pending.size;
   }
 
-  /** Re-writes records spooled by an earlier run; keeps those that still fail. Returns how many were written. */
-  async replaySpool(): Promise<number> {
-    if (!fs.existsSync(this.spoolFile)) return 0;
-    const processing = `${this.spoolFile}.${process.pid}.replay`;
-    await fs.promises.rename(this.spoolFile, processing);
-    const lines = (await fs.promises.readFile(processing, 'utf8')).split('\n').filter((l) => l.trim());
+  /**
+   * Waits for writes in flight (graceful shutdown, tests). With a deadline, records still retrying
+   * when it passes are spooled now, so a stopping process loses none of them.
+   */
+  async flush(deadlineMs?: number): Promise<void> {
+    if (deadlineMs === undefined) {
+      while (this.pending.size > 0) await Promise.all([...this.pending.keys()]);
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), deadlineMs)));
+    const settled = (async () => {
+      while (this.pending.size > 0) await Promise.all([...this.pending.keys()]);
+      return 'settled' as const;
+    })();
+    const result = await Promise.race([settled, expired]);
+    clearTimeout(timer);
+    if (result === 'expired') {
+      for (const entry of this.pending.values()) {
+        if (entry.abandoned) continue;
+        entry.abandoned = true;
+        await this.spool(entry.record, 'shutdown deadline passed');
+      }
+    }
+  }
+
+  /**
+   * Re-writes spooled records (left by this or an earlier run). Stops at the first failure and keeps
+   * the rest for next time, so a store that is still down costs one attempt, not one per record.
+   * Returns how many were written.
+   */
+  replaySpool(): Promise<number> {
+    this.replaying ??= this.replayAll().finally(() => (this.replaying = undefined));
+    return this.replaying;
+  }
+
+  private async replayAll(): Promise<number> {
     let written = 0;
-    for (const line of lines) {
-      let record: DecisionRecord;
-      try {
-        record = JSON.parse(line) as DecisionRecord;
-      } catch {
-        this.logger.error('audit spool line is not JSON; kept aside');
-        await fs.promises.appendFile(`${this.spoolFile}.corrupt`, `${line}\n`);
+    // A file left mid-replay by a crash comes first; then whatever was spooled since.
+    if (fs.existsSync(this.replayFile)) written += await this.replayOneFile();
+    const moved = await this.withSpoolLock(async () => {
+      if (!fs.existsSync(this.spoolFile) || fs.existsSync(this.replayFile)) return false;
+      await fs.promises.rename(this.spoolFile, this.replayFile);
+      return true;
+    });
+    if (moved) written += await this.replayOneFile();
+    if (written > 0) this.logger.info({ replayed: written }, 'spooled decision records written to the store');
+    return written;
+  }
+
+  private async replayOneFile(): Promise<number> {
+    const lines = (await fs.promises.readFile(this.replayFile, 'utf8')).split('\n').filter((l) => l.trim());
+    let written = 0;
+    for (const [i, line] of lines.entries()) {
+      const record = parseSpooled(line);
+      if (!record) {
+        this.logger.error('audit spool line is not a decision record; kept aside in audit-spool.jsonl.corrupt');
+        await fs.promises.appendFile(`${this.spoolFile}.corrupt`, `${line}\n`, { mode: 0o600 });
         continue;
       }
       try {
         await this.store.saveDecision(record);
         written++;
-      } catch {
-        await this.spool(record);
+        this.metrics.auditRecords.inc({ result: 'replayed' });
+      } catch (error) {
+        this.logger.warn({ err: { message: (error as Error).message }, remaining: lines.length - i }, 'audit spool replay stopped: the store still fails');
+        await this.withSpoolLock(() => fs.promises.appendFile(this.spoolFile, `${lines.slice(i).join('\n')}\n`, { mode: 0o600 }));
+        break;
       }
     }
-    await fs.promises.unlink(processing);
+    await fs.promises.unlink(this.replayFile);
     return written;
   }
 
-  private async writeWithRetry(record: DecisionRecord): Promise<void> {
+  private async writeWithRetry(entry: PendingWrite): Promise<void> {
+    const { record } = entry;
     await new Promise((resolve) => setImmediate(resolve)); // after the response is on its way
     for (let attempt = 0; ; attempt++) {
       try {
         await this.store.saveDecision(record);
+        this.metrics.auditRecords.inc({ result: 'written' });
         return;
       } catch (error) {
-        this.metrics.storeErrors.inc({ operation: 'saveDecision' });
         this.logger.warn({ attempt: attempt + 1, coverageAssertionId: record.coverageAssertionId, err: { message: (error as Error).message } }, 'decision record write failed');
-        if (attempt >= RETRY_DELAYS_MS.length) break;
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+        if (attempt >= this.retryDelaysMs.length || entry.abandoned) break;
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempt]));
       }
     }
-    await this.spool(record);
+    if (!entry.abandoned) await this.spool(record, 'the store failed');
   }
 
-  private async spool(record: DecisionRecord): Promise<void> {
+  private async spool(record: DecisionRecord, why: string): Promise<void> {
     try {
-      await fs.promises.mkdir(path.dirname(this.spoolFile), { recursive: true });
-      await fs.promises.appendFile(this.spoolFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+      await this.withSpoolLock(async () => {
+        await fs.promises.mkdir(path.dirname(this.spoolFile), { recursive: true });
+        await fs.promises.appendFile(this.spoolFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+      });
       this.metrics.auditSpooled.inc();
-      this.logger.error({ coverageAssertionId: record.coverageAssertionId }, 'decision record spooled to disk after the store failed');
+      this.metrics.auditRecords.inc({ result: 'spooled' });
+      this.logger.error({ coverageAssertionId: record.coverageAssertionId, why }, 'decision record spooled to disk');
     } catch (error) {
+      this.metrics.auditRecords.inc({ result: 'lost' });
       this.metrics.storeErrors.inc({ operation: 'spool' });
       this.logger.fatal({ coverageAssertionId: record.coverageAssertionId, err: { message: (error as Error).message } }, 'decision record LOST: store and spool both failed');
     }
   }
+
+  private withSpoolLock<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.spoolLock.then(work);
+    this.spoolLock = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** A spool line back to a record, or undefined when it is not one (torn write, hand edit). */
+function parseSpooled(line: string): DecisionRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const r = value as Partial<DecisionRecord> | null;
+  const valid =
+    !!r &&
+    typeof r === 'object' &&
+    typeof r.coverageAssertionId === 'string' &&
+    typeof r.hookInstance === 'string' &&
+    typeof r.serviceId === 'string' &&
+    typeof r.decidedAt === 'string' &&
+    !Number.isNaN(Date.parse(r.decidedAt)) &&
+    Array.isArray(r.orders);
+  return valid ? (r as DecisionRecord) : undefined;
 }

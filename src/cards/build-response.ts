@@ -1,10 +1,11 @@
-import type { Coding, ServiceRequest } from 'fhir/r4';
+import type { Coding, FhirResource, ServiceRequest } from 'fhir/r4';
 import type { Action, Card, HookResponse, Link, Suggestion } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
 import type { CriterionResult, DataStatus, Decision, Notice, Outcome, UnitDecision } from '../decision/types';
 import { orderBillingCodes } from '../fhir/order-codes';
 import { coverageInformation, coverageInformationAction } from './coverage-information';
 import { escapeMarkdown, truncateSummary } from './markdown';
+import { withoutEmpty } from './without-empty';
 
 export type CrdConfiguration = Record<string, boolean | number>;
 
@@ -86,6 +87,35 @@ export function buildResponse(ctx: ResponseContext): BuiltResponse {
   return { response, cardsByUnit };
 }
 
+/**
+ * The answer when the policy module failed on this record (decision from `undecided`): one card per order
+ * saying it could not be checked and why, and no coverage information (nothing was decided).
+ */
+export function undecidedResponse(ctx: ResponseContext): BuiltResponse {
+  const policy = ctx.service.definition.service.policy;
+  const cardsByUnit = new Map<string, Card>();
+  const cards = ctx.decision.units.map(({ unit }) => {
+    const orders = unit.orders.map(orderLine).join('; ');
+    const card: Card = {
+      uuid: ctx.newId(),
+      summary: truncateSummary(`${OUTCOME_WORDS.indeterminate}: ${orders} (part of the record could not be read)`),
+      detail: [
+        `**${OUTCOME_WORDS.indeterminate}** under ${escapeMarkdown(`${policy.id} ${policy.title}`)} (rev. ${escapeMarkdown(policy.revision)}).`,
+        '',
+        `Orders: ${orders}`,
+        '',
+        'The service could not evaluate the policy for this order: part of the record it was sent could not be read. Check the order against the policy directly. The request id (X-Request-Id) identifies the problem in the service log.',
+      ].join('\n'),
+      indicator: 'info',
+      source: sourceFor(ctx, 'guideline'),
+      links: linksFor('indeterminate', [], ctx),
+    };
+    cardsByUnit.set(unit.id, card);
+    return card;
+  });
+  return { response: { cards }, cardsByUnit };
+}
+
 function coverageActions(unit: UnitDecision, ctx: ResponseContext): Action[] {
   const json = ctx.service.definition.service;
   return unit.unit.orders.map((order) => {
@@ -116,7 +146,7 @@ function decisionCard(decision: UnitDecision, ctx: ResponseContext): Card {
   const advisesAgainst = outcome === 'not-covered' || outcome === 'conditional';
   const card: Card = {
     uuid: ctx.newId(),
-    summary: truncateSummary(summaryFor(decision)),
+    summary: truncateSummary(summaryFor(decision, Object.keys(ctx.data.failures).length > 0)),
     detail: detailFor(decision, ctx),
     indicator: outcome === 'not-covered' ? 'warning' : 'info',
     source: sourceFor(ctx, outcome === 'not-covered' ? 'off-guideline' : 'guideline'),
@@ -129,7 +159,8 @@ function decisionCard(decision: UnitDecision, ctx: ResponseContext): Card {
         label: s.label,
         uuid: ctx.newId(),
         ...(s.isRecommended ? { isRecommended: true } : {}),
-        actions: s.actions.map((a) => ({ ...a })),
+        // CDS Hooks: optional members are omitted, never sent empty.
+        ...(s.actions.length > 0 ? { actions: s.actions.map((a) => (a.resource ? { ...a, resource: withoutEmpty(a.resource) as FhirResource } : { ...a })) } : {}),
       }),
     );
     card.selectionBehavior = 'at-most-one';
@@ -140,7 +171,7 @@ function decisionCard(decision: UnitDecision, ctx: ResponseContext): Card {
   return card;
 }
 
-function summaryFor({ unit, outcome, results }: UnitDecision): string {
+function summaryFor({ unit, outcome, results }: UnitDecision, dataFailed: boolean): string {
   const first = (status: CriterionResult['status']) => results.find((r) => r.status === status);
   switch (outcome) {
     case 'covered':
@@ -151,11 +182,12 @@ function summaryFor({ unit, outcome, results }: UnitDecision): string {
     }
     case 'conditional': {
       const missing = results.filter((r) => r.status === 'not-documented');
-      const more = missing.length > 1 ? ` and ${missing.length - 1} more` : '';
-      return `${OUTCOME_WORDS.conditional}: ${unit.label}: ${lowerFirst(missing[0]!.title)}${more}`;
+      const more = missing.length > 1 ? ` (+${missing.length - 1} more)` : '';
+      return `${OUTCOME_WORDS.conditional}: ${unit.label}: ${lowerFirst(missing[0]!.summary)}${more}`;
     }
     case 'indeterminate':
-      return `${OUTCOME_WORDS.indeterminate}: ${unit.label} (EHR data could not be retrieved)`;
+      // Data that could not be fetched, or (no fetch failed) a criterion the service itself could not evaluate.
+      return `${OUTCOME_WORDS.indeterminate}: ${unit.label} (${dataFailed ? 'EHR data could not be retrieved' : 'could not be evaluated'})`;
   }
 }
 
@@ -236,7 +268,7 @@ function noticeCard(notice: Notice, ctx: ResponseContext): Card {
   return {
     uuid: ctx.newId(),
     summary: truncateSummary(notice.summary),
-    detail: notice.detail,
+    ...(notice.detail ? { detail: notice.detail } : {}),
     indicator: notice.indicator,
     source: sourceFor(ctx, notice.topic.code),
     ...(links.length > 0 ? { links } : {}),

@@ -1,6 +1,7 @@
 import type { Coding, Extension, ServiceRequest } from 'fhir/r4';
 import type { CoverageSummary, CriterionResult, Outcome } from '../decision/types';
 import type { Action } from '../cds/types';
+import { withoutEmpty } from './without-empty';
 
 export const COVERAGE_INFORMATION_URL = 'http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information';
 const CRD_TEMP_CODES = 'http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp';
@@ -73,5 +74,6 @@ export function coverageInformationAction(order: ServiceRequest, extension: Exte
   const kept = (order.extension ?? []).filter(
     (e) => !(e.url === COVERAGE_INFORMATION_URL && e.extension?.find((x) => x.url === 'coverage')?.valueReference?.reference === coverageRef),
   );
-  return { type: 'update', description, resource: { ...order, extension: [...kept, extension] } };
+  return { type: 'update', description, resource: withoutEmpty({ ...order, extension: [...kept, extension] }) as ServiceRequest };
 }
+

@@ -2,16 +2,17 @@ import type { FhirResource } from 'fhir/r4';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { DecisionLog } from '../audit/decision-log';
-import { buildResponse, crdConfiguration } from '../cards/build-response';
+import { buildDecisionRecord } from '../audit/decision-record';
+import { buildResponse, crdConfiguration, undecidedResponse } from '../cards/build-response';
 import type { LoadedService } from '../declarations/types';
 import { decideChart } from '../decision/decide-chart';
+import { PolicyFailure, undecided } from '../decision/evaluate';
 import type { Decision } from '../decision/types';
 import type { FhirClient } from '../fhir/fhir-client';
 import { gatherChart } from '../fhir/gather';
 import type { Metrics } from '../observability/metrics';
 import { resolveFhirAccess, type AuthenticatedClient } from '../security/fhir-access';
-import type { DecisionRecord } from '../store/types';
-import type { Card, HookRequest, HookResponse } from './types';
+import type { HookResponse } from './types';
 import { inScopeOrders } from './relevance';
 import { validateHookRequest } from './validate-hook-request';
 
@@ -50,33 +51,44 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
   const log = deps.logger.child({ service: service.id, hookInstance: request.hookInstance, iss: call.client?.iss });
 
   const fhir = resolveFhirAccess(request, call.client, deps.config);
+  // One deadline for every FHIR call of this hook (gatherChart raises its listener limit to the calls it makes).
+  const deadline = AbortSignal.timeout(deps.config.fhirTimeoutMs);
   const chart = await gatherChart({
     request,
     service,
     client: deps.fhirClient,
     access: fhir.access,
     accessRefusal: fhir.refusal,
-    deadline: AbortSignal.timeout(deps.config.fhirTimeoutMs),
+    deadline,
   });
-  for (const failure of Object.values(chart.data.failures)) deps.metrics.fhirErrors.inc({ failure: failure.replace(/\(.*$/, '').trim() });
+  for (const failure of Object.values(chart.data.failureKinds ?? {})) deps.metrics.fhirErrors.inc({ failure });
 
   const now = deps.clock();
   const today = localDate(now);
-  const { decision, indexed } = decideChart(
-    {
-      service,
-      orders,
-      draftOrders: (request.context.draftOrders.entry ?? []).map((e) => e.resource as FhirResource),
-      resources: chart.resources,
-      patientId: request.context.patientId,
-      today,
-      data: chart.data,
-    },
-    log,
-  );
+  let decided: { decision: Decision; indexed: number; undecided?: true };
+  try {
+    decided = decideChart(
+      {
+        service,
+        orders,
+        draftOrders: (request.context.draftOrders.entry ?? []).map((e) => e.resource as FhirResource),
+        resources: chart.resources,
+        patientId: request.context.patientId,
+        today,
+        data: chart.data,
+      },
+      log,
+    );
+  } catch (error) {
+    if (!(error instanceof PolicyFailure)) throw error;
+    const cause = error.cause as Error | undefined;
+    log.error({ step: error.step, err: { message: cause?.message, stack: cause?.stack } }, 'policy module failed on this record: answering "could not be checked"');
+    decided = { decision: undecided(orders), indexed: chart.resources.length, undecided: true };
+  }
+  const { decision, indexed } = decided;
 
   const assertionId = deps.newId();
-  const { response, cardsByUnit } = buildResponse({
+  const { response, cardsByUnit } = (decided.undecided ? undecidedResponse : buildResponse)({
     service,
     decision,
     data: chart.data,
@@ -89,7 +101,9 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
   });
 
   const elapsedMs = performance.now() - started;
-  deps.decisionLog.record(decisionRecord(service, request, call, decision, cardsByUnit, assertionId, now, elapsedMs));
+  deps.decisionLog.record(
+    buildDecisionRecord({ service, request, call, decision, data: chart.data, cardsByUnit, response, assertionId, now, elapsedMs }),
+  );
   for (const unit of decision.units) {
     deps.metrics.orderOutcomes.inc({ service: service.id, outcome: unit.outcome }, unit.unit.orders.length);
     for (const r of unit.results) deps.metrics.criterionResults.inc({ service: service.id, criterion: r.id, section: r.section, status: r.status });
@@ -108,45 +122,6 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
     'hook decided',
   );
   return response;
-}
-
-function decisionRecord(
-  service: LoadedService,
-  request: HookRequest,
-  call: CallContext,
-  decision: Decision,
-  cardsByUnit: Map<string, Card>,
-  assertionId: string,
-  now: Date,
-  elapsedMs: number,
-): DecisionRecord {
-  const json = service.definition.service;
-  return {
-    coverageAssertionId: assertionId,
-    hookInstance: request.hookInstance,
-    serviceId: service.id,
-    serviceVersion: json.version,
-    policyId: json.policy.id,
-    policyRevision: json.policy.revision,
-    decidedAt: now.toISOString(),
-    ...(call.client ? { clientIss: call.client.iss } : {}),
-    ...(call.client?.tenant ? { tenant: call.client.tenant } : {}),
-    patientRef: `Patient/${request.context.patientId}`,
-    ...(decision.coverage ? { coverageRef: decision.coverage.reference } : {}),
-    orders: decision.units.flatMap((unit) => {
-      const card = cardsByUnit.get(unit.unit.id);
-      return unit.unit.orders.map((order) => ({
-        orderRef: `ServiceRequest/${order.id}`,
-        codes: (order.code?.coding ?? []).map((c) => c.code).filter((c): c is string => typeof c === 'string'),
-        ...(typeof unit.unit.summary.levels === 'number' ? { levels: unit.unit.summary.levels } : {}),
-        outcome: unit.outcome,
-        ...(card ? { cardUuid: card.uuid } : {}),
-        suggestionUuids: (card?.suggestions ?? []).map((s) => s.uuid),
-        criteria: unit.results.map((r) => ({ id: r.id, section: r.section, status: r.status, summary: r.summary, evidence: r.evidence })),
-      }));
-    }),
-    responseTimeMs: Math.round(elapsedMs),
-  };
 }
 
 /** The calendar date where the service runs (TZ), as YYYY-MM-DD. */

@@ -1,8 +1,8 @@
 import type { Bundle } from 'fhir/r4';
 import { BadRequestError } from '../errors';
+import { FHIR_ID } from '../fhir/references';
 import type { FhirAuthorization, HookRequest } from './types';
 
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const USER_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
 
 /**
@@ -115,8 +115,10 @@ function bundle(value: unknown, path: string): Bundle {
     if (typeof resource.resourceType !== 'string' || !/^[A-Z][A-Za-z]+$/.test(resource.resourceType)) {
       throw new BadRequestError(`${path}.entry[${i}].resource must be a FHIR resource`, `${path}.entry[${i}].resource.resourceType`, 'value');
     }
-    if (resource.id !== undefined && (typeof resource.id !== 'string' || !FHIR_ID.test(resource.id))) {
-      throw new BadRequestError(`${path}.entry[${i}].resource.id must be a FHIR id`, `${path}.entry[${i}].resource.id`, 'value');
+    // The id's format is checked where an order is read (relevance.ts): orders this service does not
+    // read may carry ids it would reject (the CDS Hooks 3.0 order-sign example's "draft‑rx‑1" has U+2011).
+    if (resource.id !== undefined && typeof resource.id !== 'string') {
+      throw new BadRequestError(`${path}.entry[${i}].resource.id must be a string`, `${path}.entry[${i}].resource.id`, 'value');
     }
   });
   return b as unknown as Bundle;

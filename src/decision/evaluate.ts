@@ -1,22 +1,93 @@
+import type { ServiceRequest } from 'fhir/r4';
 import type { Logger } from 'pino';
 import type { Criterion, CriterionResult, DataStatus, Decision, PolicyInput, UnitDecision } from './types';
 import { decideOutcome } from './outcome';
 
 /**
+ * The policy module threw while reading the record (in `prepare` or `coverage`), so no decision can be
+ * made for this request. A bug in the module, on data it did not expect: the engine answers "could not be
+ * checked" instead of failing the clinician's order signing, and logs it loudly.
+ */
+export class PolicyFailure extends Error {
+  constructor(
+    readonly step: string,
+    override readonly cause: unknown,
+  ) {
+    super(`the policy module failed in ${step}: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'PolicyFailure';
+  }
+}
+
+/**
  * Runs a service's policy over a request's facts: the module groups orders into units, each
  * applicable criterion is evaluated once per unit, and the outcome follows from the results.
+ * Suggestions and notices that fail are left out (logged); the decision stands without them.
  */
 export function decide<T>(input: PolicyInput<T>, logger?: Logger): Decision {
   const policy = input.service.definition.policy;
-  const coverage = policy.coverage(input);
-  const units: UnitDecision[] = policy.prepare(input).map((unit) => {
-    const results = policy.criteria
-      .filter((criterion) => criterion.appliesTo(unit.context))
-      .map((criterion) => runCriterion(criterion, unit.context, input.data, logger));
+  const coverage = required('coverage', () => policy.coverage(input));
+  const units: UnitDecision[] = required('prepare', () => policy.prepare(input)).map((unit) => {
+    const results = policy.criteria.flatMap((criterion) => {
+      const applicable = applies(criterion, unit.context, logger);
+      if (applicable === 'unknown') return [notEvaluated(criterion)];
+      return applicable ? [runCriterion(criterion, unit.context, input.data, logger)] : [];
+    });
     const outcome = decideOutcome(results);
-    return { unit, outcome, results, suggestions: policy.suggest(unit, results, outcome, input) };
+    return { unit, outcome, results, suggestions: optional('suggest', () => policy.suggest(unit, results, outcome, input), logger) };
   });
-  return { units, coverage, notices: policy.notices(input, coverage) };
+  return { units, coverage, notices: optional('notices', () => policy.notices(input, coverage), logger) };
+}
+
+/** Every in-scope order "could not be checked", for when the policy module failed (see PolicyFailure). */
+export function undecided(orders: ServiceRequest[]): Decision {
+  return {
+    units: orders.map((order, i) => ({
+      unit: { id: `undecided-${i}`, label: `ServiceRequest/${order.id ?? i}`, orders: [order], context: undefined, readAs: [], summary: {} },
+      outcome: 'indeterminate',
+      results: [],
+      suggestions: [],
+    })),
+    notices: [],
+  };
+}
+
+function required<R>(step: string, run: () => R): R {
+  try {
+    return run();
+  } catch (error) {
+    throw new PolicyFailure(step, error);
+  }
+}
+
+function optional<R>(step: string, run: () => R[], logger?: Logger): R[] {
+  try {
+    return run();
+  } catch (error) {
+    logger?.error({ step, err: { message: (error as Error)?.message, stack: (error as Error)?.stack } }, `policy ${step} failed; left out`);
+    return [];
+  }
+}
+
+/** Whether a criterion applies; `unknown` when its appliesTo throws, so it shows up as not evaluated rather than vanishing. */
+function applies<Ctx>(criterion: Criterion<Ctx>, context: Ctx, logger?: Logger): boolean | 'unknown' {
+  try {
+    return criterion.appliesTo(context);
+  } catch (error) {
+    logger?.error({ criterion: criterion.id, err: { message: (error as Error)?.message, stack: (error as Error)?.stack } }, 'criterion appliesTo failed');
+    return 'unknown';
+  }
+}
+
+function notEvaluated<Ctx>(criterion: Criterion<Ctx>): CriterionResult {
+  return {
+    id: criterion.id,
+    section: criterion.section,
+    title: criterion.title,
+    categorical: criterion.categorical === true,
+    status: 'indeterminate',
+    summary: 'Could not be evaluated (internal error)',
+    evidence: [],
+  };
 }
 
 export function runCriterion<Ctx>(criterion: Criterion<Ctx>, context: Ctx, data: DataStatus, logger?: Logger): CriterionResult {
@@ -40,7 +111,7 @@ export function runCriterion<Ctx>(criterion: Criterion<Ctx>, context: Ctx, data:
     return { ...base, ...finding, evidence: finding.evidence ?? [], ...(missing ? { missing } : {}) };
   } catch (error) {
     // A criterion that throws on odd data must not take the request down; it is a bug we log loudly.
-    logger?.error({ criterion: criterion.id, err: { message: (error as Error).message } }, 'criterion failed');
+    logger?.error({ criterion: criterion.id, err: { message: (error as Error)?.message, stack: (error as Error)?.stack } }, 'criterion failed');
     return { ...base, status: 'indeterminate', summary: 'Could not be evaluated (internal error)', evidence: [] };
   }
 }

@@ -105,6 +105,8 @@ export interface DataStatus {
   keys: Record<string, KeyStatus>;
   /** Why a key failed, for the indeterminate card (never contains tokens or PHI). */
   failures: Record<string, string>;
+  /** The kind of each failure (timeout, unauthorized…), a bounded set for metrics. */
+  failureKinds?: Record<string, string>;
 }
 
 export interface PolicyInput<T> {

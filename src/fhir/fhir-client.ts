@@ -1,8 +1,19 @@
 import type { Bundle, FhirResource } from 'fhir/r4';
+import { describeJsonShapeProblem, jsonShapeProblem } from '../http/json-limits';
 import { HttpGetError, HttpGetter } from './http-get';
 import { Semaphore } from './semaphore';
 
-export type FetchFailure = 'timeout' | 'network' | 'unauthorized' | 'forbidden' | 'not-found' | 'rate-limited' | 'server-error' | 'bad-response' | 'paging-loop';
+export type FetchFailure =
+  | 'timeout'
+  | 'network'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'rate-limited'
+  | 'server-error'
+  | 'bad-response'
+  | 'paging-loop'
+  | 'paging-limit';
 
 /** A FHIR call that did not give usable data. The message is safe to log and show (no token, no PHI). */
 export class FhirFetchError extends Error {
@@ -51,6 +62,9 @@ export class FhirClient {
     if (status === 404 || status === 410) return null;
     assertOk(status);
     const resource = parseResource(body);
+    // A read of Patient/x answers a Patient: anything else (an OperationOutcome, a Bundle...) is not the data asked for.
+    const expected = relativeUrl.split(/[/?]/)[0];
+    if (resource.resourceType !== expected) throw new FhirFetchError('bad-response', `a read of ${expected} returned ${resource.resourceType}`);
     return resource;
   }
 
@@ -72,7 +86,8 @@ export class FhirClient {
     let count = pagesSoFar;
     while (url) {
       if (seen.has(url)) throw new FhirFetchError('paging-loop', 'the FHIR server returned a next link that loops');
-      if (count >= this.options.maxPages) break; // bounded: use what we have
+      // Bounded; and a history cut short is not the whole history (a frequency limit could pass on it), so the key fails.
+      if (count >= this.options.maxPages) throw new FhirFetchError('paging-limit', `the FHIR server returned more than ${this.options.maxPages} pages`);
       if (!sameServer(url, access.baseUrl)) {
         throw new FhirFetchError('bad-response', 'the FHIR server returned a next link to another server');
       }
@@ -122,14 +137,19 @@ function assertOk(status: number): void {
   throw new FhirFetchError('bad-response', `the FHIR server answered ${status}`, status);
 }
 
+/** A FHIR resource type name (also keeps server-chosen text short before it reaches a message). */
+const RESOURCE_TYPE = /^[A-Z][A-Za-z]{0,63}$/;
+
 function parseResource(body: string): FhirResource {
+  const shape = jsonShapeProblem(body);
+  if (shape) throw new FhirFetchError('bad-response', describeJsonShapeProblem(shape, 'the FHIR server answer'));
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     throw new FhirFetchError('bad-response', 'the FHIR server did not answer with JSON');
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || typeof (parsed as FhirResource).resourceType !== 'string') {
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !RESOURCE_TYPE.test(String((parsed as FhirResource).resourceType))) {
     throw new FhirFetchError('bad-response', 'the FHIR server did not answer with a FHIR resource');
   }
   return parsed as FhirResource;
@@ -144,12 +164,16 @@ function selfLink(bundle: Bundle): string | undefined {
   return Array.isArray(bundle.link) ? bundle.link.find((l) => l?.relation === 'self')?.url : undefined;
 }
 
-/** Paging may only continue on the server the token belongs to. */
+/**
+ * Paging may only continue on the server the token belongs to: same origin and under the base path at a
+ * segment boundary (`/fhir` covers `/fhir/Patient`, not `/fhir-other`, another tenant on a shared host).
+ */
 export function sameServer(url: string, baseUrl: string): boolean {
   try {
     const target = new URL(url);
     const base = new URL(baseUrl);
-    return target.origin === base.origin && target.pathname.startsWith(base.pathname.replace(/\/+$/, ''));
+    const basePath = base.pathname.replace(/\/+$/, '');
+    return target.origin === base.origin && (target.pathname === basePath || target.pathname.startsWith(`${basePath}/`));
   } catch {
     return false;
   }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Bundle, FhirResource, OperationOutcome } from 'fhir/r4';
 import type { HookRequest } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
@@ -42,6 +43,7 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
   const declared = service.definition.service.prefetch;
   const keys: DataStatus['keys'] = {};
   const failures: DataStatus['failures'] = {};
+  const failureKinds: Record<string, string> = {};
   const collected: FhirResource[] = [];
   const continuations: Array<[key: string, bundle: Bundle]> = [];
   const fetches: Array<[key: string, relativeUrl: string, kind: 'read' | 'search']> = [];
@@ -75,6 +77,8 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
 
   if (access) {
     const { client } = options;
+    // Every fetch of the request listens to the one deadline signal; a dozen at once is expected, not a leak.
+    setMaxListeners(Math.max(10, 2 * (fetches.length + continuations.length)), deadline);
     await Promise.all([
       ...continuations.map(([key, bundle]) =>
         client.continueBundle(access, bundle, deadline).then(
@@ -88,6 +92,12 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
           : client.search(access, relativeUrl, deadline).then((pages) => pages.flatMap(entries))
         ).then(
           (resources) => {
+            // A search can answer 200 and still report, in an OperationOutcome entry, that it failed:
+            // data known to be incomplete is not read as "nothing on record".
+            if (resources.some((r) => r.resourceType === 'OperationOutcome' && isError(r))) {
+              fail(key, new FhirFetchError('bad-response', 'the FHIR server reported an error with its results'));
+              return;
+            }
             pushAll(collected, resources.filter((r) => r.resourceType !== 'OperationOutcome'));
             keys[key] = 'fetched';
           },
@@ -98,11 +108,12 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
   }
 
   const resources = collected.filter(aboutPatient(request.context.patientId));
-  return { resources, data: { keys, failures }, ignored: collected.length - resources.length };
+  return { resources, data: { keys, failures, failureKinds }, ignored: collected.length - resources.length };
 
   function fail(key: string, error: unknown): void {
     keys[key] = 'failed';
     failures[key] = error instanceof FhirFetchError ? error.message : 'the FHIR query failed';
+    failureKinds[key] = error instanceof FhirFetchError ? error.failure : 'unknown';
   }
 }
 

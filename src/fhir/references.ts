@@ -1,3 +1,6 @@
+/** A FHIR R4 logical id: letters, digits, "-" and ".", at most 64 characters. */
+export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
 /**
  * Normalises a FHIR reference to "Type/id": strips a base URL and a _history suffix.
  * Returns undefined for contained ("#x"), logical-only or malformed references.

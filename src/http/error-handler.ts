@@ -20,6 +20,7 @@ export function errorHandler(logger: Logger) {
       logger.error({ err: { message: (error as Error)?.message, stack: (error as Error)?.stack }, path: req.path }, 'unexpected error');
     }
     if (res.headersSent) return;
+    if (serviceError instanceof UnauthorizedError) res.setHeader('WWW-Authenticate', 'Bearer'); // RFC 6750 §3
     const status = serviceError?.status ?? 500;
     const body = serviceError
       ? operationOutcome(serviceError.issueCode, serviceError.publicMessage(), serviceError instanceof UnauthorizedError ? undefined : serviceError.expression)

@@ -1,6 +1,9 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Prometheus metrics for one app instance (its own registry, so tests and replicas don't share). */
+/**
+ * Prometheus metrics for one app instance (its own registry, so tests and replicas don't share).
+ * Labels are service ids, outcomes, criteria and operations: never patients, clients' tokens or ids.
+ */
 export class Metrics {
   readonly registry = new Registry();
   readonly hookDuration = new Histogram({
@@ -35,15 +38,38 @@ export class Metrics {
     labelNames: ['failure'],
     registers: [this.registry],
   });
+  readonly storeDuration = new Histogram({
+    name: 'cds_store_operation_duration_seconds',
+    help: 'Store (SQLite or PostgreSQL) operations, by operation and result',
+    labelNames: ['operation', 'result'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  });
   readonly storeErrors = new Counter({
     name: 'cds_store_errors_total',
     help: 'Failed store operations, by operation',
     labelNames: ['operation'],
     registers: [this.registry],
   });
+  readonly auditRecords = new Counter({
+    name: 'cds_audit_records_total',
+    help: 'Decision records by fate: written (to the store), spooled (to local disk after the store failed), replayed (from the spool into the store), lost (store and spool both failed)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
   readonly auditSpooled = new Counter({
     name: 'cds_audit_spooled_total',
     help: 'Decision records written to the local spool after the store failed',
+    registers: [this.registry],
+  });
+  readonly auditPending = new Gauge({
+    name: 'cds_audit_pending_writes',
+    help: 'Decision records handed to the audit log and not yet written or spooled',
+    registers: [this.registry],
+  });
+  readonly auditPurged = new Counter({
+    name: 'cds_audit_purged_total',
+    help: 'Decision records and feedback entries removed by the retention purge (AUDIT_RETENTION_DAYS)',
     registers: [this.registry],
   });
   readonly authFailures = new Counter({
@@ -55,5 +81,7 @@ export class Metrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    // Every label combination an alert may watch is present from the start (0 rather than absent).
+    for (const result of ['written', 'spooled', 'replayed', 'lost']) this.auditRecords.inc({ result }, 0);
   }
 }

@@ -14,8 +14,11 @@ export function shiftDates<T>(value: T, days: number): T {
   return shift(value, days) as T;
 }
 
-/** Elements that are never dates even when their text looks like one (an id "2026-01-01", a code, a reference). */
-const NOT_DATES = new Set(['id', 'code', 'system', 'url', 'reference', 'display', 'text', 'div', 'value', 'fullUrl', 'version']);
+/**
+ * Elements left alone: never dates even when their text looks like one (an id "2026-01-01", a code, a
+ * reference), and birth dates, which stay as charted (ages move by days at most).
+ */
+const NOT_DATES = new Set(['id', 'code', 'system', 'url', 'reference', 'display', 'text', 'div', 'value', 'fullUrl', 'version', 'birthDate']);
 
 function shift(value: unknown, days: number, key?: string): unknown {
   if (key !== undefined && NOT_DATES.has(key)) return value;

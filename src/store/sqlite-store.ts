@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { feedbackKey } from './feedback-key';
-import type { DecisionRecord, FeedbackItem, Store, StoredFeedback } from './types';
+import { DEFAULT_PAGE_SIZE, type DecisionPage, type DecisionRecord, type FeedbackItem, type Store, type StoredFeedback } from './types';
 
-/** Schema versions, applied in order and recorded, so an existing file is upgraded in place. */
-const MIGRATIONS: string[] = [
+/**
+ * Schema versions, applied in order and recorded in schema_migrations, so an existing file is upgraded
+ * in place. Append new versions; never edit one that has shipped.
+ */
+export const SQLITE_MIGRATIONS: string[] = [
   `CREATE TABLE feedback (
      id TEXT PRIMARY KEY,
      service_id TEXT NOT NULL,
@@ -42,29 +45,34 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
 
-  constructor(file: string) {
+  constructor(file: string, migrations: string[] = SQLITE_MIGRATIONS) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    this.migrate(migrations);
   }
 
   static inDataDir(dataDir: string): SqliteStore {
     return new SqliteStore(path.join(dataDir, 'facet-cds.sqlite'));
   }
 
-  private migrate(): void {
+  /** Applies the versions not yet recorded, each in its own transaction (IMMEDIATE: one process at a time). */
+  private migrate(migrations: string[]): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    const applied = new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
-    MIGRATIONS.forEach((sql, i) => {
+    migrations.forEach((sql, i) => {
       const version = i + 1;
-      if (applied.has(version)) return;
       this.db.transaction(() => {
+        if (this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(version)) return;
         this.db.exec(sql);
         this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
-      })();
+      }).immediate();
     });
+  }
+
+  /** Versions applied to this database, in order. */
+  schemaVersions(): number[] {
+    return (this.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version);
   }
 
   async saveFeedback(serviceId: string, items: FeedbackItem[], receivedAt: Date): Promise<{ stored: number; duplicates: number }> {
@@ -101,7 +109,7 @@ export class SqliteStore implements Store {
         `INSERT INTO decisions (coverage_assertion_id, hook_instance, service_id, decided_at, record) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (coverage_assertion_id) DO NOTHING`,
       )
-      .run(record.coverageAssertionId, record.hookInstance, record.serviceId, record.decidedAt, JSON.stringify(record));
+      .run(record.coverageAssertionId, record.hookInstance, record.serviceId, new Date(record.decidedAt).toISOString(), JSON.stringify(record));
   }
 
   async getDecision(coverageAssertionId: string): Promise<DecisionRecord | undefined> {
@@ -114,16 +122,41 @@ export class SqliteStore implements Store {
     return result.changes === 1;
   }
 
-  async listDecisions(from: Date, to: Date): Promise<DecisionRecord[]> {
+  async listDecisions(from: Date, to: Date, page: DecisionPage = {}): Promise<DecisionRecord[]> {
+    const after = page.after;
     const rows = this.db
-      .prepare('SELECT record FROM decisions WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at')
-      .all(from.toISOString(), to.toISOString()) as Array<{ record: string }>;
+      .prepare(
+        `SELECT record FROM decisions
+         WHERE decided_at >= @from AND decided_at < @to
+           AND (@afterAt IS NULL OR decided_at > @afterAt OR (decided_at = @afterAt AND coverage_assertion_id > @afterId))
+         ORDER BY decided_at, coverage_assertion_id LIMIT @limit`,
+      )
+      .all({
+        from: from.toISOString(),
+        to: to.toISOString(),
+        afterAt: after ? new Date(after.decidedAt).toISOString() : null,
+        afterId: after?.coverageAssertionId ?? null,
+        limit: page.limit ?? DEFAULT_PAGE_SIZE,
+      }) as Array<{ record: string }>;
     return rows.map((r) => JSON.parse(r.record) as DecisionRecord);
+  }
+
+  async feedbackForCards(cardUuids: string[]): Promise<StoredFeedback[]> {
+    const found: StoredFeedback[] = [];
+    // SQLite caps bound parameters per statement: ask in chunks.
+    for (let i = 0; i < cardUuids.length; i += 500) {
+      const chunk = cardUuids.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT * FROM feedback WHERE card IN (${chunk.map(() => '?').join(',')}) ORDER BY received_at, card, id`)
+        .all(...chunk) as Array<Record<string, string | null>>;
+      found.push(...rows.map(rowToFeedback));
+    }
+    return found;
   }
 
   async listFeedback(from: Date, to: Date): Promise<StoredFeedback[]> {
     const rows = this.db
-      .prepare('SELECT * FROM feedback WHERE received_at >= ? AND received_at < ? ORDER BY received_at')
+      .prepare('SELECT * FROM feedback WHERE received_at >= ? AND received_at < ? ORDER BY received_at, card, id')
       .all(from.toISOString(), to.toISOString()) as Array<Record<string, string | null>>;
     return rows.map(rowToFeedback);
   }

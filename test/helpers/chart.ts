@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Bundle, CodeableConcept, Coding, FhirResource, ServiceRequest } from 'fhir/r4';
 import { CPT, ICD10, LOCAL, LOINC, PATIENT_ID, RXNORM, SNOMED } from './builders';
 
@@ -365,12 +366,19 @@ export class ChartBuilder {
       resourceType: 'Bundle',
       type: 'transaction',
       entry: this.resources.map((resource) => ({
-        fullUrl: `urn:uuid:${resource.resourceType}-${resource.id}`,
+        fullUrl: `urn:uuid:${stableUuid(`${resource.resourceType}/${resource.id}`)}`,
         resource,
         request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
       })),
     };
   }
+}
+
+/** A name-based UUID (version 5 layout, SHA-1), so regenerated Bundles keep the same fullUrls. */
+function stableUuid(name: string): string {
+  const hex = createHash('sha1').update(`facet-cds:${name}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** A lumbar, cervical or thoracic facet order from a base: the draft order as an EHR would send it. */

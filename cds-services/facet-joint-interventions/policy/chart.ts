@@ -96,12 +96,18 @@ interface Duration {
 }
 
 const DAYS_PER_UNIT: Record<string, number> = { d: 1, day: 1, days: 1, wk: 7, week: 7, weeks: 7, mo: 30, month: 30, months: 30 };
+/** A course longer than ten years is a charting error, not therapy: its duration counts as not charted. */
+const MAX_COURSE_DAYS = 3660;
+
+function plausibleDays(days: number): number | undefined {
+  return Number.isFinite(days) && days >= 0 && days <= MAX_COURSE_DAYS ? Math.round(days) : undefined;
+}
 
 function durationDays(duration: Duration | undefined): number | undefined {
-  if (!duration || typeof duration.value !== 'number' || duration.value < 0) return undefined;
-  const unit = (duration.code ?? duration.unit ?? 'd').toLowerCase();
-  const factor = DAYS_PER_UNIT[unit];
-  return factor === undefined ? undefined : Math.round(duration.value * factor);
+  if (!duration || typeof duration.value !== 'number') return undefined;
+  const unit = [duration.code, duration.unit].find((u): u is string => typeof u === 'string') ?? 'd';
+  const factor = DAYS_PER_UNIT[unit.toLowerCase()];
+  return factor === undefined ? undefined : plausibleDays(duration.value * factor);
 }
 
 function readMedication(r: FactRecord, medicationNames: Map<string, string>): ChartMedication {
@@ -114,7 +120,7 @@ function readMedication(r: FactRecord, medicationNames: Map<string, string>): Ch
     const start = dateOf(string(r, 'validityStart') ?? string(r, 'authoredOn'));
     const end = dateOf(string(r, 'validityEnd'));
     const supply = durationDays(objects<Duration>(r, 'expectedSupplyDuration')[0]);
-    const days = supply ?? (start && end ? Math.max(1, Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000) + 1) : undefined);
+    const days = supply ?? (start && end ? plausibleDays(Math.max(1, (Date.parse(end) - Date.parse(start)) / 86_400_000 + 1)) : undefined);
     return { ...base, start, ...(days !== undefined ? { days } : {}) };
   }
   if (kind === 'MedicationStatement') {

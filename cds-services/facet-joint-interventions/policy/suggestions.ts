@@ -71,20 +71,28 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
 
   const timing = resultList.filter((r) => r.status === 'not-met');
   if (timing.length > 0 && timing.every((r) => r.firstEligibleDate)) {
-    const date = timing.map((r) => r.firstEligibleDate!).sort().at(-1)!;
+    // Never a date already past: a backdated order is moved to the first eligible date from today.
+    const date = [ctx.today, ...timing.map((r) => r.firstEligibleDate!)].sort().at(-1)!;
     suggestions.push({
       label: `Schedule on ${date}, the first date the order qualifies`,
       actions: u.orders.map((o) => update(withOccurrence(o.order, date), `Set ${o.ref} to occur on ${date}`)),
     });
   }
 
-  if (gap(results, 'physical-therapy')) {
+  if (gap(results, 'physical-therapy') && !physicalTherapyDrafted(input, ctx)) {
     suggestions.push({
       label: 'Add a physical therapy referral (at least 4 weeks) as a companion order',
       actions: [{ type: 'create', description: 'Create a physical therapy referral for the back or neck pain', resource: physicalTherapyReferral(u.orders[0]!.order, input.patientId, ctx) }],
     });
   }
   return markFirstRecommended(suggestions);
+}
+
+/** A PT referral already among the draft orders is not suggested again. */
+function physicalTherapyDrafted(input: PolicyInput<Thresholds>, ctx: FacetContext): boolean {
+  return (input.facts.draftOrders ?? []).some((record) =>
+    (record.fields.codings ?? []).some((c) => ctx.vs.physicalTherapy!.matchesCoding(c as { system?: string; code?: string })),
+  );
 }
 
 function markFirstRecommended(suggestions: SuggestionSpec[]): SuggestionSpec[] {

@@ -26,6 +26,7 @@ describe('policy paths over HTTP', () => {
   afterAll(async () => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
     await runtime.close();
   });
 

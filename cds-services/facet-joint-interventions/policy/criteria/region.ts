@@ -6,7 +6,7 @@ function thoracic(id: CriterionId, what: string) {
   return (ctx: FacetContext): Finding => {
     const { unit } = ctx;
     if (unit.region === 'thoracic') return notMet(`Thoracic ${what} (${unit.regionEvidence})`, unit.orders.map((o) => ({ text: o.regionEvidence, reference: o.ref })));
-    if (unit.region === undefined) return notDocumented(id, `Region not determined: ${unit.regionEvidence}`);
+    if (unit.region === undefined) return notDocumented(id, `Cervical or thoracic not charted: ${unit.regionEvidence}`);
     return met(`${unit.region[0]!.toUpperCase()}${unit.region.slice(1)} region (${unit.regionEvidence})`);
   };
 }

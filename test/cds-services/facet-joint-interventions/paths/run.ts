@@ -4,7 +4,7 @@ import { decideChart } from '../../../../src/decision/decide-chart';
 import { loadServices } from '../../../../src/declarations/load';
 import { REFERENCE_DATE } from '../../../helpers/chart';
 import { sequentialIds } from '../../../helpers/runtime';
-import { diagnosticPaths } from './diagnostic.paths';
+import { diagnosticPaths, oddDurationPaths, sessionContextPaths } from './diagnostic.paths';
 import { radiofrequencyPaths } from './radiofrequency.paths';
 import { buildChart, dataStatus, type PathScenario } from './scenario';
 import { sessionPaths } from './session.paths';
@@ -35,6 +35,8 @@ export function decideScenario(scenario: PathScenario) {
 
 export const pathTables: Array<[string, PathScenario[]]> = [
   ['I.A.1 diagnostic blocks', diagnosticPaths],
+  ['orders in context', sessionContextPaths],
+  ['odd data', oddDurationPaths],
   ['I.B radiofrequency neurotomy', radiofrequencyPaths],
   ['I.D therapeutic injections', therapeuticPaths],
   ['I, imaging guidance, regions, sessions, coverage', sessionPaths],

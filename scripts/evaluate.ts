@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import type { OperationOutcome } from 'fhir/r4';
+import type { HookResponse } from '../src/cds/types';
+import { UsageError, dateOption, parseCommandLine } from './lib/args';
+import { outcomeText } from './lib/fhir-loader';
+import { callService, forwardedSettings, startLocalService } from './lib/local-service';
+import { formatSummary, summarizeResponse } from './lib/response-summary';
+import { line, styleFor, type Output } from './lib/terminal';
+
+const USAGE = `Prints the service's answer to a captured CDS Hooks request, without running a server.
+
+Usage: npm run evaluate -- REQUEST.json [options]      (REQUEST.json may be - for standard input)
+
+  --json               print the full response JSON (or the error OperationOutcome) instead of the summary
+  --service ID         the CDS service to call (default: the only one, facet-joint-interventions)
+  --today YYYY-MM-DD   decide as if today were this date (default: today), to replay an old capture
+  --help               this text
+
+The request is decided by the real service, in this process, as POST /cds-services/ID. Prefetch in the
+request is used as is; keys it lacks are fetched from its fhirServer only when that server is on
+FHIR_SERVER_ALLOWLIST (default: loopback addresses only), with its fhirAuthorization token.
+Exit codes: 0 answered, 1 the service refused the request (4xx/5xx), 2 bad command line or file.`;
+
+interface Options {
+  file: string;
+  json: boolean;
+  service?: string;
+  today?: string;
+}
+
+function readOptions(argv: string[]): Options | 'help' {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { json: { type: 'boolean' }, service: { type: 'string' }, today: { type: 'string' }, help: { type: 'boolean' } },
+    true,
+  );
+  if (values.help) return 'help';
+  if (positionals.length === 0) throw new UsageError('give the request file to evaluate (or - for standard input)');
+  if (positionals.length > 1) throw new UsageError(`one request file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  return {
+    file: positionals[0]!,
+    json: values.json === true,
+    service: values.service,
+    today: values.today === undefined ? undefined : dateOption(values.today, '--today'),
+  };
+}
+
+/** The request file as JSON, with errors that name the file and what is wrong with it. */
+function readRequest(file: string, stdin: () => string): unknown {
+  let text: string;
+  const name = file === '-' ? 'standard input' : file;
+  try {
+    text = file === '-' ? stdin() : fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`${name}: no such file`);
+    if (code === 'EISDIR') throw new UsageError(`${name} is a directory, not a request file`);
+    if (code === 'EACCES') throw new UsageError(`${name}: permission denied`);
+    throw new UsageError(`${name}: ${(error as Error).message}`);
+  }
+  if (text.trim() === '') throw new UsageError(`${name} is empty`);
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+  } catch (error) {
+    throw new UsageError(`${name} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The CLI, callable in-process (tests): returns the exit code. */
+export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = process.env, stdin = () => fs.readFileSync(0, 'utf8')): Promise<number> {
+  const style = styleFor(io.out, env);
+  const errStyle = styleFor(io.err, env);
+  let options: Options;
+  let request: unknown;
+  try {
+    const read = readOptions(argv);
+    if (read === 'help') {
+      line(io.out, USAGE);
+      return 0;
+    }
+    options = read;
+    request = readRequest(options.file, stdin);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    line(io.err, errStyle.red(`evaluate: ${error.message}`));
+    line(io.err, errStyle.dim('Run npm run evaluate -- --help for the options.'));
+    return 2;
+  }
+
+  const today = options.today;
+  const service = await startLocalService({
+    env: { PUBLIC_BASE_URL: `http://localhost:${env.PORT ?? 3000}`, ...forwardedSettings(env) },
+    // Noon local time on the given day, so the service's calendar date is that day in any time zone.
+    ...(today ? { clock: () => new Date(`${today}T12:00:00`) } : {}),
+  });
+  try {
+    const services = service.runtime.deps.services.map((s) => s.id);
+    const serviceId = options.service ?? (services.length === 1 ? services[0]! : undefined);
+    if (!serviceId || !services.includes(serviceId)) {
+      line(io.err, errStyle.red(`evaluate: ${options.service ? `no service "${options.service}"` : 'several services: choose one with --service'}; known: ${services.join(', ')}`));
+      return 2;
+    }
+    const answer = await callService(service.baseUrl, serviceId, request);
+    if (options.json) {
+      line(io.out, JSON.stringify(answer.body, null, 2));
+      return answer.status === 200 ? 0 : 1;
+    }
+    if (answer.status !== 200) {
+      const body = answer.body as OperationOutcome | undefined;
+      line(io.err, errStyle.red(`The service refused the request: HTTP ${answer.status}`));
+      if (body?.resourceType === 'OperationOutcome') line(io.err, `  ${outcomeText(body)}`);
+      return 1;
+    }
+    const response = answer.body as HookResponse;
+    line(io.out, style.bold(`${serviceId}: ${describeRequest(request)}${today ? `, decided as of ${today}` : ''}`));
+    for (const text of formatSummary(summarizeResponse(response), style, { full: true })) line(io.out, text);
+    line(io.out);
+    line(io.out, style.dim(`${response.cards.length} card${response.cards.length === 1 ? '' : 's'}, ${response.systemActions?.length ?? 0} system action${response.systemActions?.length === 1 ? '' : 's'}. The full response: add --json.`));
+    return 0;
+  } finally {
+    await service.close();
+  }
+}
+
+/** "order-sign for Patient/facet-05, 1 draft order", from a request the service accepted. */
+function describeRequest(request: unknown): string {
+  const r = request as { hook?: string; context?: { patientId?: string; draftOrders?: { entry?: unknown[] } }; prefetch?: object; fhirServer?: string };
+  const orders = r.context?.draftOrders?.entry?.length ?? 0;
+  const data = r.prefetch ? `${Object.keys(r.prefetch).length} prefetch keys` : 'no prefetch';
+  return `${r.hook} for Patient/${r.context?.patientId}, ${orders} draft order${orders === 1 ? '' : 's'}, ${data}${r.fhirServer ? `, fhirServer ${r.fhirServer}` : ''}`;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { out: process.stdout, err: process.stderr }).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`evaluate failed: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

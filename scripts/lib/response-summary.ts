@@ -1,0 +1,184 @@
+import type { Extension, ServiceRequest } from 'fhir/r4';
+import type { Card, HookResponse } from '../../src/cds/types';
+import { COVERAGE_INFORMATION_URL } from '../../src/cards/coverage-information';
+import type { Style } from './terminal';
+
+/**
+ * What an EHR would take from a CDS Hooks response, read back for people at a terminal: the outcome the
+ * service recorded on each order (Da Vinci CRD coverage information), and each card's summary, criteria,
+ * suggestions and links. Reads only the response, as an EHR does.
+ */
+
+export interface OrderOutcome {
+  /** "ServiceRequest/facet-05-sr-1" */
+  order: string;
+  codes: string[];
+  /** covered | not-covered | conditional | indeterminate */
+  outcome: string;
+  paNeeded?: string;
+  reason?: string;
+}
+
+export type CriterionStatus = 'not-met' | 'not-documented' | 'not-checked' | 'met';
+
+export interface CriterionLine {
+  status: CriterionStatus;
+  /** "I.B.2.a At least 6 months since the last neurotomy: previous neurotomy …" (markdown removed, evidence left out). */
+  text: string;
+  /** For not-documented criteria: what to chart. */
+  toDocument?: string;
+}
+
+export interface CardSummary {
+  indicator: Card['indicator'];
+  summary: string;
+  source: string;
+  topic?: string;
+  /** Orders the card is about (davinci-crd.associated-resource). */
+  orders: string[];
+  criteria: CriterionLine[];
+  suggestions: Array<{ label: string; recommended: boolean; actions: string[] }>;
+  selectionBehavior?: string;
+  links: Array<{ label: string; url: string }>;
+  overrideReasons: string[];
+}
+
+export interface ResponseSummary {
+  orders: OrderOutcome[];
+  cards: CardSummary[];
+}
+
+const STATUS_WORDS: Array<[RegExp, CriterionStatus]> = [
+  [/^\*\*Not met\*\*$/, 'not-met'],
+  [/^\*\*Not documented\*\*$/, 'not-documented'],
+  [/^\*\*Not checked\*\*$/, 'not-checked'],
+  [/^\*\*Met\*\*$/, 'met'],
+];
+
+export function summarizeResponse(response: HookResponse): ResponseSummary {
+  return {
+    orders: (response.systemActions ?? []).flatMap((action) => (action.resource?.resourceType === 'ServiceRequest' ? orderOutcomes(action.resource) : [])),
+    cards: (response.cards ?? []).map(cardSummary),
+  };
+}
+
+function orderOutcomes(order: ServiceRequest): OrderOutcome[] {
+  const codes = (order.code?.coding ?? []).map((c) => c.code).filter((c): c is string => typeof c === 'string');
+  return (order.extension ?? [])
+    .filter((e) => e.url === COVERAGE_INFORMATION_URL)
+    .map((info) => {
+      const part = (url: string): Extension | undefined => info.extension?.find((e) => e.url === url);
+      return {
+        order: `ServiceRequest/${order.id ?? '?'}`,
+        codes,
+        outcome: part('covered')?.valueCode ?? '(none)',
+        ...(part('pa-needed')?.valueCode ? { paNeeded: part('pa-needed')!.valueCode } : {}),
+        ...(part('reason')?.valueCodeableConcept?.text ? { reason: part('reason')!.valueCodeableConcept!.text } : {}),
+      };
+    });
+}
+
+function cardSummary(card: Card): CardSummary {
+  const associated = card.extension?.['davinci-crd.associated-resource'];
+  return {
+    indicator: card.indicator,
+    summary: card.summary,
+    source: card.source?.label ?? '',
+    ...(card.source?.topic?.display || card.source?.topic?.code ? { topic: card.source.topic.display ?? card.source.topic.code } : {}),
+    orders: Array.isArray(associated) ? associated.map((r: { reference?: string }) => r.reference ?? '').filter(Boolean) : [],
+    criteria: criteriaFromDetail(card.detail ?? ''),
+    suggestions: (card.suggestions ?? []).map((s) => ({
+      label: s.label,
+      recommended: s.isRecommended === true,
+      actions: (s.actions ?? []).map((a) => `${a.type}: ${a.description}`),
+    })),
+    ...(card.selectionBehavior ? { selectionBehavior: card.selectionBehavior } : {}),
+    links: (card.links ?? []).map((l) => ({ label: l.label, url: l.url })),
+    overrideReasons: (card.overrideReasons ?? []).map((r) => r.display ?? r.code ?? ''),
+  };
+}
+
+/**
+ * The checklist lines of a decision card's detail ("- ❌ **Not met** · I.B.2 Title: summary Evidence: …").
+ * Lines in another shape are not criteria and are skipped.
+ */
+export function criteriaFromDetail(detail: string): CriterionLine[] {
+  const lines: CriterionLine[] = [];
+  for (const raw of detail.split('\n')) {
+    const match = /^- \S+ (\*\*[^*]+\*\*) · (.*)$/u.exec(raw.trim());
+    if (!match) continue;
+    const status = STATUS_WORDS.find(([pattern]) => pattern.test(match[1]!))?.[1];
+    if (!status) continue;
+    const [beforeDocument, toDocument] = match[2]!.split(' To document: ');
+    const text = beforeDocument!.split(' Evidence: ')[0]!;
+    lines.push({ status, text: plainText(text), ...(toDocument ? { toDocument: plainText(toDocument) } : {}) });
+  }
+  return lines;
+}
+
+/** Markdown inline text as plain text: emphasis markers dropped, escapes and entities undone. */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/\*\*(.+?)\*\*/g, '$1')
+    .replace(/\\([\\`*_[\]|~{}()#+\-.!>])/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
+const CRITERION_MARK: Record<CriterionStatus, string> = { 'not-met': '✗ not met', 'not-documented': '! not documented', 'not-checked': '? not checked', met: '✓ met' };
+
+export function outcomeStyle(outcome: string, style: Style): (text: string) => string {
+  if (outcome === 'covered') return style.green;
+  if (outcome === 'not-covered') return style.red;
+  return style.yellow;
+}
+
+export interface FormatOptions {
+  /** Include every card's links, actions and override reasons (evaluate); the demo leaves them out. */
+  full: boolean;
+  indent?: string;
+}
+
+/** The summary as terminal lines. */
+export function formatSummary(summary: ResponseSummary, style: Style, options: FormatOptions): string[] {
+  const pad = options.indent ?? '';
+  const out: string[] = [];
+  if (summary.orders.length > 0) {
+    out.push(`${pad}${style.bold('Outcome per order')} ${style.dim('(coverage information)')}`);
+    for (const o of summary.orders) {
+      const paint = outcomeStyle(o.outcome, style);
+      out.push(`${pad}  ${o.order}  CPT ${o.codes.join(', ') || '?'}  ${paint(style.bold(o.outcome))}${o.paNeeded ? style.dim(`  (${o.paNeeded})`) : ''}`);
+    }
+  } else {
+    out.push(`${pad}${style.bold('Outcome per order:')} none recorded (no coverage-information system actions in the response)`);
+  }
+  if (summary.cards.length === 0) out.push(`${pad}${style.bold('Cards:')} none`);
+  summary.cards.forEach((card, i) => {
+    const badge = card.indicator === 'info' ? style.cyan('info') : card.indicator === 'warning' ? style.yellow('warning') : style.red('critical');
+    out.push(`${pad}${style.bold(`Card ${i + 1}`)} [${badge}] ${card.summary}`);
+    const sub = `${pad}    `;
+    if (options.full) out.push(`${sub}${style.dim(`source: ${card.source}${card.topic ? ` · topic: ${card.topic}` : ''}${card.orders.length ? ` · about ${card.orders.join(', ')}` : ''}`)}`);
+    const gaps = card.criteria.filter((c) => c.status !== 'met');
+    for (const c of gaps) {
+      const paint = c.status === 'not-met' ? style.red : style.yellow;
+      out.push(`${sub}${paint(CRITERION_MARK[c.status])}  ${c.text}`);
+      if (c.toDocument) out.push(`${sub}    ${style.dim(`to document: ${c.toDocument}`)}`);
+    }
+    const met = card.criteria.length - gaps.length;
+    if (card.criteria.length > 0) out.push(`${sub}${style.dim(`${met} of ${card.criteria.length} criteria met`)}`);
+    if (card.suggestions.length > 0) {
+      out.push(`${sub}Suggestions${card.selectionBehavior === 'at-most-one' ? ' (choose at most one)' : ''}:`);
+      for (const s of card.suggestions) {
+        out.push(`${sub}  ${s.recommended ? style.green('★') : '•'} ${s.label}${s.recommended ? style.dim(' (recommended)') : ''}`);
+        if (options.full) for (const a of s.actions) out.push(`${sub}      ${style.dim(a)}`);
+      }
+    }
+    if (options.full) {
+      for (const l of card.links) out.push(`${sub}${style.dim(`link: ${l.label} <${l.url}>`)}`);
+      if (card.overrideReasons.length > 0) out.push(`${sub}${style.dim(`override reasons offered: ${card.overrideReasons.length}`)}`);
+    }
+  });
+  return out;
+}

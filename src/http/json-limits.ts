@@ -1,0 +1,72 @@
+/**
+ * Bounds on the shape of JSON this service accepts (request bodies and FHIR server answers).
+ *
+ * Why: V8's JSON.parse is iterative and happily parses a million nested arrays, but everything that
+ * walks the result afterwards (JSON.stringify, FHIRPath, our own code) is recursive and overflows the
+ * stack at about 10,000 levels; and a 10 MB body can hold millions of tiny array members, each costing
+ * work downstream. Real FHIR nests about 25 levels deep (Questionnaire items a little more) and one
+ * patient's search page holds hundreds, rarely thousands, of entries.
+ */
+export const JSON_LIMITS = {
+  /** Objects and arrays nested inside each other. */
+  maxDepth: 100,
+  /** Members of any single array or object (Bundle entries, codings...). */
+  maxMembers: 10_000,
+} as const;
+
+export type JsonShapeProblem = { kind: 'depth'; limit: number } | { kind: 'members'; limit: number };
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+
+/**
+ * One linear pass over the JSON text, before it is parsed: the nesting depth and the member count of
+ * every container, without building anything. Works on UTF-8 bytes (multi-byte sequences never contain
+ * ASCII bytes) and on JS strings alike. Malformed JSON is left for the parser to reject.
+ */
+export function jsonShapeProblem(text: string | Uint8Array, limits: { maxDepth: number; maxMembers: number } = JSON_LIMITS): JsonShapeProblem | undefined {
+  const length = text.length;
+  const isString = typeof text === 'string';
+  // Commas seen at each open container; a container with n commas has n + 1 members.
+  const commas = new Int32Array(limits.maxDepth + 1);
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < length; i++) {
+    const c = isString ? (text as string).charCodeAt(i) : (text as Uint8Array)[i]!;
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+      continue;
+    }
+    switch (c) {
+      case QUOTE:
+        inString = true;
+        break;
+      case OPEN_OBJECT:
+      case OPEN_ARRAY:
+        if (depth >= limits.maxDepth) return { kind: 'depth', limit: limits.maxDepth };
+        depth++;
+        commas[depth] = 0;
+        break;
+      case CLOSE_OBJECT:
+      case CLOSE_ARRAY:
+        if (depth > 0) depth--;
+        break;
+      case COMMA:
+        if (depth > 0 && ++commas[depth]! >= limits.maxMembers) return { kind: 'members', limit: limits.maxMembers };
+        break;
+    }
+  }
+  return undefined;
+}
+
+export function describeJsonShapeProblem(problem: JsonShapeProblem, what: string): string {
+  return problem.kind === 'depth'
+    ? `${what} nests objects and arrays more than ${problem.limit} levels deep`
+    : `${what} has an array or object with more than ${problem.limit} members`;
+}

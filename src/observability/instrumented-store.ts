@@ -1,0 +1,42 @@
+import type { Store } from '../store/types';
+import type { Metrics } from './metrics';
+
+type Operation = Exclude<keyof Store, 'kind'>;
+
+/** Every Store operation (a Record, so the compiler flags one added to Store and forgotten here). */
+const OPERATIONS: Record<Operation, true> = {
+  saveFeedback: true,
+  saveDecision: true,
+  getDecision: true,
+  claimJti: true,
+  listDecisions: true,
+  listFeedback: true,
+  feedbackForCards: true,
+  purge: true,
+  ping: true,
+  close: true,
+};
+
+/**
+ * The same store, with every operation timed and every failure counted (cds_store_errors_total),
+ * whichever backend it is, so callers don't each have to remember to.
+ */
+export function instrumentStore(store: Store, metrics: Metrics): Store {
+  const wrapped = { kind: store.kind } as Record<string, unknown>;
+  for (const operation of Object.keys(OPERATIONS) as Operation[]) {
+    wrapped[operation] = async (...args: unknown[]) => {
+      const end = metrics.storeDuration.startTimer({ operation });
+      try {
+        // Looked up at each call, not bound once: the backend's methods stay replaceable.
+        const result = await (store[operation] as (...a: unknown[]) => Promise<unknown>).apply(store, args);
+        end({ result: 'ok' });
+        return result;
+      } catch (error) {
+        end({ result: 'error' });
+        metrics.storeErrors.inc({ operation });
+        throw error;
+      }
+    };
+  }
+  return wrapped as unknown as Store;
+}

@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FhirResource } from 'fhir/r4';
+import request from 'supertest';
+import type { Runtime } from '../../src/runtime';
+import { SqliteStore } from '../../src/store/sqlite-store';
+import type { DecisionRecord } from '../../src/store/types';
+import { ICD10, SERVICE_PATH, activeCoverage, facetOrder, fullPrefetch, hookRequest, patient } from '../helpers/builders';
+import { fakeJwtAuthenticator } from '../helpers/fake-authenticator';
+import { TEST_NOW, testRuntime } from '../helpers/runtime';
+
+const TOKEN = 'secret-access-token-never-stored';
+
+const backPain: FhirResource = {
+  resourceType: 'Condition',
+  id: 'cond-lbp',
+  subject: { reference: 'Patient/pat-1' },
+  clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+  code: { coding: [{ system: ICD10, code: 'M54.50', display: 'Low back pain, unspecified' }] },
+  onsetDateTime: '2026-01-10',
+};
+
+async function decide(runtime: Runtime, body: Record<string, unknown>, auth?: string): Promise<{ response: request.Response; records: DecisionRecord[] }> {
+  const call = request(runtime.app).post(SERVICE_PATH).send(body);
+  const response = await (auth ? call.set('Authorization', auth) : call);
+  await runtime.deps.decisionLog.flush();
+  const records = await runtime.deps.store.listDecisions(new Date(0), new Date('2100-01-01'));
+  return { response, records };
+}
+
+describe('decision record of a hook call', () => {
+  let runtime: Runtime;
+  afterEach(() => runtime.close());
+
+  it('holds what an audit needs: ids, time, versions, patient, orders, outcomes, criteria with evidence, response', async () => {
+    runtime = await testRuntime();
+    const orders = [facetOrder('sr-1', '64493'), facetOrder('sr-2', '64494')];
+    const { response, records } = await decide(
+      runtime,
+      hookRequest({ orders, prefetch: fullPrefetch([patient(), activeCoverage(), backPain]), fhirServer: 'http://127.0.0.1:9/fhir', accessToken: TOKEN }),
+    );
+    expect(response.status).toBe(200);
+    expect(records).toHaveLength(1);
+    const record = records[0]!;
+
+    // The coverage-assertion-id the EHR receives leads back to this record.
+    const assertionIds = JSON.stringify(response.body.systemActions).match(/"coverage-assertion-id","valueString":"([^"]+)"/);
+    expect(assertionIds?.[1]).toBe(record.coverageAssertionId);
+
+    expect(record).toMatchObject({
+      hookInstance: 'c8d4e6f2-9a1b-4c3d-8e5f-0a1b2c3d4e5f',
+      hook: 'order-sign',
+      serviceId: 'facet-joint-interventions',
+      serviceVersion: '1.0.0',
+      policyId: 'CP.MP.171',
+      policyRevision: '05/26',
+      decidedAt: TEST_NOW.toISOString(),
+      userId: 'Practitioner/dr-1',
+      patientRef: 'Patient/pat-1',
+      coverageRef: 'Coverage/cov-1',
+      fhirServer: 'http://127.0.0.1:9/fhir',
+      data: { keys: expect.objectContaining({ patient: 'provided', conditions: 'provided' }) },
+      response: response.body,
+    });
+    expect(record.responseTimeMs).toEqual(expect.any(Number));
+    expect(record.orders.map((o) => [o.orderRef, o.codes, o.levels, o.outcome])).toEqual([
+      ['ServiceRequest/sr-1', ['64493'], 2, 'conditional'],
+      ['ServiceRequest/sr-2', ['64494'], 2, 'conditional'],
+    ]);
+    const order = record.orders[0]!;
+    expect(order.cardUuid).toBe(response.body.cards[0].uuid);
+    expect(order.suggestions?.map((s) => s.uuid)).toEqual((response.body.cards[0].suggestions ?? []).map((s: { uuid: string }) => s.uuid));
+    expect(order.criteria.find((c) => c.id === 'pain-three-months')).toMatchObject({
+      section: 'I.A.1.a',
+      status: 'met',
+      evidence: [expect.objectContaining({ reference: 'Condition/cond-lbp' })],
+    });
+    expect(order.criteria.find((c) => c.status === 'not-documented')?.missing).toEqual(expect.any(String));
+  });
+
+  it('never holds the access token, the prefetch data or demographics', async () => {
+    runtime = await testRuntime();
+    const { records } = await decide(
+      runtime,
+      hookRequest({ orders: [facetOrder('sr-1', '64493')], prefetch: fullPrefetch([patient(), activeCoverage(), backPain]), fhirServer: 'http://127.0.0.1:9/fhir', accessToken: TOKEN }),
+    );
+    const stored = JSON.stringify(records[0]);
+    expect(stored).not.toContain(TOKEN);
+    expect(stored).not.toContain('fhirAuthorization');
+    expect(stored).not.toContain('prefetch');
+    expect(stored).not.toContain('1970-01-01'); // birth date
+    expect(stored).not.toMatch(/"family"|"given"/); // patient name
+  });
+
+  it('names the verified client (iss and tenant)', async () => {
+    runtime = await testRuntime({
+      authenticator: fakeJwtAuthenticator({ 'ehr-a': { iss: 'https://ehr-a.example.org', tenant: 'north', fhirServers: [] } }),
+    });
+    const { records } = await decide(runtime, hookRequest({ orders: [facetOrder('sr-1', '64493')], prefetch: fullPrefetch([patient(), activeCoverage()]) }), 'Bearer ehr-a');
+    expect(records[0]).toMatchObject({ clientIss: 'https://ehr-a.example.org', tenant: 'north' });
+  });
+
+  it('is not written when no order is in scope (nothing was decided, no coverage assertion was made)', async () => {
+    runtime = await testRuntime();
+    const lab = { ...facetOrder('sr-lab', '80053') };
+    const { response, records } = await decide(runtime, hookRequest({ orders: [lab], prefetch: fullPrefetch([patient()]) }));
+    expect(response.body).toEqual({ cards: [] });
+    expect(records).toEqual([]);
+  });
+
+  it('does not fail the answer when the store is down: the record is retried, then spooled to DATA_DIR', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-spool-'));
+    const broken = new SqliteStore(':memory:');
+    jest.spyOn(broken, 'saveDecision').mockRejectedValue(new Error('store down'));
+    runtime = await testRuntime({ env: { DATA_DIR: dataDir }, store: broken });
+    const { response } = await decide(runtime, hookRequest({ orders: [facetOrder('sr-1', '64493')], prefetch: fullPrefetch([patient(), activeCoverage()]) }));
+    expect(response.status).toBe(200);
+    expect(response.body.cards.length).toBeGreaterThan(0);
+    const spooled = fs.readFileSync(path.join(dataDir, 'audit-spool.jsonl'), 'utf8').trim().split('\n');
+    expect(spooled.map((l) => (JSON.parse(l) as DecisionRecord).orders[0]?.orderRef)).toEqual(['ServiceRequest/sr-1']);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,79 @@
+import request from 'supertest';
+import type { Runtime } from '../../src/runtime';
+import { SERVICE_PATH, activeCoverage, facetOrder, fullPrefetch, hookRequest, patient } from '../helpers/builders';
+import { fakeJwtAuthenticator } from '../helpers/fake-authenticator';
+import { capturingLogger, testRuntime } from '../helpers/runtime';
+
+const clients = {
+  'ehr-a': { iss: 'https://ehr-a.example.org', tenant: 'north', fhirServers: [] },
+  'ehr-a-south': { iss: 'https://ehr-a.example.org', tenant: 'south', fhirServers: [] },
+  'ehr-b': { iss: 'https://ehr-b.example.org', fhirServers: [] },
+};
+
+/** Makes one decision as `client` and returns its coverage-assertion-id (from the response's coverage information). */
+async function decideAs(runtime: Runtime, client: string): Promise<string> {
+  const res = await request(runtime.app)
+    .post(SERVICE_PATH)
+    .set('Authorization', `Bearer ${client}`)
+    .send(hookRequest({ orders: [facetOrder('sr-1', '64493')], prefetch: fullPrefetch([patient(), activeCoverage()]) }));
+  expect(res.status).toBe(200);
+  await runtime.deps.decisionLog.flush();
+  return /"coverage-assertion-id","valueString":"([^"]+)"/.exec(JSON.stringify(res.body))![1]!;
+}
+
+describe('GET /decisions/{coverageAssertionId}', () => {
+  let runtime: Runtime;
+  let logged: ReturnType<typeof capturingLogger>;
+  beforeEach(async () => {
+    logged = capturingLogger();
+    runtime = await testRuntime({ authenticator: fakeJwtAuthenticator(clients), logger: logged.logger });
+  });
+  afterEach(() => runtime.close());
+
+  it('returns the decision record behind a coverage assertion to the client that asked for the decision', async () => {
+    const id = await decideAs(runtime, 'ehr-a');
+    const res = await request(runtime.app).get(`/decisions/${id}`).set('Authorization', 'Bearer ehr-a');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ coverageAssertionId: id, clientIss: 'https://ehr-a.example.org', tenant: 'north', patientRef: 'Patient/pat-1' });
+    expect(res.body.orders[0]).toMatchObject({ orderRef: 'ServiceRequest/sr-1', outcome: 'conditional' });
+  });
+
+  it('is authenticated like the CDS routes: no credentials, 401 OperationOutcome', async () => {
+    const id = await decideAs(runtime, 'ehr-a');
+    const res = await request(runtime.app).get(`/decisions/${id}`);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'login' }] });
+  });
+
+  it('answers 404 OperationOutcome for an unknown id, and the same for another client or tenant (no probing)', async () => {
+    const id = await decideAs(runtime, 'ehr-a');
+    const unknown = await request(runtime.app).get('/decisions/00000000-0000-4000-8000-00000000ffff').set('Authorization', 'Bearer ehr-a');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found', diagnostics: expect.stringContaining('00000000-0000-4000-8000-00000000ffff') }] });
+    for (const other of ['ehr-b', 'ehr-a-south']) {
+      const res = await request(runtime.app).get(`/decisions/${id}`).set('Authorization', `Bearer ${other}`);
+      expect(res.status).toBe(404);
+      expect(res.body.issue[0].diagnostics).toBe(`No decision with coverage-assertion-id "${id}"`);
+    }
+  });
+
+  it('answers 400 naming coverageAssertionId when the id is malformed', async () => {
+    const res = await request(runtime.app).get(`/decisions/${'x'.repeat(200)}`).set('Authorization', 'Bearer ehr-a');
+    expect(res.status).toBe(400);
+    expect(res.body.issue[0]).toMatchObject({ code: 'value', expression: ['coverageAssertionId'] });
+    const odd = await request(runtime.app).get('/decisions/a%20b').set('Authorization', 'Bearer ehr-a');
+    expect(odd.status).toBe(400);
+  });
+
+  it('logs every read (who, which id, found or not) without PHI', async () => {
+    const id = await decideAs(runtime, 'ehr-a');
+    await request(runtime.app).get(`/decisions/${id}`).set('Authorization', 'Bearer ehr-a');
+    await request(runtime.app).get(`/decisions/${id}`).set('Authorization', 'Bearer ehr-b');
+    const reads = logged.lines.filter((l) => l.includes('decision record read')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(reads).toEqual([
+      expect.objectContaining({ coverageAssertionId: id, iss: 'https://ehr-a.example.org', tenant: 'north', found: true, requestId: expect.any(String) }),
+      expect.objectContaining({ coverageAssertionId: id, iss: 'https://ehr-b.example.org', found: false }),
+    ]);
+    expect(reads.map((r) => JSON.stringify(r)).join()).not.toMatch(/pat-1|Patient\//);
+  });
+});

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import type { Runtime } from '../../src/runtime';
+import { TEST_NOW, testRuntime } from '../helpers/runtime';
+import { CHROMIUM_PATH, browserMode, launchChromium, type Browser } from './chromium';
+
+/**
+ * The order-entry test page in a real browser (Debian chromium driven by playwright-core), against the
+ * real service: sign the ultrasound-guided order, see it not covered, apply the fluoroscopic alternative
+ * the card suggests, see the re-signed order covered; dismiss a card with an override reason.
+ * Screenshots go to test-results/ (and to docs/sandbox.png with UPDATE_SCREENSHOTS=1).
+ */
+const mode = browserMode();
+if (mode === 'skip') {
+  console.warn(
+    `\n*** BROWSER TESTS SKIPPED: ${CHROMIUM_PATH} is not installed (apt-get install -y chromium).\n` +
+      '*** CI installs it and sets REQUIRE_BROWSER=1, which turns this skip into a failure.\n',
+  );
+}
+const describeInBrowser = mode === 'skip' ? describe.skip : describe;
+const RESULTS_DIR = path.resolve(__dirname, '../../test-results');
+const DOCS_SCREENSHOT = path.resolve(__dirname, '../../docs/sandbox.png');
+
+describeInBrowser('order-entry test page (/sandbox) in Chromium', () => {
+  let runtime: Runtime;
+  let server: Server;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    if (mode === 'fail') throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium)`);
+    runtime = await testRuntime();
+    server = await new Promise<Server>((resolve) => {
+      const s = runtime.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await runtime?.close();
+  });
+
+  async function openPage(scenario: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${baseUrl}/sandbox?scenario=${scenario}`);
+    await page.getByLabel('Scenario patient').waitFor();
+    return { page, errors };
+  }
+
+  it('signs an ultrasound-guided injection, applies the fluoroscopic alternative and sees the order covered', async () => {
+    const { page, errors } = await openPage('facet-05-ultrasound-guided');
+    await page.locator('#patient-name', { hasText: 'Susan Patel' }).waitFor();
+    const code = page.getByLabel('Procedure (CPT)');
+    expect(await code.inputValue()).toBe('0216T');
+
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    const notCovered = page.getByRole('article').filter({ hasText: 'Not covered' });
+    await notCovered.waitFor();
+    expect(await notCovered.locator('.indicator').textContent()).toBe('Warning');
+    expect(await notCovered.getByRole('heading').textContent()).toContain('CPT 0216T');
+    expect(await page.locator('.coverage').textContent()).toBe('Coverage: not-covered');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'sandbox-not-covered.png') });
+    if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: DOCS_SCREENSHOT });
+
+    await notCovered.getByRole('button', { name: /fluoroscopic or CT guidance \(CPT 64493\)/ }).click();
+    const covered = page.getByRole('article').filter({ hasText: 'Meets policy' });
+    await covered.waitFor();
+    expect(await code.inputValue()).toBe('64493');
+    expect(await page.locator('.coverage').textContent()).toBe('Coverage: covered');
+    expect(await page.getByRole('status').textContent()).toContain('ServiceRequest/facet-05-sr-1: covered');
+    expect(await page.getByRole('article').count()).toBe(1);
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'sandbox-covered.png'), fullPage: true });
+
+    const accepted = await runtime.deps.store.listFeedback(new Date(TEST_NOW.getTime() - 60_000), new Date(TEST_NOW.getTime() + 60_000));
+    expect(accepted.map((f) => f.outcome)).toContain('accepted');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders the card detail markdown and dismisses a card with an override reason, sending feedback', async () => {
+    const { page, errors } = await openPage('facet-06-thoracic-injection');
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    const card = page.getByRole('article').filter({ hasText: 'Not covered' });
+    await card.waitFor();
+
+    await card.getByText('Details: how each criterion was read').click();
+    expect(await card.locator('.detail strong').first().textContent()).toBe('Not covered');
+    expect(await card.locator('.detail li').count()).toBeGreaterThan(3);
+    expect(await card.locator('.detail script').count()).toBe(0);
+    expect(await card.getByRole('link', { name: /CP\.MP\.171/ }).getAttribute('rel')).toBe('noopener noreferrer');
+
+    await card.getByLabel('Override reason').selectOption({ label: 'Patient-specific clinical reasons justify the order' });
+    await card.getByLabel('Comment (optional)').fill('Seen by the spine team');
+    const feedback = page.waitForResponse((r) => r.url().endsWith('/cds-services/facet-joint-interventions/feedback'));
+    await card.getByRole('button', { name: /^Dismiss the card/ }).click();
+    const response = await feedback;
+    expect(response.status()).toBe(200);
+    expect(response.request().postDataJSON()).toMatchObject({
+      feedback: [{ outcome: 'overridden', overrideReason: { reason: { code: 'clinical-exception' }, userComment: 'Seen by the spine team' } }],
+    });
+    await page.getByText(/Dismissed ".*" with the reason/).waitFor();
+    expect(await page.getByRole('article').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('cards-heading');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

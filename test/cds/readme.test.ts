@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import facetDefinition from '../../cds-services/facet-joint-interventions';
+
+/** The README's reference tables stay true to the code they describe. */
+const ROOT = path.resolve(__dirname, '../..');
+const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+function section(title: string): string {
+  const start = readme.indexOf(`## ${title}\n`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end === -1 ? undefined : end);
+}
+
+describe('README', () => {
+  it('opens with the set-up commands', () => {
+    expect(readme).toMatch(/^# facet-cds\n[\s\S]*?```sh\nnpm ci\nnpm start[^\n]*\n```\n\n```sh\nnpm test[^\n]*\n```/);
+  });
+
+  it('documents every environment variable src/config.ts reads, and no other', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'src', 'config.ts'), 'utf8');
+    const read = new Set([...source.matchAll(/env\.([A-Z_]+)|env, '([A-Z_]+)'/g)].map((m) => m[1] ?? m[2]));
+    const documented = new Set([...section('Configuration').matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
+    expect([...documented].sort()).toEqual([...read].sort());
+  });
+
+  it('lists the prefetch keys the service declares, with their templates and whether they are required', () => {
+    const rows = [...section('Connecting an EHR').matchAll(/^\s*\| `([A-Za-z]+)` \| `([^`]+)` \| (yes|no) \|$/gm)].map((m) => [m[1], m[2], m[3] === 'yes']);
+    const declared = Object.entries(facetDefinition.service.prefetch).map(([key, p]) => [key, p.template, p.required]);
+    expect(rows).toEqual(declared);
+  });
+});

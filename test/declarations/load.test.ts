@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_SERVICES_DIR, compileService, loadServices } from '../../src/declarations/load';
+import type { ServiceDefinition } from '../../src/declarations/types';
+import { StartupError } from '../../src/errors';
+import facetDefinition from '../../cds-services/facet-joint-interventions';
+
+/**
+ * Declarations are loaded, validated and compiled at start-up; anything broken stops start-up with
+ * its name (issue 2, item 6). Broken declarations here are copies built in the test: the real one is
+ * never edited.
+ */
+function copy(change: (d: ServiceDefinition<unknown>) => void): ServiceDefinition<unknown> {
+  const definition = { ...facetDefinition, service: structuredClone(facetDefinition.service), facts: structuredClone(facetDefinition.facts), valueSets: structuredClone(facetDefinition.valueSets) } as ServiceDefinition<unknown>;
+  change(definition);
+  return definition;
+}
+
+describe('loadServices', () => {
+  it('loads every service folder under cds-services/, compiled', () => {
+    const services = loadServices();
+    expect(DEFAULT_SERVICES_DIR).toBe(path.resolve(__dirname, '../../cds-services'));
+    expect(services.map((s) => s.id)).toEqual(['facet-joint-interventions']);
+    const [service] = services;
+    expect(service!.facts.length).toBe(Object.keys(facetDefinition.facts).length);
+    expect(Object.keys(service!.valueSets)).toEqual(Object.keys(facetDefinition.valueSets));
+  });
+
+  it('refuses a folder that does not exist', () => {
+    expect(() => loadServices('/nonexistent/cds-services')).toThrow(new StartupError('service declarations folder not found: /nonexistent/cds-services'));
+  });
+
+  describe('with a broken declaration in its folder', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-services-'));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** A service folder whose index loads the real declaration and breaks a copy of it. */
+    function folder(name: string, breakIt: string): void {
+      fs.mkdirSync(path.join(dir, name));
+      const real = path.resolve(__dirname, '../../cds-services/facet-joint-interventions');
+      fs.writeFileSync(
+        path.join(dir, name, 'index.js'),
+        `const real = require(${JSON.stringify(real)}).default;
+const copy = { ...real, service: structuredClone(real.service), facts: structuredClone(real.facts) };
+${breakIt}
+module.exports = { default: copy };\n`,
+      );
+    }
+
+    it('stops with the name of a fact expression that does not compile', () => {
+      folder('facet-joint-interventions', "copy.facts.observations.fields.valueNumber = 'value.ofType(Quantity).value +';");
+      expect(() => loadServices(dir)).toThrow(/^FHIRPath expression facet-joint-interventions\.observations\.valueNumber does not compile/);
+    });
+
+    it('stops when a folder\'s service id does not match its name', () => {
+      folder('facet-joints', '');
+      expect(() => loadServices(dir)).toThrow(new StartupError('cds-services/facet-joints: service id "facet-joint-interventions" must match its folder name'));
+    });
+
+    it('stops when the index does not export a definition', () => {
+      fs.mkdirSync(path.join(dir, 'empty'));
+      fs.writeFileSync(path.join(dir, 'empty', 'index.js'), 'module.exports = {};\n');
+      expect(() => loadServices(dir)).toThrow('cds-services/empty: index must export default a ServiceDefinition');
+    });
+
+    it('skips folders without an index module', () => {
+      fs.mkdirSync(path.join(dir, 'notes'));
+      expect(loadServices(dir)).toEqual([]);
+    });
+  });
+});
+
+describe('compileService', () => {
+  it('compiles the real declaration', () => {
+    const service = compileService(facetDefinition);
+    expect(service.discovery).toMatchObject({ hook: 'order-sign', id: 'facet-joint-interventions' });
+    expect(service.topic('guideline', 'Guideline')).toEqual({ system: 'http://terminology.hl7.org/CodeSystem/cdshooks-card-type', code: 'guideline', display: 'Guideline' });
+  });
+
+  it.each<[string, (d: ServiceDefinition<unknown>) => void, RegExp]>([
+    ['a broken FHIRPath field', (d) => (d.facts.conditions!.fields.onset = 'onset.ofType(dateTime'), /^FHIRPath expression facet-joint-interventions\.conditions\.onset does not compile/],
+    ['a fact selecting an unknown value set', (d) => (d.facts.procedures!.select = { valueSets: ['physicalTherapyTypo'] }), /facet-joint-interventions fact "procedures": select names unknown value set "physicalTherapyTypo"/],
+    ['a prefetch template with a CDS Hooks 3.0 token', (d) => (d.service.prefetch.conditions!.template = 'Condition?patient={{context.patientId}}&onset-date=ge{{today() - 365 days}}'), /prefetch\.conditions uses "\{\{today\(\) - 365 days\}\}", which is not a CDS Hooks 2\.0 prefetch token/],
+    ['a scope naming an unknown value set', (d) => (d.service.scope.valueSet = 'facetCodes'), /service facet-joint-interventions: scope names unknown value set "facetCodes"/],
+    ['a value set text pattern that is not a regular expression', (d) => (d.valueSets.facetDenervationText!.textPatterns = ['(facet']), /value set facetDenervationText: bad text pattern "\(facet"/],
+    ['a value set range out of order', (d) => (d.valueSets.facetProcedureCodes!.include![0]!.ranges = [['64495', '64490']]), /value set facetProcedureCodes: range \[64495, 64490\] must be two same-length codes in order/],
+    ['a missing policy URL', (d) => ((d.service.policy as { url?: string }).url = ''), /service facet-joint-interventions: policy\.url is required/],
+    ['an id that is not lower-case', (d) => (d.service.id = 'Facet_Joints'), /id must be lower-case letters, digits and hyphens/],
+    ['a configuration option without a default', (d) => delete (d.service.crd.configurationOptions[0] as { default?: unknown }).default, /configuration option coverage-info needs code, type, name, description and default/],
+  ])('stops start-up on %s, naming it', (_what, breakIt, message) => {
+    const broken = copy(breakIt);
+    expect(() => compileService(broken)).toThrow(StartupError);
+    expect(() => compileService(broken)).toThrow(message);
+  });
+
+  it('stops start-up on a criterion depending on an undeclared prefetch key', () => {
+    const [first, ...rest] = facetDefinition.policy.criteria;
+    const broken = copy((d) => (d.policy = { ...facetDefinition.policy, criteria: [{ ...first!, dependsOn: ['encounters'] }, ...rest] } as never));
+    expect(() => compileService(broken)).toThrow(`service facet-joint-interventions: criterion ${first!.id} depends on unknown prefetch key "encounters"`);
+  });
+
+  it('stops start-up on two criteria with one id', () => {
+    const [first, ...rest] = facetDefinition.policy.criteria;
+    const broken = copy((d) => (d.policy = { ...facetDefinition.policy, criteria: [first!, first!, ...rest] } as never));
+    expect(() => compileService(broken)).toThrow(`criterion id "${first!.id}" is used twice`);
+  });
+
+  it('leaves the real declaration untouched', () => {
+    expect(facetDefinition.facts.conditions!.fields.onset).toBe('onset.ofType(dateTime) | onset.ofType(Period).start');
+    expect(() => compileService(facetDefinition)).not.toThrow();
+  });
+});

@@ -1,0 +1,93 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { fullPrefetch, hookRequest } from '../helpers/builders';
+import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
+
+/**
+ * What `npm start` runs on a fresh clone (issue 2, item 1): the production build (tsconfig.build.json)
+ * in dist/, started with `node dist/src/server.js`, with no configuration but PORT and HOST. The
+ * build goes to a temporary clone-shaped folder (dist/, docs/, node_modules/) so the repository's own
+ * dist/ is left alone; the built server must find its service declarations and docs/.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe('the production build', () => {
+  let clone: string;
+  beforeAll(() => {
+    clone = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-clone-'));
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'));
+    fs.symlinkSync(path.join(ROOT, 'docs'), path.join(clone, 'docs'));
+    const tsc = require.resolve('typescript/bin/tsc');
+    const build = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(clone, 'dist')], { encoding: 'utf8' });
+    expect(build.stdout + build.stderr).toBe('');
+    expect(build.status).toBe(0);
+  });
+  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+
+  it('is what npm start runs, after building with tsconfig.build.json', () => {
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(scripts.prestart).toBe('npm run build');
+    expect(scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect(scripts.start).toBe('node dist/src/server.js');
+  });
+
+  it('emits the declaration\'s JSON next to its compiled modules', () => {
+    const folder = path.join(clone, 'dist', 'cds-services', 'facet-joint-interventions');
+    for (const file of ['index.js', 'service.json', 'value-sets.json', 'facts.json', 'thresholds.json', 'citations.json', 'coding.json']) {
+      expect(fs.existsSync(path.join(folder, file))).toBe(true);
+    }
+  });
+
+  it('serves discovery, the data profile and a decision on the PORT and HOST given, and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const output: string[] = [];
+    const child = spawn(process.execPath, [path.join(clone, 'dist', 'src', 'server.js')], {
+      cwd: clone,
+      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const check = () => (/facet-cds listening/.test(output.join('')) ? resolve() : undefined);
+        child.stdout.on('data', check);
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${output.join('')}`)));
+      });
+      const base = `http://127.0.0.1:${port}`;
+      const discovery = await request(base).get('/cds-services');
+      expect(discovery.status).toBe(200);
+      expect(discovery.body.services.map((s: { id: string }) => s.id)).toEqual(['facet-joint-interventions']);
+
+      const profile = await request(base).get('/docs/data-profile');
+      expect(profile.status).toBe(200);
+      expect(profile.text).toBe(fs.readFileSync(path.join(ROOT, 'docs', 'data-profile.md'), 'utf8'));
+
+      const hook = await request(base)
+        .post('/cds-services/facet-joint-interventions')
+        .send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()) }));
+      expect(hook.status).toBe(200);
+      expect(hook.body.cards[0].summary).toMatch(/^Meets policy/);
+
+      // No DATA_DIR given: the SQLite store goes to ./data of the working directory.
+      expect(fs.existsSync(path.join(clone, 'data', 'facet-cds.sqlite'))).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

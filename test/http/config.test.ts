@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { StartupError } from '../../src/errors';
+
+/** The environment the service reads at start-up (public interface; README "Configuration"). */
+describe('loadConfig', () => {
+  it('needs nothing: port 3000 on every interface, ./data, a 3 s FHIR deadline', () => {
+    expect(loadConfig({})).toMatchObject({
+      env: 'development',
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: path.resolve('./data'),
+      fhirServerAllowlist: [],
+      fhirTimeoutMs: 3000,
+      fhirMaxPages: 10,
+      fhirMaxConcurrency: 32,
+      bodyLimit: '10mb',
+      corsOrigins: '*',
+      logLevel: 'info',
+      auditRetentionDays: 2555,
+    });
+  });
+
+  it('honours PORT, HOST, DATA_DIR and FHIR_TIMEOUT_MS', () => {
+    expect(loadConfig({ PORT: '8080', HOST: '127.0.0.1', DATA_DIR: '/var/lib/facet-cds', FHIR_TIMEOUT_MS: '1500' })).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/var/lib/facet-cds',
+      fhirTimeoutMs: 1500,
+    });
+  });
+
+  it('normalises FHIR_SERVER_ALLOWLIST entries and lists CORS_ORIGINS', () => {
+    const config = loadConfig({ FHIR_SERVER_ALLOWLIST: ' https://ehr.example.test/fhir/ , http://127.0.0.1:8080/r4', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    expect(config.fhirServerAllowlist).toEqual(['https://ehr.example.test/fhir', 'http://127.0.0.1:8080/r4']);
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it.each([
+    [{ PORT: 'http' }, 'PORT must be a whole number, got "http"'],
+    [{ PORT: '70000' }, 'PORT must be between 0 and 65535, got 70000'],
+    [{ FHIR_TIMEOUT_MS: '0' }, 'FHIR_TIMEOUT_MS must be between 1 and 60000, got 0'],
+    [{ FHIR_MAX_PAGES: '-1' }, 'FHIR_MAX_PAGES must be a whole number, got "-1"'],
+    [{ FHIR_SERVER_ALLOWLIST: 'ehr.example.test' }, 'FHIR_SERVER_ALLOWLIST: "ehr.example.test" is not an absolute URL'],
+    [{ PUBLIC_BASE_URL: 'ftp://cds.example.test' }, 'PUBLIC_BASE_URL: "ftp://cds.example.test" must be an http(s) URL'],
+    [{ NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://cds.example.test' }, 'PUBLIC_BASE_URL must use https in production'],
+  ])('stops start-up on %j, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new StartupError(message));
+  });
+});

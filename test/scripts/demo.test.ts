@@ -1,0 +1,75 @@
+import { main } from '../../scripts/demo';
+import { compareWithExpectation } from '../../scripts/lib/scenario-run';
+import type { ResponseSummary } from '../../scripts/lib/response-summary';
+import { scenarioLibrary } from '../../scripts/lib/scenarios';
+import { memoryOutput } from '../../scripts/lib/terminal';
+
+const library = scenarioLibrary();
+
+describe('npm run demo (scripts/demo.ts)', () => {
+  it('runs every scenario end to end, prints each outcome and exits 0 when all are as documented', async () => {
+    const io = memoryOutput();
+    const code = await main([], io);
+    const text = io.text();
+    expect({ code, err: io.errText() }).toEqual({ code: 0, err: '' });
+    const n = library.scenarios.length;
+    library.scenarios.forEach((scenario, i) => {
+      expect(text).toContain(`[${String(i + 1).padStart(String(n).length)}/${n}] ${scenario.id}: ${scenario.title}`);
+      for (const order of scenario.orders) expect(text).toMatch(new RegExp(`ServiceRequest/${order.id}  CPT \\S+  (covered|not-covered|conditional)`));
+    });
+    expect(text.match(/✓ as documented/g)).toHaveLength(n);
+    expect(text).toContain(`${n} scenarios in`);
+    expect(text).toContain(`all ${n} as documented`);
+    expect(text).toContain('Loading the patients into it');
+    expect(text).not.toMatch(/\u001b\[/);
+  });
+
+  it('shows the unmet criterion and the suggestion of a not-covered order', async () => {
+    const io = memoryOutput();
+    expect(await main(['--scenario', 'facet-05-ultrasound-guided'], io)).toBe(0);
+    const text = io.text();
+    expect(text).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
+    expect(text).toMatch(/✗ not met {2}.*Fluoroscopic or CT guidance: Ultrasound guidance/);
+    expect(text).toContain('★ Order the same injection under fluoroscopic or CT guidance (CPT 64493) (recommended)');
+    expect(text).toContain('1 scenarios in');
+  });
+
+  it('refuses an unknown scenario with a usage error (exit 2)', async () => {
+    const io = memoryOutput();
+    expect(await main(['--scenario', 'nope'], io)).toBe(2);
+    expect(io.errText()).toContain('No scenario "nope"');
+  });
+
+  describe('comparison with the documented outcome', () => {
+    const scenario = library.find('facet-05-ultrasound-guided')!;
+    const summary = (outcome: string, suggestion: string): ResponseSummary => ({
+      orders: [{ order: 'ServiceRequest/facet-05-sr-1', codes: ['0216T'], outcome }],
+      cards: [
+        {
+          indicator: 'warning',
+          summary: 'Not covered',
+          source: 'plan',
+          orders: ['ServiceRequest/facet-05-sr-1'],
+          criteria: [],
+          suggestions: [{ label: suggestion, recommended: true, actions: [] }],
+          links: [],
+          overrideReasons: [],
+        },
+      ],
+    });
+
+    it('finds nothing to report when outcome and suggestion match', () => {
+      expect(compareWithExpectation(scenario, summary('not-covered', 'Order it with fluoroscopic or CT guidance (CPT 64493) instead'))).toEqual([]);
+    });
+
+    it('names a different outcome and a missing suggestion', () => {
+      expect(compareWithExpectation(scenario, summary('covered', 'Something else'))).toEqual([
+        'ServiceRequest/facet-05-sr-1: expected not-covered, got covered',
+        'ServiceRequest/facet-05-sr-1: expected a suggestion containing "fluoroscopic or CT guidance (CPT 64493)"',
+      ]);
+      expect(compareWithExpectation(scenario, { orders: [], cards: [] })[0]).toBe(
+        'ServiceRequest/facet-05-sr-1: no coverage information in the response (expected not-covered)',
+      );
+    });
+  });
+});

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../scripts/evaluate';
+import { orderSignRequest } from '../../scripts/lib/order-sign';
+import { scenarioLibrary } from '../../scripts/lib/scenarios';
+import { memoryOutput } from '../../scripts/lib/terminal';
+import { fullPrefetch } from '../helpers/builders';
+
+const library = scenarioLibrary();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-evaluate-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A captured request as an EHR would send it: the scenario's orders and its whole chart as prefetch, dated as written. */
+function capturedRequest(id: string): string {
+  const scenario = library.find(id)!;
+  const body = orderSignRequest({ patientId: scenario.patientId, orders: library.orders(scenario), prefetch: fullPrefetch(library.patientResources(scenario)) });
+  const file = path.join(dir, `${id}.json`);
+  fs.writeFileSync(file, JSON.stringify(body));
+  return file;
+}
+
+const AS_WRITTEN = ['--today', library.catalog.referenceDate];
+
+describe('npm run evaluate (scripts/evaluate.ts)', () => {
+  it('prints a readable summary: outcome per order, the card, its unmet criterion, suggestion with actions, links', async () => {
+    const io = memoryOutput();
+    expect(await main([capturedRequest('facet-05-ultrasound-guided'), ...AS_WRITTEN], io)).toBe(0);
+    const text = io.text();
+    expect(text).toContain(`facet-joint-interventions: order-sign for Patient/facet-05, 1 draft order, 12 prefetch keys, decided as of ${library.catalog.referenceDate}`);
+    expect(text).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
+    expect(text).toContain('Card 1 [warning] Not covered: Lumbar facet joint injection (ultrasound-guided)');
+    expect(text).toContain('source: Centene Health Plan · topic: Off guideline · about ServiceRequest/facet-05-sr-1');
+    expect(text).toMatch(/✗ not met {2}.*Ultrasound guidance/);
+    expect(text).toContain('update: Order ServiceRequest/facet-05-sr-1 with fluoroscopic or CT guidance (CPT 64493)');
+    expect(text).toContain('link: CP.MP.171 Facet Joint Interventions (policy) <https://');
+    expect(text).toContain('1 card, 1 system action. The full response: add --json.');
+  });
+
+  it('shows documentation gaps with what to chart, and notice cards', async () => {
+    const io = memoryOutput();
+    expect(await main([capturedRequest('facet-02-conservative-therapy-undocumented'), ...AS_WRITTEN], io)).toBe(0);
+    expect(io.text()).toContain('CPT 64493  conditional');
+    expect(io.text()).toMatch(/! not documented {2}I\.A\.1\.b\.i .*\n\s+to document: Record the physical therapy/);
+
+    const medicare = memoryOutput();
+    expect(await main([capturedRequest('facet-14-medicare-cervical-block'), ...AS_WRITTEN], medicare)).toBe(0);
+    expect(medicare.text()).toMatch(/Card 2 \[info\] Medicare member/);
+  });
+
+  it('prints the full response with --json', async () => {
+    const io = memoryOutput();
+    expect(await main([capturedRequest('facet-01-first-block-covered'), '--json', ...AS_WRITTEN], io)).toBe(0);
+    const response = JSON.parse(io.text());
+    expect(response.cards[0].summary).toMatch(/^Meets policy/);
+    expect(response.systemActions).toHaveLength(2);
+  });
+
+  it('reads the request from standard input with -', async () => {
+    const io = memoryOutput();
+    const text = fs.readFileSync(capturedRequest('facet-06-thoracic-injection'), 'utf8');
+    expect(await main(['-', ...AS_WRITTEN], io, process.env, () => text)).toBe(0);
+    expect(io.text()).toContain('CPT 64490  not-covered');
+  });
+
+  it('reports the service refusing the request with its OperationOutcome (exit 1)', async () => {
+    const file = path.join(dir, 'bad-hook.json');
+    fs.writeFileSync(file, JSON.stringify({ hook: 'order-select', hookInstance: 'x', context: {} }));
+    const io = memoryOutput();
+    expect(await main([file], io)).toBe(1);
+    expect(io.errText()).toContain('The service refused the request: HTTP 400');
+    expect(io.errText()).toContain('hook must be "order-sign" for this service, got "order-select"');
+
+    const json = memoryOutput();
+    expect(await main([file, '--json'], json)).toBe(1);
+    expect(JSON.parse(json.text()).resourceType).toBe('OperationOutcome');
+  });
+
+  it.each([
+    [[], 'give the request file to evaluate'],
+    [['missing.json'], 'missing.json: no such file'],
+    [['DIR'], 'is a directory, not a request file'],
+    [['EMPTY'], 'is empty'],
+    [['BROKEN'], 'is not valid JSON'],
+    [['a.json', 'b.json'], 'one request file at a time'],
+    [['x.json', '--today', 'tomorrow'], '--today must be a date'],
+  ])('refuses %j with a clear message (exit 2)', async (argv, message) => {
+    const empty = path.join(dir, 'empty.json');
+    const broken = path.join(dir, 'broken.json');
+    fs.writeFileSync(empty, '  \n');
+    fs.writeFileSync(broken, '{"hook": "order-sign",');
+    const args = (argv as string[]).map((a) => ({ DIR: dir, EMPTY: empty, BROKEN: broken })[a] ?? a);
+    const io = memoryOutput();
+    expect(await main(args, io)).toBe(2);
+    expect(io.errText()).toContain(message);
+  });
+});
