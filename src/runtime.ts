@@ -77,6 +77,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     async close(options = {}) {
       await decisionLog.flush(options.flushDeadlineMs);
       await store.close();
+      fhirClient.close();
     },
   };
 }

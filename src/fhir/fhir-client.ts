@@ -1,6 +1,8 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance } from 'axios';
 import type { Bundle, FhirResource } from 'fhir/r4';
 import { describeJsonShapeProblem, jsonShapeProblem } from '../http/json-limits';
-import { HttpGetError, HttpGetter } from './http-get';
 import { Semaphore } from './semaphore';
 
 export type FetchFailure =
@@ -48,12 +50,29 @@ export interface FhirClientOptions {
  * to the hook request's deadline signal.
  */
 export class FhirClient {
-  private readonly http: HttpGetter;
+  private readonly http: AxiosInstance;
   private readonly semaphore: Semaphore;
 
+  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+
   constructor(private readonly options: FhirClientOptions) {
-    this.http = new HttpGetter(options.maxResponseBytes ?? 50 * 1024 * 1024);
+    this.http = axios.create({
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: (data: unknown) => data,
+      validateStatus: () => true,
+      maxContentLength: options.maxResponseBytes ?? 50 * 1024 * 1024,
+      proxy: false,
+    });
     this.semaphore = new Semaphore(options.maxConcurrency);
+  }
+
+  /** Releases the kept-alive sockets (at shutdown). */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   /** A read: the resource, or null when the server says it does not exist. */
@@ -109,17 +128,22 @@ export class FhirClient {
     });
     const started = performance.now();
     try {
-      const headers: Record<string, string> = { Accept: 'application/fhir+json, application/json;q=0.9' };
-      if (access.accessToken) headers.Authorization = `Bearer ${access.accessToken}`;
-      const answer = await this.http.get(url, headers, signal);
-      this.options.onRequest?.({ status: answer.status, durationMs: performance.now() - started });
-      return answer;
+      const response = await this.http.get<string>(url, {
+        signal,
+        headers: {
+          Accept: 'application/fhir+json, application/json;q=0.9',
+          ...(access.accessToken ? { Authorization: `Bearer ${access.accessToken}` } : {}),
+        },
+      });
+      this.options.onRequest?.({ status: response.status, durationMs: performance.now() - started });
+      return { status: response.status, body: typeof response.data === 'string' ? response.data : String(response.data ?? '') };
     } catch (error) {
       this.options.onRequest?.({ status: 'error', durationMs: performance.now() - started });
-      const reason = error instanceof HttpGetError ? error.reason : 'network';
-      if (signal.aborted || reason === 'aborted') throw new FhirFetchError('timeout', 'the FHIR server did not answer before the deadline');
-      if (reason === 'too-large') throw new FhirFetchError('bad-response', 'the FHIR server response was too large');
+      if (signal.aborted || axios.isCancel(error)) throw new FhirFetchError('timeout', 'the FHIR server did not answer before the deadline');
       const code = (error as { code?: string }).code;
+      if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED') {
+        throw new FhirFetchError('bad-response', 'the FHIR server response was too large');
+      }
       throw new FhirFetchError('network', `the FHIR server could not be reached (${code ?? 'network error'})`);
     } finally {
       release();
