@@ -90,9 +90,19 @@ function notEvaluated<Ctx>(criterion: Criterion<Ctx>): CriterionResult {
   };
 }
 
+/** The keys this context needs; a throwing dependsOnFor falls back to all (evaluate will then report the bug). */
+function keysNeeded<Ctx>(criterion: Criterion<Ctx>, context: Ctx): string[] {
+  try {
+    return criterion.dependsOnFor?.(context) ?? criterion.dependsOn;
+  } catch {
+    return criterion.dependsOn;
+  }
+}
+
 export function runCriterion<Ctx>(criterion: Criterion<Ctx>, context: Ctx, data: DataStatus, logger?: Logger): CriterionResult {
   const base = { id: criterion.id, section: criterion.section, title: criterion.title, categorical: criterion.categorical === true };
-  const failed = criterion.dependsOn.filter((key) => data.keys[key] === 'failed');
+  const dependsOn = keysNeeded(criterion, context);
+  const failed = dependsOn.filter((key) => data.keys[key] === 'failed');
   if (failed.length > 0) {
     return {
       ...base,
@@ -103,7 +113,7 @@ export function runCriterion<Ctx>(criterion: Criterion<Ctx>, context: Ctx, data:
   }
   try {
     const finding = criterion.evaluate(context);
-    const notSent = criterion.dependsOn.filter((key) => data.keys[key] === 'missing');
+    const notSent = dependsOn.filter((key) => data.keys[key] === 'missing');
     const missing =
       finding.status === 'not-documented' && notSent.length > 0
         ? `${finding.missing ?? ''} (The EHR did not send: ${notSent.join(', ')}.)`.trim()

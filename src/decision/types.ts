@@ -51,6 +51,8 @@ export interface Criterion<Ctx> {
   categorical?: boolean;
   /** Prefetch keys the answer depends on; a failed fetch of any makes the result indeterminate. */
   dependsOn: string[];
+  /** The keys this context needs, a subset of dependsOn, when some only matter in some cases. */
+  dependsOnFor?(ctx: Ctx): string[];
   appliesTo(ctx: Ctx): boolean;
   evaluate(ctx: Ctx): Finding;
 }

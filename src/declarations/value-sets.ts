@@ -64,8 +64,18 @@ export class ValueSetMatcher {
     return key !== undefined && this.matchesKey(key);
   }
 
+  /** True when a pattern occurs in the text and that occurrence is not negated in its clause (see isNegated). */
   matchesText(text: string | undefined): boolean {
-    return typeof text === 'string' && text.length > 0 && this.patterns.some((p) => p.test(text));
+    if (typeof text !== 'string' || text.length === 0) return false;
+    for (const pattern of this.patterns) {
+      if (!pattern.test(text)) continue;
+      const all = new RegExp(pattern.source, 'gi');
+      for (let m = all.exec(text); m !== null; m = all.exec(text)) {
+        if (!isNegated(text, m.index, m.index + m[0].length)) return true;
+        if (m[0].length === 0) all.lastIndex++;
+      }
+    }
+    return false;
   }
 
   /** Codings first; the concept's text and displays only when the value set declares text patterns. */
@@ -87,4 +97,32 @@ export function compileValueSets(json: Record<string, ValueSetJson>): Record<str
     compiled[name] = new ValueSetMatcher(name, valueSet);
   }
   return compiled;
+}
+
+/** Ends a clause: negation does not reach across these ("no fever, cervical pain" negates only the fever). */
+const CLAUSE_BREAK = /[.,;:!?\n]| \/ |\b(?:but|however|although)\b/gi;
+/** A negation cue among the few words before a term (NegEx-style): "no", "not", "without", "denies"... */
+const NEGATION_BEFORE = /\b(?:no|not|without|denies|denied|never|negative for|free of|rather than|instead of|other than|rules? out|ruled out|r\/o)\b/i;
+const NEGATION_WORDS = 6;
+/** "non-pulsed", "non ultrasound". */
+const NON_PREFIX = /\bnon[- ]?$/i;
+/** A negation right after the term: "ultrasound not used", "cyst ruled out". */
+const NEGATION_AFTER = /^\s*(?:(?:was|were|is|are|has been|had been)\s+)?(?:not (?:used|performed|planned|done|indicated|present|seen|considered|required)|ruled out|absent|negative)\b/i;
+
+/**
+ * Whether the text negates the match at [start, end): a cue within the same clause, at most six words
+ * before it, a "non-" prefix, or a negation right after it. Free text in orders and charts says
+ * "fluoroscopic guidance, not ultrasound" or "conventional RF, not pulsed", and those must not match.
+ */
+export function isNegated(text: string, start: number, end: number): boolean {
+  const before = text.slice(0, start);
+  if (NON_PREFIX.test(before)) return true;
+  let clauseStart = 0;
+  for (const m of before.matchAll(CLAUSE_BREAK)) clauseStart = m.index + m[0].length;
+  const words = before.slice(clauseStart).trim().split(/\s+/).slice(-NEGATION_WORDS).join(' ');
+  if (NEGATION_BEFORE.test(words)) return true;
+  const after = text.slice(end);
+  CLAUSE_BREAK.lastIndex = 0;
+  const clauseEnd = after.search(CLAUSE_BREAK);
+  return NEGATION_AFTER.test(clauseEnd < 0 ? after : after.slice(0, clauseEnd));
 }

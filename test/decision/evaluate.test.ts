@@ -29,6 +29,18 @@ describe('runCriterion', () => {
     expect(result).toMatchObject({ status: 'indeterminate', summary: 'Could not be checked: conditions (the FHIR server failed (500))', evidence: [] });
   });
 
+  it('asks dependsOnFor which keys this context needs: a failed key outside them does not matter', () => {
+    const needs: Criterion<Ctx> = { ...criterion(() => ({ status: 'met', summary: 'ok' })), dependsOnFor: (ctx) => (ctx.value === undefined ? ['conditions', 'procedures'] : ['conditions']) };
+    const failedProcedures = data({ conditions: 'provided', procedures: 'failed' });
+    expect(runCriterion(needs, { value: 1 }, failedProcedures).status).toBe('met');
+    expect(runCriterion(needs, {}, failedProcedures).status).toBe('indeterminate');
+  });
+
+  it('falls back to every declared key when dependsOnFor throws', () => {
+    const broken: Criterion<Ctx> = { ...criterion(() => ({ status: 'met', summary: 'ok' })), dependsOnFor: () => { throw new Error('bug'); } };
+    expect(runCriterion(broken, {}, data({ conditions: 'provided', procedures: 'failed' })).status).toBe('indeterminate');
+  });
+
   it('is not affected by a failed key it does not depend on', () => {
     const result = runCriterion(criterion(() => ({ status: 'met', summary: 'ok' })), {}, data({ conditions: 'provided', procedures: 'provided', devices: 'failed' }));
     expect(result.status).toBe('met');

@@ -112,6 +112,8 @@ export interface ProcedureOptions {
   text?: string;
   reason?: Coding[];
   id?: string;
+  /** The order it fulfils, e.g. "ServiceRequest/sr-block". */
+  basedOn?: string;
 }
 
 export interface BlockOptions {
@@ -192,6 +194,7 @@ export class ChartBuilder {
       ...(options.intent ? { category: { coding: [{ system: LOCAL, code: options.intent, display: `${options.intent} facet injection` }] } } : {}),
       ...(options.statusReason ? { statusReason: { text: options.statusReason } } : {}),
       ...(options.reason ? { reasonCode: [{ coding: options.reason }] } : {}),
+      ...(options.basedOn ? { basedOn: [{ reference: options.basedOn }] } : {}),
     } as FhirResource);
   }
 

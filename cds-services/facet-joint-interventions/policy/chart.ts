@@ -67,6 +67,7 @@ function readProcedure(r: FactRecord): ChartProcedure {
     statusReasons: concepts(r, 'statusReason'),
     notes: strings(r, 'notes'),
     reasonConcepts: concepts(r, 'reasonCodes'),
+    basedOn: references(r, 'basedOn'),
   };
 }
 

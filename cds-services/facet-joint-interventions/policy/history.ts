@@ -1,4 +1,4 @@
-import { levelsOf } from './levels';
+import { busiestSideCount, lateralityOf, levelsOf } from './levels';
 import { procedureCodes, levelsForCodes, regionOf } from './orders';
 import { blockRelief } from './relief';
 import type { Chart, ChartProcedure, CodingData, Intent, Modality, PriorSession, Region, RegionHistory, Thresholds, ValueSets } from './types';
@@ -14,27 +14,34 @@ const KIND_LABEL = { injection: 'facet injection', radiofrequency: 'radiofrequen
 
 /** Facet procedures on record with their kind, region, levels and intent; one entry per session (date, kind, region). */
 export function facetSessions(ctx: HistoryContext, statuses: string[] = ['completed']): PriorSession[] {
-  const sessions = new Map<string, PriorSession>();
+  const sessions = new Map<string, PriorSession[]>();
   for (const procedure of ctx.chart.procedures) {
     if (!statuses.includes(procedure.status) || !procedure.date) continue;
     const session = readSession(procedure, ctx);
     if (!session) continue;
     const key = `${session.date}|${session.kind}|${session.region ?? '?'}`;
-    const existing = sessions.get(key);
-    if (!existing) {
-      sessions.set(key, session);
-      continue;
-    }
-    existing.refs.push(...session.refs);
-    existing.levels = [...new Set([...existing.levels, ...session.levels])];
-    existing.levelCount = existing.levels.length > 0 ? existing.levels.length : existing.levelCount + session.levelCount;
-    existing.start ??= session.start;
-    if (!existing.intentExplicit && session.intentExplicit) {
-      existing.intent = session.intent;
-      existing.intentExplicit = true;
-    }
+    sessions.set(key, [...(sessions.get(key) ?? []), session]);
   }
-  return [...sessions.values()].sort((a, b) => a.date.localeCompare(b.date));
+  return [...sessions.values()].map(mergeLines).sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** Procedures of one session (e.g. a left and a right line, or a primary and an add-on) as one. */
+function mergeLines(lines: PriorSession[]): PriorSession {
+  const [first, ...rest] = lines as [PriorSession, ...PriorSession[]];
+  if (rest.length === 0) return first;
+  const levels = [...new Set(lines.flatMap((l) => l.levels))];
+  const explicit = lines.find((l) => l.intentExplicit);
+  const sides = new Set(lines.map((l) => l.laterality));
+  return {
+    ...first,
+    refs: lines.flatMap((l) => l.refs),
+    basedOn: lines.flatMap((l) => l.basedOn),
+    levels,
+    levelCount: levels.length > 0 ? levels.length : busiestSideCount(lines.map((l) => ({ laterality: l.laterality, levels: l.levelCount }))),
+    laterality: sides.has('bilateral') || (sides.has('left') && sides.has('right')) ? 'bilateral' : first.laterality,
+    ...(lines.find((l) => l.start)?.start ? { start: lines.find((l) => l.start)!.start } : {}),
+    ...(explicit ? { intent: explicit.intent, intentExplicit: true } : {}),
+  };
 }
 
 function readSession(p: ChartProcedure, ctx: HistoryContext): PriorSession | undefined {
@@ -54,6 +61,7 @@ function readSession(p: ChartProcedure, ctx: HistoryContext): PriorSession | und
   const intent = intentOf(p, ctx.vs);
   return {
     refs: [p.ref],
+    basedOn: [...p.basedOn],
     date: p.date!,
     ...(p.start && /T\d{2}:\d{2}/.test(p.start) ? { start: p.start } : {}),
     kind,
@@ -62,6 +70,7 @@ function readSession(p: ChartProcedure, ctx: HistoryContext): PriorSession | und
     regionAssumed: false,
     levels,
     levelCount: levels.length > 0 ? levels.length : levelsForCodes(codes, undefined),
+    laterality: lateralityOf(p.bodySites, ctx.vs),
     ...(intent ? { intent } : {}),
     intentExplicit: intent !== undefined,
     label: `${KIND_LABEL[kind]} on ${p.date}`,
@@ -80,10 +89,12 @@ function intentOf(p: ChartProcedure, vs: ValueSets): Intent | undefined {
  * the threshold relief, and therapeutic after (unless marked otherwise); conventional neurotomies apart.
  * `regions` is the order's region, or every region its code allows when the region is not charted.
  * A cervical/thoracic procedure with no charted region is counted for the order's region, and says so.
+ * A procedure completed on the order's own date counts too (a block this morning is an earlier block),
+ * unless its basedOn names one of `ownOrders`: then it is the record of the order being signed.
  */
-export function regionHistory(sessions: PriorSession[], regions: Region[], before: string, ctx: HistoryContext): RegionHistory {
+export function regionHistory(sessions: PriorSession[], regions: Region[], before: string, ctx: HistoryContext, ownOrders: string[]): RegionHistory {
   const inRegion = sessions
-    .filter((s) => s.date < before)
+    .filter((s) => s.date < before || (s.date === before && !s.basedOn.some((ref) => ownOrders.includes(ref))))
     .flatMap((s): PriorSession[] => {
       if (s.region !== undefined) return regions.includes(s.region) ? [{ ...s }] : [];
       return regions.some((r) => r !== 'lumbar') ? [{ ...s, regionAssumed: true }] : [];

@@ -66,3 +66,18 @@ export function lateralityOf(concepts: CodeableConcept[], vs: ValueSets): Latera
   if (right) return 'right';
   return 'unspecified';
 }
+
+/**
+ * Levels treated in a session charted as several lines, each with its side: a bilateral line counts for
+ * both sides, once; the session's count is its busiest side (left L4-L5 and right L4-L5 are one level).
+ */
+export function busiestSideCount(lines: Array<{ laterality: Laterality; levels: number }>): number {
+  const sides = { left: 0, right: 0, unspecified: 0 };
+  for (const line of lines) {
+    if (line.laterality === 'bilateral') {
+      sides.left += line.levels;
+      sides.right += line.levels;
+    } else sides[line.laterality] += line.levels;
+  }
+  return Math.max(sides.left, sides.right, sides.unspecified);
+}

@@ -108,6 +108,8 @@ export interface ChartProcedure {
   statusReasons: CodeableConcept[];
   notes: string[];
   reasonConcepts: CodeableConcept[];
+  /** The orders it fulfils ("ServiceRequest/id"). */
+  basedOn: string[];
 }
 
 export interface ChartObservation {
@@ -199,6 +201,8 @@ export interface Relief {
 /** A facet procedure on record, sessions merged (same date, kind and region). */
 export interface PriorSession {
   refs: string[];
+  /** The orders its procedures fulfil. */
+  basedOn: string[];
   date: string;
   /** Earliest performed dateTime with a time of day, when charted. */
   start?: string;
@@ -208,6 +212,7 @@ export interface PriorSession {
   regionAssumed: boolean;
   levels: string[];
   levelCount: number;
+  laterality: Laterality;
   intent?: Intent;
   intentExplicit: boolean;
   relief?: Relief;
@@ -228,6 +233,9 @@ export interface UnitInfo {
   laterality: Laterality;
   date: string;
   dateFromOrder: boolean;
+  /** Diagnostic or therapeutic as marked on the order(s); absent when the pathway is inferred from history. */
+  intent?: Intent;
+  intentEvidence?: string;
   pathway: Pathway;
   pathwayEvidence: string;
   /** Other facet procedures on the same date (this session or the record). */

@@ -3,8 +3,8 @@ import codingJson from '../coding.json';
 import { buildChart } from './chart';
 import { facetSessions, positiveBlocks, regionHistory, type HistoryContext } from './history';
 import { readOrder } from './orders';
-import { sortLevels } from './levels';
-import type { Chart, FacetContext, Intent, Laterality, Modality, OrderInfo, Pathway, PriorSession, RegionHistory, Thresholds, UnitInfo } from './types';
+import { busiestSideCount, sortLevels } from './levels';
+import type { Chart, FacetContext, Intent, Laterality, Modality, OrderInfo, Pathway, PriorSession, Region, RegionHistory, Thresholds, UnitInfo } from './types';
 
 const chartCache = new WeakMap<object, Chart>();
 
@@ -33,16 +33,12 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
   const sessions = facetSessions(hctx);
   const recordedToday = facetSessions(hctx, ['completed', 'in-progress', 'preparation']);
 
-  const groups = new Map<string, OrderInfo[]>();
-  for (const order of orders) {
-    const key = `${order.date}|${order.kind}|${order.region ?? 'unknown'}`;
-    groups.set(key, [...(groups.get(key) ?? []), order]);
-  }
+  const groups = groupIntoProcedures(orders);
 
   const units = [...groups.entries()].map(([key, group]) => {
     const info = unitInfo(group);
     const regions = info.region ? [info.region] : [...new Set(group.flatMap((o) => o.codes.flatMap((c) => c.regions)))];
-    const history = regionHistory(sessions, regions, info.date, hctx);
+    const history = regionHistory(sessions, regions, info.date, hctx, group.map((o) => o.ref));
     const { pathway, evidence } = pathwayOf(info, history, t);
     const unit: UnitInfo = { ...info, pathway, pathwayEvidence: evidence, sameVisit: [] };
     const context: FacetContext = { today, unit, chart, history, sessionOrders: orders, t, vs, coding };
@@ -73,6 +69,26 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
   }));
 }
 
+/**
+ * Orders of the same date, kind and region are one procedure. An order whose region is not charted (an
+ * add-on line without bodySite) joins the one procedure of that date and kind its code allows, if there is
+ * exactly one; otherwise it stands alone and its region is left undetermined.
+ */
+function groupIntoProcedures(orders: OrderInfo[]): Map<string, OrderInfo[]> {
+  const groups = new Map<string, OrderInfo[]>();
+  const add = (key: string, order: OrderInfo) => groups.set(key, [...(groups.get(key) ?? []), order]);
+  for (const order of orders.filter((o) => o.region)) add(`${order.date}|${order.kind}|${order.region}`, order);
+  for (const order of orders.filter((o) => !o.region)) {
+    const allowed = new Set(order.codes.flatMap((c) => c.regions));
+    const candidates = [...groups.keys()].filter((key) => {
+      const [date, kind, region] = key.split('|');
+      return date === order.date && kind === order.kind && allowed.has(region as Region);
+    });
+    add(candidates.length === 1 ? candidates[0]! : `${order.date}|${order.kind}|unknown`, order);
+  }
+  return groups;
+}
+
 function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit'> {
   const first = orders[0]!;
   const ultrasound = orders.find((o) => o.guidance === 'ultrasound');
@@ -80,7 +96,7 @@ function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvide
   const laterality = combinedLaterality(orders.map((o) => o.laterality));
   const explicitLevels = orders.every((o) => o.levels.length > 0);
   const levelNames = explicitLevels ? sortLevels(orders.flatMap((o) => o.levels)) : [];
-  const codeCount = countFromCodes(orders);
+  const codeCount = busiestSideCount(orders.map((o) => ({ laterality: o.laterality, levels: o.levelsFromCodes })));
   const levelCount = explicitLevels ? levelNames.length : codeCount;
   const intents = new Set(orders.map((o) => o.intent).filter((i): i is Intent => i !== undefined));
   const intentOrder = intents.size === 1 ? orders.find((o) => o.intent) : undefined;
@@ -101,19 +117,7 @@ function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvide
     date: first.date,
     dateFromOrder: first.dateFromOrder,
     ...(intentOrder ? { intent: intentOrder.intent, intentEvidence: intentOrder.intentEvidence } : {}),
-  } as Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit'> & { intent?: Intent; intentEvidence?: string };
-}
-
-/** Levels from codes per side: a bilateral line counts for both sides, once; the session's count is the busiest side. */
-function countFromCodes(orders: OrderInfo[]): number {
-  const sides = { left: 0, right: 0, unspecified: 0 };
-  for (const o of orders) {
-    if (o.laterality === 'bilateral') {
-      sides.left += o.levelsFromCodes;
-      sides.right += o.levelsFromCodes;
-    } else sides[o.laterality] += o.levelsFromCodes;
-  }
-  return Math.max(sides.left, sides.right, sides.unspecified);
+  };
 }
 
 function combinedLaterality(sides: Laterality[]): Laterality {
@@ -129,7 +133,7 @@ function worstModality(list: Modality[]): Modality | undefined {
   return list[0];
 }
 
-function pathwayOf(info: ReturnType<typeof unitInfo> & { intent?: Intent; intentEvidence?: string }, history: RegionHistory, t: Thresholds): { pathway: Pathway; evidence: string } {
+function pathwayOf(info: ReturnType<typeof unitInfo>, history: RegionHistory, t: Thresholds): { pathway: Pathway; evidence: string } {
   if (info.kind !== 'injection') {
     const last = history.radiofrequency.at(-1);
     return last

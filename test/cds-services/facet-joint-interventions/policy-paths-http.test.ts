@@ -36,7 +36,7 @@ describe('policy paths over HTTP', () => {
       const failed = scenario.failedKeys ?? [];
       const prefetch = fullPrefetch(builder.resources, { omit: failed });
       for (const key of failed) {
-        const type = { observations: 'Observation', conditions: 'Condition', procedures: 'Procedure' }[key]!;
+        const type = { observations: 'Observation', conditions: 'Condition', procedures: 'Procedure', serviceRequests: 'ServiceRequest' }[key]!;
         nock(FHIR).get(`/${type}`).query(true).reply(500, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] });
       }
       const body = hookRequest({ orders, prefetch, ...(failed.length > 0 ? { fhirServer: FHIR, accessToken: 'token-abc' } : {}) });

@@ -18,19 +18,15 @@ export function cystWaiver(ctx: FacetContext): Evidence[] | undefined {
 }
 
 /**
- * Weeks of therapy: 7-day blocks from the first session that hold a session or lie within a
- * performed period. Sessions in four different weeks make four weeks of therapy.
+ * Days of therapy in [from, to]: a session counts for the week it starts (a weekly visit is a week of
+ * therapy), a performed period for its days; overlaps count once. Four weekly visits make 28 days.
  */
-function therapyWeeks(sessions: ChartProcedure[]): { weeks: number; from: string; to: string } {
-  const first = minDate(...sessions.map((s) => s.date))!;
-  const blocks = new Set<number>();
-  let to = first;
-  for (const s of sessions) {
-    const end = s.end && s.end.slice(0, 10) > s.date! ? s.end.slice(0, 10) : s.date!;
-    for (let b = Math.floor(daysBetween(first, s.date!) / 7); b <= Math.floor(daysBetween(first, end) / 7); b++) blocks.add(b);
-    to = maxDate(to, end)!;
-  }
-  return { weeks: blocks.size, from: first, to };
+function therapyDays(sessions: ChartProcedure[], from: string, to: string): { days: number; first: string; last: string } {
+  const intervals = sessions.map((s): [string, string] => {
+    const end = s.end && s.end.slice(0, 10) > s.date! ? s.end.slice(0, 10) : addDays(s.date!, 6);
+    return [s.date!, end];
+  });
+  return { days: coveredDays(intervals, from, to), first: minDate(...intervals.map((i) => i[0]))!, last: maxDate(...intervals.map((i) => i[1]))! };
 }
 
 /** I.A.1.b.i: at least 4 weeks of physical therapy or a home exercise program in the past year, or inability to tolerate it. */
@@ -50,14 +46,14 @@ export const physicalTherapy = criterion('physical-therapy', {
       return met('Documented inability to tolerate physical therapy', intolerant.map((p) => ({ text: `${p.text}: ${p.status} (${p.statusReasons.map((r) => r.text ?? r.coding?.[0]?.display).join('; ')})`, reference: p.ref })));
     }
     const done = therapy.filter((p) => DONE.has(p.status) && p.date !== undefined && p.date <= unit.date);
-    const recent = done.filter((p) => (p.end?.slice(0, 10) ?? p.date!) >= from);
-    const needWeeks = Math.ceil(t.physicalTherapyMinDays / 7);
+    const recent = done.filter((p) => (p.end?.slice(0, 10) ?? addDays(p.date!, 6)) >= from);
     if (recent.length > 0) {
-      const { weeks, from: first, to } = therapyWeeks(recent);
+      const { days, first, last } = therapyDays(recent, from, unit.date);
       const evidence = recent.map((p) => ({ text: `${p.text} on ${p.date}${p.end ? ` to ${p.end.slice(0, 10)}` : ''}`, reference: p.ref }));
-      return weeks >= needWeeks
-        ? met(`${plural(weeks, 'week')} of therapy from ${first} to ${to}`, evidence)
-        : notMet(`Only ${plural(weeks, 'week')} of physical therapy or home exercise in the past year (${first} to ${to}); ${needWeeks} required`, evidence);
+      const span = `${first < from ? from : first} to ${last > unit.date ? unit.date : last}`;
+      return days >= t.physicalTherapyMinDays
+        ? met(`${days} days of therapy in the past year (${span})`, evidence)
+        : notMet(`Only ${days} days of physical therapy or home exercise in the past year (${span}); ${t.physicalTherapyMinDays} required (a session counts for its week)`, evidence);
     }
     if (done.length > 0) {
       const last = done.map((p) => p.date!).sort().at(-1)!;

@@ -7,6 +7,7 @@ export type CriterionId = keyof typeof citations;
 
 interface Spec {
   dependsOn: string[];
+  dependsOnFor?(ctx: FacetContext): string[];
   categorical?: boolean;
   appliesTo(ctx: FacetContext): boolean;
   evaluate(ctx: FacetContext): Finding;

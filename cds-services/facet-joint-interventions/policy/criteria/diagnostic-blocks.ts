@@ -14,14 +14,37 @@ function isSecondBlock(ctx: FacetContext): boolean {
   return onPathway(ctx, 'diagnostic') && ctx.history.diagnosticBlocks.length === 1;
 }
 
+/**
+ * Earlier blocks whose relief is not charted, when they decide whether this (unmarked) injection is a
+ * third diagnostic block or a therapeutic one: with their relief at 80% or more it would be therapeutic.
+ */
+function undecidedBlocks(ctx: FacetContext) {
+  const { history, t, unit } = ctx;
+  if (unit.intent || history.diagnosticBlocks.length < t.maxDiagnosticBlocks) return [];
+  const unknown = history.diagnosticBlocks.filter((b) => b.relief?.percent === undefined);
+  const positive = history.diagnosticBlocks.filter((b) => (b.relief?.percent ?? -1) >= t.diagnosticReliefPercent);
+  return positive.length + unknown.length >= t.maxDiagnosticBlocks ? unknown : [];
+}
+
 /** I.A.1: up to two diagnostic blocks per region; a third is not covered. */
 export const diagnosticBlockLimit = criterion('diagnostic-block-limit', {
-  dependsOn: ['procedures'],
+  dependsOn: ['procedures', 'observations'],
+  // Relief only matters when it decides the pathway of an unmarked injection after two blocks.
+  dependsOnFor: (ctx) => (!ctx.unit.intent && ctx.history.diagnosticBlocks.length >= ctx.t.maxDiagnosticBlocks ? ['procedures', 'observations'] : ['procedures']),
   categorical: true,
   appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
-  evaluate: ({ history, t, unit }): Finding => {
+  evaluate: (ctx): Finding => {
+    const { history, t, unit } = ctx;
     const done = history.diagnosticBlocks.length;
     const evidence = history.diagnosticBlocks.map((b) => ({ text: sessionText(b), reference: b.refs[0] }));
+    const undecided = undecidedBlocks(ctx);
+    if (undecided.length > 0) {
+      return notDocumented(
+        'diagnostic-block-limit',
+        `${plural(done, 'diagnostic block')} on record in the ${unit.region ?? 'same'} region, relief not charted after ${undecided.map((b) => b.label).join(' and ')}: with ≥ ${t.diagnosticReliefPercent}% relief this order is a therapeutic injection (I.D), otherwise a third diagnostic block (not covered)`,
+        evidence,
+      );
+    }
     return done >= t.maxDiagnosticBlocks
       ? notMet(`${plural(done, 'diagnostic block')} already on record in the ${unit.region ?? 'same'} region; the policy covers up to ${t.maxDiagnosticBlocks}`, evidence)
       : met(`Diagnostic block ${done + 1} of at most ${t.maxDiagnosticBlocks} in this region`, evidence);
@@ -84,6 +107,8 @@ export const secondBlockSameLevels = criterion('second-block-same-levels', {
 /** I.A.1.f: radiofrequency neurotomy is being considered. */
 export const radiofrequencyConsidered = criterion('radiofrequency-considered', {
   dependsOn: ['serviceRequests'],
+  // The order itself, or an RF order signed with it, settles it without the record's orders.
+  dependsOnFor: ({ unit, sessionOrders }) => (unit.orders.some((o) => o.mentionsRadiofrequency) || sessionOrders.some((o) => o.kind === 'radiofrequency') ? [] : ['serviceRequests']),
   appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
   evaluate: ({ unit, sessionOrders, chart }): Finding => {
     const mentioned = unit.orders.filter((o) => o.mentionsRadiofrequency);

@@ -1,4 +1,4 @@
-import { at, daysBefore, icd, monthsBefore, order } from '../../../helpers/chart';
+import { REFERENCE_DATE, at, daysBefore, icd, monthsBefore, order } from '../../../helpers/chart';
 import { LOCAL } from '../../../helpers/builders';
 import { NEXT_WEEK, RF_NOTE, firstBlockOrder, lumbarCandidate } from './base-charts';
 import type { PathScenario } from './scenario';
@@ -147,6 +147,42 @@ export const diagnosticPaths: PathScenario[] = [
     },
     orders: () => [firstBlockOrder()],
     expect: { 'sr-block': { outcome: 'covered', criteria: { 'physical-therapy': 'met' } } },
+  },
+  {
+    name: 'a 22-day home exercise program is short of four weeks: not met',
+    chart: (c) => {
+      lumbarCandidate(c, ['pt']);
+      c.homeExercise(daysBefore(60), daysBefore(39));
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'not-covered', criteria: { 'physical-therapy': 'not-met' } } },
+  },
+  {
+    name: 'four weekly physical therapy visits make four weeks of therapy',
+    chart: (c) => {
+      lumbarCandidate(c, ['pt']);
+      for (const days of [60, 53, 46, 39]) c.procedure({ system: 'http://www.ama-assn.org/go/cpt', code: '97110', display: 'Therapeutic exercises' }, { date: daysBefore(days) });
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'covered', criteria: { 'physical-therapy': 'met' } } },
+  },
+  {
+    name: 'three weekly visits, however many sessions, are three weeks: not met',
+    chart: (c) => {
+      lumbarCandidate(c, ['pt']);
+      for (const days of [60, 58, 53, 51, 46, 44]) c.procedure({ system: 'http://www.ama-assn.org/go/cpt', code: '97110', display: 'Therapeutic exercises' }, { date: daysBefore(days) });
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'not-covered', criteria: { 'physical-therapy': 'not-met' } } },
+  },
+  {
+    name: 'only the part of a home exercise program inside the past year counts (19 of its days): not met',
+    chart: (c) => {
+      lumbarCandidate(c, ['pt']);
+      c.homeExercise(monthsBefore(14), daysBefore(340));
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'not-covered', criteria: { 'physical-therapy': 'not-met' } } },
   },
   {
     name: 'a five-week home exercise program counts as conservative therapy',
@@ -522,5 +558,92 @@ export const oddDurationPaths: PathScenario[] = [
     },
     orders: () => [firstBlockOrder()],
     expect: { 'sr-block': { outcome: 'conditional', criteria: { 'nsaid-trial': 'not-documented' } } },
+  },
+  {
+    name: 'a block already done this morning makes an order for another block today a second block 0 days later: not covered',
+    chart: (c) => {
+      lumbarCandidate(c);
+      c.block({ date: REFERENCE_DATE, relief: 90 });
+    },
+    orders: () => [firstBlockOrder({ date: REFERENCE_DATE })],
+    expect: { 'sr-block': { outcome: 'not-covered', criteria: { 'second-block-interval': 'not-met', 'diagnostic-block-limit': 'met' } } },
+  },
+  {
+    name: 'a procedure recorded today for the very order being signed (basedOn) is not an earlier block',
+    chart: (c) => {
+      lumbarCandidate(c);
+      c.procedure({ system: 'http://www.ama-assn.org/go/cpt', code: '64493' }, { date: at(REFERENCE_DATE), bodySite: ['L4-L5'], basedOn: 'ServiceRequest/sr-block' });
+    },
+    orders: () => [firstBlockOrder({ date: REFERENCE_DATE })],
+    expect: { 'sr-block': { outcome: 'covered', criteria: { 'diagnostic-block-limit': 'met', 'one-procedure-per-visit': 'met' }, notApplicable: ['second-block-interval'] } },
+  },
+  {
+    name: 'a bilateral first block charted as a left and a right Procedure is one level, like the bilateral second block',
+    chart: (c) => {
+      lumbarCandidate(c);
+      const date = at(monthsBefore(1));
+      const left = c.procedure({ system: 'http://www.ama-assn.org/go/cpt', code: '64493' }, { date, bodySite: ['left'] });
+      c.procedure({ system: 'http://www.ama-assn.org/go/cpt', code: '64493' }, { date, bodySite: ['right'] });
+      c.reliefPercent(90, at(monthsBefore(1), '11:00'), left);
+    },
+    orders: () => [order('sr-block', '64493', { date: NEXT_WEEK, note: RF_NOTE, orderDetail: [{ coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '50', display: 'Bilateral procedure' }] }] })],
+    expect: { 'sr-block': { outcome: 'conditional', criteria: { 'second-block-same-levels': 'not-documented', 'second-block-relief': 'met' } } },
+  },
+  {
+    name: 'an unmarked injection after two blocks, the second without charted relief: third block or therapeutic is not documented (conditional)',
+    chart: (c) => {
+      lumbarCandidate(c);
+      c.block({ date: monthsBefore(3), relief: 90 });
+      c.block({ date: monthsBefore(2), reliefCharting: 'none' });
+      c.condition(icd('M96.0'), { onset: monthsBefore(24) });
+    },
+    orders: () => [order('sr-inj', '64493', { levels: ['L4-L5'], date: NEXT_WEEK })],
+    expect: { 'sr-inj': { outcome: 'conditional', criteria: { 'diagnostic-block-limit': 'not-documented' } } },
+  },
+  {
+    name: 'an unmarked injection after a block under 80% and one without charted relief is a third diagnostic block: not covered',
+    chart: (c) => {
+      lumbarCandidate(c);
+      c.block({ date: monthsBefore(3), relief: 50 });
+      c.block({ date: monthsBefore(2), reliefCharting: 'none' });
+    },
+    orders: () => [order('sr-inj', '64493', { levels: ['L4-L5'], date: NEXT_WEEK, note: RF_NOTE })],
+    expect: { 'sr-inj': { outcome: 'not-covered', criteria: { 'diagnostic-block-limit': 'not-met' } } },
+  },
+  {
+    name: 'pain scores that could not be fetched leave an unmarked injection after two blocks indeterminate, not a third block',
+    chart: (c) => {
+      lumbarCandidate(c, ['adl', 'exam']);
+      c.block({ date: monthsBefore(3), reliefCharting: 'none' });
+      c.block({ date: monthsBefore(2), reliefCharting: 'none' });
+      c.condition(icd('M96.0'), { onset: monthsBefore(24) });
+    },
+    orders: () => [order('sr-inj', '64493', { levels: ['L4-L5'], date: NEXT_WEEK, note: RF_NOTE })],
+    failedKeys: ['observations'],
+    expect: { 'sr-inj': { outcome: 'indeterminate', criteria: { 'diagnostic-block-limit': 'indeterminate' } } },
+  },
+  {
+    name: 'a third block explicitly marked diagnostic is not covered even when pain scores could not be fetched',
+    chart: (c) => {
+      lumbarCandidate(c, ['adl', 'exam']);
+      c.block({ date: monthsBefore(3), reliefCharting: 'none' });
+      c.block({ date: monthsBefore(2), reliefCharting: 'none' });
+    },
+    orders: () => [order('sr-inj', '64493', { levels: ['L4-L5'], date: NEXT_WEEK, note: RF_NOTE, orderDetail: [{ coding: [{ system: LOCAL, code: 'diagnostic' }] }] })],
+    failedKeys: ['observations'],
+    expect: { 'sr-inj': { outcome: 'not-covered', criteria: { 'diagnostic-block-limit': 'not-met' } } },
+  },
+  {
+    name: 'an order saying RF is being considered needs no record of RF orders, even when they could not be fetched',
+    chart: (c) => lumbarCandidate(c),
+    orders: () => [firstBlockOrder()],
+    failedKeys: ['serviceRequests'],
+    expect: { 'sr-block': { outcome: 'covered', criteria: { 'radiofrequency-considered': 'met' } } },
+  },
+  {
+    name: 'a note saying "fluoroscopic guidance, not ultrasound" is not an ultrasound-guided order',
+    chart: (c) => lumbarCandidate(c),
+    orders: () => [firstBlockOrder({ note: [...RF_NOTE, { text: 'Fluoroscopic guidance, not ultrasound' }] })],
+    expect: { 'sr-block': { outcome: 'covered', criteria: { 'image-guidance': 'met' } } },
   },
 ];

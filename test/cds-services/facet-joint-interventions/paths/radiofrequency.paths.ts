@@ -190,4 +190,10 @@ export const radiofrequencyPaths: PathScenario[] = [
     orders: () => [order('sr-rrf', '64635', { levels: ['L2-L3', 'L3-L4', 'L4-L5', 'L5-S1'], date: NEXT_WEEK })],
     expect: { 'sr-rrf': { outcome: 'not-covered', criteria: { 'levels-repeat-rf': 'not-met' } } },
   },
+  {
+    name: 'a note saying "conventional thermal RF, not pulsed" is conventional radiofrequency',
+    chart: (c) => afterTwoPositiveBlocks(c),
+    orders: () => [order('sr-rf', '64635', { levels: ['L4-L5'], date: NEXT_WEEK, note: [{ text: 'Conventional thermal RF, not pulsed' }] })],
+    expect: { 'sr-rf': { outcome: 'covered', criteria: { 'pulsed-radiofrequency': 'met', 'conventional-radiofrequency': 'met' } } },
+  },
 ];

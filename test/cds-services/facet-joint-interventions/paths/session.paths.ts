@@ -128,4 +128,16 @@ export const sessionPaths: PathScenario[] = [
     failedKeys: ['observations'],
     expect: { 'sr-us': { outcome: 'not-covered', criteria: { 'image-guidance': 'not-met', 'pain-interferes-with-adls': 'indeterminate' } } },
   },
+  {
+    name: 'a cervical add-on line without a body site belongs to the primary line of that day: one procedure',
+    chart: (c) => {
+      lumbarCandidate(c, ['pain']);
+      c.condition(icd('M47.812'), { onset: monthsBefore(8) });
+    },
+    orders: () => [order('sr-c1', '64490', { levels: ['C5-C6'], date: NEXT_WEEK, note: RF_NOTE }), order('sr-c2', '64491', { date: NEXT_WEEK })],
+    expect: {
+      'sr-c1': { outcome: 'covered', criteria: { 'one-procedure-per-visit': 'met', 'levels-diagnostic': 'met' } },
+      'sr-c2': { outcome: 'covered', criteria: { 'one-procedure-per-visit': 'met' } },
+    },
+  },
 ];
