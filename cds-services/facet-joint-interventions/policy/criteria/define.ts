@@ -1,7 +1,7 @@
 import type { Criterion, Evidence, Finding } from '../../../../src/decision/types';
 import type { ValueSetMatcher } from '../../../../src/declarations/value-sets';
 import citations from '../../citations.json';
-import type { ChartCondition, FacetContext, Pathway } from '../types';
+import type { ChartCondition, FacetContext, Pathway, Region, ValueSets } from '../types';
 
 export type CriterionId = keyof typeof citations;
 
@@ -40,6 +40,13 @@ export function onPathway(ctx: FacetContext, ...pathways: Pathway[]): boolean {
 
 export function conditionMatches(condition: ChartCondition, matcher: ValueSetMatcher): boolean {
   return condition.codings.some((c) => matcher.matchesCoding(c)) || matcher.matchesText(condition.text);
+}
+
+const REGIONS: Region[] = ['cervical', 'thoracic', 'lumbar'];
+
+/** The spinal regions a diagnosis names (M47.812 cervical, M54.50 lumbar…); none for M54.9 dorsalgia. */
+export function conditionRegions(condition: ChartCondition, vs: ValueSets): Region[] {
+  return REGIONS.filter((r) => conditionMatches(condition, vs[`${r}Region`]!));
 }
 
 export function currentConditions(ctx: FacetContext, valueSet: string): ChartCondition[] {

@@ -2,14 +2,22 @@ import type { Finding } from '../../../../src/decision/types';
 import { addMonths } from '../dates';
 import { functionalScores, scoreEvidence } from '../scores';
 import type { FacetContext } from '../types';
-import { conditionEvidence, conditionMatches, criterion, currentConditions, met, notDocumented, notMet, onPathway, type CriterionId } from './define';
+import { conditionEvidence, conditionMatches, conditionRegions, criterion, currentConditions, met, notDocumented, notMet, onPathway, plural, type CriterionId } from './define';
 
 /** Back or neck pain lasting at least the threshold (3 months) before the order date. */
 function painDuration(id: CriterionId) {
   return (ctx: FacetContext): Finding => {
     const { unit, t } = ctx;
-    const pain = currentConditions(ctx, 'painConditions');
-    if (pain.length === 0) return notDocumented(id, 'No current back or neck pain diagnosis on record');
+    const all = currentConditions(ctx, 'painConditions');
+    // Neck pain for a cervical procedure, back pain for a lumbar one; a diagnosis naming no region counts for any.
+    const pain = all.filter((c) => {
+      const regions = conditionRegions(c, ctx.vs);
+      return unit.region === undefined || regions.length === 0 || regions.includes(unit.region);
+    });
+    const elsewhere = all.length - pain.length;
+    if (pain.length === 0) {
+      return notDocumented(id, `No current ${unit.region ?? 'back or neck'} pain diagnosis on record${elsewhere > 0 ? ` (${plural(elsewhere, 'pain diagnosis')} of another region not counted)` : ''}`, all.map(conditionEvidence));
+    }
     const dated = pain
       .map((c) => ({ c, since: c.onset ?? c.recorded }))
       .filter((x): x is { c: (typeof pain)[number]; since: string } => x.since !== undefined)

@@ -86,6 +86,27 @@ export const radiofrequencyPaths: PathScenario[] = [
     expect: { 'sr-rf': { outcome: 'not-covered', criteria: { 'rf-pain-three-months': 'not-met', 'rf-two-positive-blocks': 'met' } } },
   },
   {
+    name: 'low back pain for 8 months does not make 3 months of neck pain: a cervical neurotomy with neck pain for 2 months is not covered yet',
+    chart: (c) => {
+      lumbarCandidate(c);
+      c.condition(icd('M47.812'), { onset: monthsBefore(2) });
+      c.block({ date: daysBefore(40), relief: 90, cpt: '64490', levels: ['C5-C6'] });
+      c.block({ date: daysBefore(20), relief: 90, cpt: '64490', levels: ['C5-C6'] });
+    },
+    orders: () => [order('sr-rf', '64633', { levels: ['C5-C6'], date: NEXT_WEEK })],
+    expect: { 'sr-rf': { outcome: 'not-covered', criteria: { 'rf-pain-three-months': 'not-met' } } },
+  },
+  {
+    name: 'only low back pain on record before a cervical neurotomy: neck pain not documented',
+    chart: (c) => {
+      lumbarCandidate(c);
+      c.block({ date: daysBefore(40), relief: 90, cpt: '64490', levels: ['C5-C6'] });
+      c.block({ date: daysBefore(20), relief: 90, cpt: '64490', levels: ['C5-C6'] });
+    },
+    orders: () => [order('sr-rf', '64633', { levels: ['C5-C6'], date: NEXT_WEEK })],
+    expect: { 'sr-rf': { outcome: 'conditional', criteria: { 'rf-pain-three-months': 'not-documented' } } },
+  },
+  {
     name: 'a neurotomy of four joints in one session is over the limit',
     chart: (c) => afterTwoPositiveBlocks(c),
     orders: () => [order('sr-rf', '64635', { date: NEXT_WEEK }), order('sr-rf2', '64636', { date: NEXT_WEEK, quantityQuantity: { value: 3 } })],
