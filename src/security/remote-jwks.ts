@@ -11,6 +11,7 @@ export const JWKS_MAX_BYTES = 64 * 1024;
 export const JWKS_REFETCH_COOLDOWN_MS = 10_000;
 
 export interface RemoteJwksOptions {
+  /** Deadline for the whole fetch, from connecting to the last byte of the answer. */
   timeoutMs: number;
   /** How long fetched keys are used before they are fetched again. */
   cacheMs: number;
@@ -31,8 +32,8 @@ export class JwksUnavailableError extends Error {
 
 /**
  * A client's JWK Set fetched from the one URL its entry in CDS_CLIENTS_FILE lists, cached, refreshed when
- * stale or when a token names a `kid` we do not have (key rotation), one fetch at a time, with a timeout,
- * a size bound, no redirects and no proxy. When a refresh fails, the keys already held stay in use.
+ * stale or when a token names a `kid` we do not have (key rotation), one fetch at a time, with an overall
+ * deadline, a size bound, no redirects and no proxy. When a refresh fails, the keys already held stay in use.
  */
 export class RemoteJwks {
   private keys?: { getKey: ReturnType<typeof createLocalJWKSet>; fetchedAt: number };
@@ -47,7 +48,6 @@ export class RemoteJwks {
   ) {
     this.now = options.now ?? (() => performance.now());
     this.http = axios.create({
-      timeout: options.timeoutMs,
       maxRedirects: 0,
       maxContentLength: options.maxBytes ?? JWKS_MAX_BYTES,
       responseType: 'text',
@@ -102,11 +102,16 @@ export class RemoteJwks {
 
   private async download(): Promise<unknown> {
     let response;
+    // A deadline for the whole exchange: axios's `timeout` only fires on an idle socket, so a server
+    // trickling a byte at a time would hold the fetch (and every call waiting on it) open indefinitely.
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
     try {
-      response = await this.http.get<string>(this.url, { headers: { Accept: 'application/json, application/jwk-set+json' } });
+      response = await this.http.get<string>(this.url, { signal: deadline, headers: { Accept: 'application/json, application/jwk-set+json' } });
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') throw new JwksUnavailableError(`${this.url} did not answer within ${this.options.timeoutMs} ms`);
+      if (deadline.aborted || axios.isCancel(error) || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+        throw new JwksUnavailableError(`${this.url} did not answer within ${this.options.timeoutMs} ms`);
+      }
       if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_CONTENT_LENGTH_EXCEEDED') throw new JwksUnavailableError(`${this.url} answered more than the JWK Set size bound`);
       throw new JwksUnavailableError(`${this.url} could not be reached (${code ?? 'network error'})`);
     }
