@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
     const service = res.locals.service as LoadedService;
     const items = validateFeedback(req.body);
     const result = await deps.store.saveFeedback(service.id, items, clock());
-    logger.info({ service: service.id, received: items.length, ...result }, 'feedback stored');
+    logger.info({ serviceId: service.id, received: items.length, ...result }, 'feedback stored');
     res.json({ received: items.length, stored: result.stored, duplicates: result.duplicates });
   });
 
