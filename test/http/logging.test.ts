@@ -61,6 +61,22 @@ describe('logs', () => {
     }
   });
 
+  it('logs CORS preflights, with the OPEN MODE marker, and sandbox calls under their full path without the query string', async () => {
+    const preflight = await request(runtime.app)
+      .options(SERVICE_PATH)
+      .set('Origin', 'https://ehr.example.test')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization, content-type');
+    expect(preflight.status).toBe(204);
+    const catalog = await request(runtime.app).get('/sandbox/api/catalog?x=1');
+    expect(catalog.status).toBe(200);
+    const access = records().filter((l) => l.msg === 'request');
+    expect(access).toEqual([
+      expect.objectContaining({ method: 'OPTIONS', path: SERVICE_PATH, status: 204, authentication: 'OPEN MODE: caller not authenticated', requestId: preflight.headers['x-request-id'] }),
+      expect.objectContaining({ method: 'GET', path: '/sandbox/api/catalog', status: 200, authentication: 'OPEN MODE: caller not authenticated' }),
+    ]);
+  });
+
   it('keeps a caller\'s X-Request-Id when it is a plain token, and replaces one that is not', async () => {
     const kept = await request(runtime.app).get('/health').set('X-Request-Id', 'ehr-trace.42:a');
     expect(kept.headers['x-request-id']).toBe('ehr-trace.42:a');
