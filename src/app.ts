@@ -51,8 +51,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
 
   app.use(requestContext);
-  app.use(cors(config.corsOrigins));
+  // Before CORS, which answers preflights itself: every request gets its line (and, in open mode, the marker).
   app.use(accessLog(logger, deps.authenticator.mode === 'open'));
+  app.use(cors(config.corsOrigins));
 
   app.use(opsRoutes(deps.metrics, deps.readiness));
 
@@ -82,7 +83,7 @@ export function createApp(deps: AppDeps): express.Express {
     const service = res.locals.service as LoadedService;
     const items = validateFeedback(req.body);
     const result = await deps.store.saveFeedback(service.id, items, clock());
-    logger.info({ service: service.id, received: items.length, ...result }, 'feedback stored');
+    logger.info({ serviceId: service.id, received: items.length, ...result }, 'feedback stored');
     res.json({ received: items.length, stored: result.stored, duplicates: result.duplicates });
   });
 
@@ -146,15 +147,17 @@ function checkJsonShape(_req: Request, _res: Response, body: Buffer): void {
   throw problem.kind === 'depth' ? new BadRequestError(message, '(request body)', 'structure') : new PayloadTooLargeError(message);
 }
 
-/** One JSON line per request: method, route, status, time, the verified client; in open mode, a reminder that nothing was authenticated. */
+/** One JSON line per request: method, path (without the query string), status, time, the verified client; in open mode, a reminder that nothing was authenticated. */
 function accessLog(logger: Logger, openMode: boolean) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
+    // Read now: a sub-router (/sandbox) strips its mount path from req.path while it handles the request.
+    const path = req.path;
     res.on('finish', () => {
       logger.info(
         {
           method: req.method,
-          path: req.path,
+          path,
           status: res.statusCode,
           durationMs: Math.round((performance.now() - started) * 10) / 10,
           ...(openMode ? { authentication: 'OPEN MODE: caller not authenticated' } : {}),

@@ -49,7 +49,7 @@ export interface AppConfig {
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): AppConfig {
-  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const nodeEnv = nodeEnvironment(env);
   const config: AppConfig = {
     env: nodeEnv,
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -77,6 +77,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new StartupError('PUBLIC_BASE_URL must use https in production');
   }
   return config;
+}
+
+const NODE_ENVS = ['production', 'development', 'test'] as const;
+
+/**
+ * NODE_ENV, trimmed and lower-cased; unset or empty is development. Anything else stops start-up: a
+ * misspelt "Production " must not quietly become development (open mode allowed, the sandbox served).
+ */
+function nodeEnvironment(env: Env): AppConfig['env'] {
+  const raw = env.NODE_ENV;
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '') return 'development';
+  const known = NODE_ENVS.find((v) => v === value);
+  if (!known) throw new StartupError(`NODE_ENV must be production, development or test (or unset, meaning development), got ${JSON.stringify(raw)}`);
+  return known;
 }
 
 /** Strips a trailing slash so base URLs compare and concatenate predictably. */

@@ -31,6 +31,9 @@ async function main(): Promise<void> {
   server.headersTimeout = 66_000;
 
   let stopping = false;
+  // A kept-alive connection whose call was in flight at SIGTERM goes idle once answered; server.close()
+  // closed only the connections idle at that moment, so close the others as their answers finish.
+  server.on('request', (_req, res) => res.on('finish', () => stopping && setImmediate(() => server.closeIdleConnections())));
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;

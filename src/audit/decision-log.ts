@@ -158,7 +158,7 @@ export class DecisionLog {
   private async spool(record: DecisionRecord, why: string): Promise<void> {
     try {
       await this.withSpoolLock(async () => {
-        await fs.promises.mkdir(path.dirname(this.spoolFile), { recursive: true });
+        await fs.promises.mkdir(path.dirname(this.spoolFile), { recursive: true, mode: 0o700 });
         await fs.promises.appendFile(this.spoolFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
       });
       this.metrics.auditSpooled.inc();

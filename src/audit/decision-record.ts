@@ -2,6 +2,7 @@ import type { CallContext } from '../cds/hook-handler';
 import type { Card, HookRequest, HookResponse } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
 import type { DataStatus, Decision } from '../decision/types';
+import { fhirBaseUrl } from '../security/fhir-access';
 import type { DecisionRecord, OrderRecord } from '../store/types';
 
 export interface DecisionRecordInput {
@@ -22,11 +23,14 @@ export interface DecisionRecordInput {
  * The audit record of one decided hook call: who asked (client iss/tenant, user), about which
  * patient and orders, under which service and policy version, each criterion's result with its
  * evidence references, and the response as sent. Built from the validated request, so it never
- * holds fhirAuthorization (the access token), the JWT or the prefetch bundles.
+ * holds fhirAuthorization (the access token), the JWT or the prefetch bundles; fhirServer is kept as
+ * the normalised base URL the FHIR client calls, without a query string or fragment.
  */
 export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord {
   const { service, request, call, decision, data, cardsByUnit, response } = input;
   const json = service.definition.service;
+  // The base the service calls (or would call), never the raw value: no query (a credential may sit there), fragment or dot segments.
+  const fhirServer = request.fhirServer ? fhirBaseUrl(request.fhirServer) : undefined;
   return {
     coverageAssertionId: input.assertionId,
     hookInstance: request.hookInstance,
@@ -38,7 +42,7 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
     decidedAt: input.now.toISOString(),
     ...(call.client ? { clientIss: call.client.iss } : {}),
     ...(call.client?.tenant ? { tenant: call.client.tenant } : {}),
-    ...(request.fhirServer ? { fhirServer: request.fhirServer } : {}),
+    ...(fhirServer ? { fhirServer } : {}),
     userId: request.context.userId,
     patientRef: `Patient/${request.context.patientId}`,
     ...(decision.coverage ? { coverageRef: decision.coverage.reference } : {}),

@@ -45,10 +45,10 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
   if (orders.length === 0) {
     // Most order-sign calls sign no facet order, so this path does as little as possible: the access log
     // already records the call, and this detail (a child logger and a line, ~4% of such a call) is debug.
-    deps.logger.debug({ service: service.id, hookInstance: request.hookInstance, iss: call.client?.iss, inScopeOrders: 0 }, 'no in-scope orders');
+    deps.logger.debug({ serviceId: service.id, hookInstance: request.hookInstance, iss: call.client?.iss, inScopeOrders: 0 }, 'no in-scope orders');
     return { cards: [] };
   }
-  const log = deps.logger.child({ service: service.id, hookInstance: request.hookInstance, iss: call.client?.iss });
+  const log = deps.logger.child({ serviceId: service.id, hookInstance: request.hookInstance, iss: call.client?.iss });
 
   const fhir = resolveFhirAccess(request, call.client, deps.config);
   // One deadline for every FHIR call of this hook (gatherChart raises its listener limit to the calls it makes).

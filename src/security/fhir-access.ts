@@ -42,11 +42,20 @@ export function isLoopback(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-function normalize(value: string): string {
+/**
+ * The FHIR base URL the service calls for a request's fhirServer (FhirClient appends `/<query>` to it):
+ * resolved as a URL (dot segments applied), lower-case host, no userinfo, query or fragment, no trailing
+ * slash. The allowlist is checked against it and the decision record keeps it. Undefined if not a URL.
+ */
+export function fhirBaseUrl(value: string): string | undefined {
   try {
     const url = new URL(value);
     return `${url.protocol}//${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
   } catch {
-    return value;
+    return undefined;
   }
+}
+
+function normalize(value: string): string {
+  return fhirBaseUrl(value) ?? value;
 }

@@ -40,16 +40,26 @@ export const SQLITE_MIGRATIONS: string[] = [
    );`,
 ];
 
-/** The embedded default: one SQLite file in DATA_DIR (WAL mode), for a single instance. */
+/**
+ * The embedded default: one SQLite file in DATA_DIR (WAL mode), for a single instance. The audit trail is
+ * readable by the service's user only, like the audit spool: a folder the store creates is 0700, and the
+ * database and its -wal and -shm files are 0600 whatever the umask.
+ */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
 
   constructor(file: string, migrations: string[] = SQLITE_MIGRATIONS) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    const onDisk = file !== ':memory:' && file !== '';
+    if (onDisk) {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      // SQLite gives the -wal and -shm files it creates the database file's mode: create that one 0600 first.
+      ownerOnly(file, { create: true });
+    }
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
+    if (onDisk) for (const suffix of ['-wal', '-shm']) ownerOnly(`${file}${suffix}`, { create: false }); // left by an earlier run
     this.migrate(migrations);
   }
 
@@ -199,4 +209,27 @@ export function rowToFeedback(row: Record<string, string | null>): StoredFeedbac
     outcomeTimestamp: row.outcome_timestamp!,
     receivedAt: row.received_at!,
   };
+}
+
+/**
+ * Makes a database file readable and writable by its owner only (0600): created so when `create` and
+ * missing, tightened when it exists (a file an earlier version left 0644). A file owned by another user
+ * cannot be changed and is left as it is.
+ */
+function ownerOnly(file: string, options: { create: boolean }): void {
+  if (options.create) {
+    try {
+      fs.closeSync(fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_RDWR, 0o600));
+      fs.chmodSync(file, 0o600); // exactly 0600, whatever the umask
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  try {
+    if ((fs.statSync(file).mode & 0o777) !== 0o600) fs.chmodSync(file, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EPERM') throw error;
+  }
 }

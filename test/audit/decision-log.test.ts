@@ -61,6 +61,21 @@ describe('DecisionLog: off the critical path, never silently lost', () => {
     expect(logged.lines.filter((l) => l.includes('decision record write failed'))).toHaveLength(2);
   });
 
+  it('creates a missing DATA_DIR 0700 for the spool', async () => {
+    const umask = process.umask(0o022);
+    try {
+      const dataDir = path.join(dir, 'not-yet');
+      const nested = new DecisionLog(store, logged.logger, metrics, dataDir, FAST);
+      jest.spyOn(backing, 'saveDecision').mockImplementation(down);
+      nested.record(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));
+      await nested.flush();
+      expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(dataDir, 'audit-spool.jsonl')).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(umask);
+    }
+  });
+
   it('spools to DATA_DIR (mode 0600) when every attempt fails, and replays the spool once the store is back', async () => {
     const save = jest.spyOn(backing, 'saveDecision').mockImplementation(down);
     log.record(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));

@@ -8,6 +8,7 @@ import { SqliteStore } from '../../src/store/sqlite-store';
 import type { DecisionRecord } from '../../src/store/types';
 import { ICD10, SERVICE_PATH, activeCoverage, facetOrder, fullPrefetch, hookRequest, patient } from '../helpers/builders';
 import { fakeJwtAuthenticator } from '../helpers/fake-authenticator';
+import { startFhirServer } from '../helpers/fhir-server';
 import { TEST_NOW, testRuntime } from '../helpers/runtime';
 
 const TOKEN = 'secret-access-token-never-stored';
@@ -91,6 +92,28 @@ describe('decision record of a hook call', () => {
     expect(stored).not.toContain('prefetch');
     expect(stored).not.toContain('1970-01-01'); // birth date
     expect(stored).not.toMatch(/"family"|"given"/); // patient name
+  });
+
+  it('keeps fhirServer as the normalised base the service called: dot segments resolved, no query (a credential may sit there) or fragment', async () => {
+    const fhir = await startFhirServer({ resources: [patient(), activeCoverage(), backPain] as never[] });
+    try {
+      runtime = await testRuntime();
+      const origin = fhir.baseUrl.replace(/\/fhir\/R4$/, '');
+      for (const sent of [`${origin}/fhir/R4/../../fhir/R4/?apikey=SECRET-KEY#frag`, `${origin}/x/../fhir/R4?x=1#y`]) {
+        fhir.requests.length = 0;
+        const { response, records } = await decide(runtime, hookRequest({ orders: [facetOrder('sr-1', '64493')], fhirServer: sent }));
+        expect(response.status).toBe(200);
+        const assertionId = /"coverage-assertion-id","valueString":"([^"]+)"/.exec(JSON.stringify(response.body.systemActions))?.[1];
+        const record = records.find((r) => r.coverageAssertionId === assertionId)!;
+        expect(record.fhirServer).toBe(fhir.baseUrl);
+        // That base is the one the FHIR client called: every key was fetched from it.
+        expect(record.data?.keys.conditions).toBe('fetched');
+        expect(fhir.requests.length).toBeGreaterThan(0);
+        expect(JSON.stringify(record)).not.toMatch(/SECRET-KEY|apikey|#frag|x=1|\/\.\./);
+      }
+    } finally {
+      await fhir.close();
+    }
   });
 
   it('names the verified client (iss and tenant)', async () => {

@@ -37,6 +37,26 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    [{}, 'development'],
+    [{ NODE_ENV: '' }, 'development'],
+    [{ NODE_ENV: 'development' }, 'development'],
+    [{ NODE_ENV: 'Production' }, 'production'],
+    [{ NODE_ENV: 'production ' }, 'production'],
+    [{ NODE_ENV: ' PRODUCTION' }, 'production'],
+    [{ NODE_ENV: 'Test' }, 'test'],
+  ])('reads NODE_ENV %j, trimmed and in any case, as %s', (env, expected) => {
+    expect(loadConfig(env).env).toBe(expected);
+  });
+
+  it.each(['prod', 'staging', 'dev', 'production-eu'])('stops start-up on NODE_ENV=%j rather than run as development', (value) => {
+    expect(() => loadConfig({ NODE_ENV: value })).toThrow(new StartupError(`NODE_ENV must be production, development or test (or unset, meaning development), got "${value}"`));
+  });
+
+  it('NODE_ENV=" Production" still gets the production checks', () => {
+    expect(() => loadConfig({ NODE_ENV: ' Production', PUBLIC_BASE_URL: 'http://cds.example.test' })).toThrow(new StartupError('PUBLIC_BASE_URL must use https in production'));
+  });
+
+  it.each([
     [{ PORT: 'http' }, 'PORT must be a whole number, got "http"'],
     [{ PORT: '70000' }, 'PORT must be between 0 and 65535, got 70000'],
     [{ FHIR_TIMEOUT_MS: '0' }, 'FHIR_TIMEOUT_MS must be between 1 and 60000, got 0'],

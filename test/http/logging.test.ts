@@ -47,6 +47,36 @@ describe('logs', () => {
     expect(logged.find((l) => l.msg === 'request')).toMatchObject({ method: 'POST', path: SERVICE_PATH, status: 200, durationMs: expect.any(Number) });
   });
 
+  it('has each key once per line: the process is `service`, the CDS service called is `serviceId`', async () => {
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order()], prefetch: fullPrefetch(chart()), patientId: PATIENT_ID }));
+    expect(res.status).toBe(200);
+    const feedback = await request(runtime.app)
+      .post(`${SERVICE_PATH}/feedback`)
+      .send({ feedback: [{ card: res.body.cards[0].uuid, outcome: 'overridden', outcomeTimestamp: '2026-11-26T15:00:00Z' }] });
+    expect(feedback.status).toBe(200);
+    for (const msg of ['hook decided', 'feedback stored']) {
+      const line = lines.find((l) => (JSON.parse(l) as { msg: string }).msg === msg)!;
+      expect(line.match(/"service":/g)).toHaveLength(1); // a JSON parser keeps only the last of duplicate keys
+      expect(JSON.parse(line)).toMatchObject({ service: 'facet-cds', serviceId: 'facet-joint-interventions' });
+    }
+  });
+
+  it('logs CORS preflights, with the OPEN MODE marker, and sandbox calls under their full path without the query string', async () => {
+    const preflight = await request(runtime.app)
+      .options(SERVICE_PATH)
+      .set('Origin', 'https://ehr.example.test')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization, content-type');
+    expect(preflight.status).toBe(204);
+    const catalog = await request(runtime.app).get('/sandbox/api/catalog?x=1');
+    expect(catalog.status).toBe(200);
+    const access = records().filter((l) => l.msg === 'request');
+    expect(access).toEqual([
+      expect.objectContaining({ method: 'OPTIONS', path: SERVICE_PATH, status: 204, authentication: 'OPEN MODE: caller not authenticated', requestId: preflight.headers['x-request-id'] }),
+      expect.objectContaining({ method: 'GET', path: '/sandbox/api/catalog', status: 200, authentication: 'OPEN MODE: caller not authenticated' }),
+    ]);
+  });
+
   it('keeps a caller\'s X-Request-Id when it is a plain token, and replaces one that is not', async () => {
     const kept = await request(runtime.app).get('/health').set('X-Request-Id', 'ehr-trace.42:a');
     expect(kept.headers['x-request-id']).toBe('ehr-trace.42:a');

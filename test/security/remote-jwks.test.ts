@@ -2,7 +2,7 @@ import nock from 'nock';
 import pino from 'pino';
 import { jwtVerify } from 'jose';
 import { RemoteJwks } from '../../src/security/remote-jwks';
-import { TEST_NOW } from '../helpers/runtime';
+import { capturingLogger, TEST_NOW } from '../helpers/runtime';
 import { clientToken, signingKey, type SigningKey } from './jwt-fixtures';
 
 const HOST = 'https://keys.ehr.example.com';
@@ -60,6 +60,40 @@ describe('RemoteJwks: cache, rotation and failure handling', () => {
     now = 61_000;
     await verify(oldKey);
     expect(failing.isDone()).toBe(true);
+  });
+
+  it('uses stale keys for at most max(cache time, 300 s) past their expiry while refreshes fail, then refuses them, saying why', async () => {
+    const { logger, lines } = capturingLogger();
+    jwks = new RemoteJwks(`${HOST}${PATH}`, { timeoutMs: 1000, cacheMs: 60_000, cooldownMs: 10_000, logger, now: () => now });
+    nock(HOST).get(PATH).once().reply(200, { keys: [oldKey.publicJwk] });
+    await verify(oldKey);
+    const down = nock(HOST).get(PATH).times(2).reply(503, 'down');
+    now = 61_000; // stale: the refresh fails, the keys are still used
+    await verify(oldKey);
+    now = 60_000 + 299_000; // just inside the bound (300 s past expiry, since the cache time is shorter)
+    await verify(oldKey);
+    expect(lines.join('')).not.toMatch(/refused/);
+    now = 60_000 + 300_000; // the bound: refused, and the log says why
+    await expect(verify(oldKey)).rejects.toThrow(/could not be refreshed, and stale keys are used at most 300 s past the cache time/);
+    await expect(verify(oldKey)).rejects.toThrow(/could not be refreshed/);
+    expect(down.isDone()).toBe(true);
+    const refusals = lines.map((l) => JSON.parse(l) as { msg: string; level: number }).filter((l) => /expired and could not be refreshed/.test(l.msg));
+    expect(refusals).toEqual([expect.objectContaining({ level: 40 })]); // once, not per call
+    // The JWK Set is back: fresh keys are used again.
+    nock(HOST).get(PATH).once().reply(200, { keys: [oldKey.publicJwk] });
+    now += 10_000;
+    await verify(oldKey);
+  });
+
+  it('bounds stale use by the cache time when that is longer than 300 s', async () => {
+    jwks = new RemoteJwks(`${HOST}${PATH}`, { timeoutMs: 1000, cacheMs: 3_600_000, cooldownMs: 10_000, logger: pino({ level: 'silent' }), now: () => now });
+    nock(HOST).get(PATH).once().reply(200, { keys: [oldKey.publicJwk] });
+    await verify(oldKey);
+    nock(HOST).get(PATH).times(2).reply(503, 'down');
+    now = 2 * 3_600_000 - 1;
+    await verify(oldKey);
+    now = 2 * 3_600_000 + 10_000;
+    await expect(verify(oldKey)).rejects.toThrow(/stale keys are used at most 3600 s past the cache time/);
   });
 
   it('fetches once for many concurrent verifications', async () => {

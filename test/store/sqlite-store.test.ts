@@ -23,6 +23,44 @@ describe('SqliteStore (embedded default, DATA_DIR)', () => {
 
   describe('store contract', () => storeContract(() => harness));
 
+  describe('file modes: the audit trail is readable by the service user only', () => {
+    const mode = (file: string) => fs.statSync(file).mode & 0o777;
+    let umask: number;
+    beforeEach(() => {
+      umask = process.umask(0o022); // the usual default, which leaves new files 0644
+    });
+    afterEach(() => {
+      process.umask(umask);
+    });
+
+    it('creates DATA_DIR 0700, and the database and its -wal and -shm files 0600', async () => {
+      const dataDir = path.join(dir, 'modes', 'data');
+      const store = SqliteStore.inDataDir(dataDir);
+      await store.saveDecision(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z')); // the WAL holds it until a checkpoint
+      const db = path.join(dataDir, 'facet-cds.sqlite');
+      expect(mode(dataDir)).toBe(0o700);
+      expect(mode(path.join(dir, 'modes'))).toBe(0o700);
+      expect(fs.existsSync(`${db}-wal`) && fs.existsSync(`${db}-shm`)).toBe(true);
+      expect([db, `${db}-wal`, `${db}-shm`].map(mode)).toEqual([0o600, 0o600, 0o600]);
+      await store.close();
+    });
+
+    it('tightens the files of an existing database left readable by others', async () => {
+      const dataDir = path.join(dir, 'modes-existing');
+      fs.mkdirSync(dataDir, { mode: 0o755 });
+      const db = path.join(dataDir, 'facet-cds.sqlite');
+      const raw = new Database(db);
+      raw.pragma('journal_mode = WAL');
+      raw.exec('CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);');
+      for (const file of [db, `${db}-wal`, `${db}-shm`]) fs.chmodSync(file, 0o644);
+      const store = SqliteStore.inDataDir(dataDir);
+      expect([db, `${db}-wal`, `${db}-shm`].map(mode)).toEqual([0o600, 0o600, 0o600]);
+      expect(mode(dataDir)).toBe(0o755); // a folder the operator made is theirs to set
+      await store.close();
+      raw.close();
+    });
+  });
+
   describe('migrations', () => {
     it('creates the file in DATA_DIR, applies version 1 once and records it', async () => {
       const dataDir = path.join(dir, 'data-dir');
