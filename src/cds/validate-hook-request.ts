@@ -5,11 +5,15 @@ import type { FhirAuthorization, HookRequest } from './types';
 
 const USER_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
 
+export const REQUESTED_VERSION = 'davinci-crd.requestedVersion';
+
 /**
  * Checks a hook request against CDS Hooks 2.0.1 and the service's hook. Each failure is a 400 naming
  * the offending element. Unknown members are ignored (the spec's extensibility rule).
+ * `crdVersions` are the Da Vinci CRD versions the service declares (discovery `davinci-crd.version`):
+ * a request asking for another one in `extension["davinci-crd.requestedVersion"]` gets 400.
  */
-export function validateHookRequest(body: unknown, expectedHook: string): HookRequest {
+export function validateHookRequest(body: unknown, expectedHook: string, crdVersions: readonly string[]): HookRequest {
   const request = object(body, '(request body)', 'The request body must be a JSON object');
   const hook = string(request.hook, 'hook');
   if (hook !== expectedHook) throw new BadRequestError(`hook must be "${expectedHook}" for this service, got "${hook}"`, 'hook', 'value');
@@ -40,6 +44,8 @@ export function validateHookRequest(body: unknown, expectedHook: string): HookRe
   if (request.prefetch !== undefined && request.prefetch !== null) prefetch = object(request.prefetch, 'prefetch');
   let extension: Record<string, unknown> | undefined;
   if (request.extension !== undefined) extension = object(request.extension, 'extension');
+  const asked = extension?.[REQUESTED_VERSION];
+  if (asked !== undefined && asked !== null) requestedVersion(asked, crdVersions);
 
   return {
     hook,
@@ -77,6 +83,21 @@ function absoluteUrl(value: unknown, path: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BadRequestError(`${path} must be an http(s) URL`, path, 'value');
   if (url.username || url.password) throw new BadRequestError(`${path} must not carry credentials`, path, 'value');
   return text.replace(/\/+$/, '');
+}
+
+/**
+ * CRD: a client may ask for one of the versions the service declares in discovery. The service answers
+ * in one wire format only, so a version it does not declare cannot be honoured: 400, listing the ones it does.
+ */
+function requestedVersion(value: unknown, supported: readonly string[]): void {
+  if (typeof value === 'string' && supported.includes(value)) return;
+  const path = `extension.${REQUESTED_VERSION}`;
+  const asked = (typeof value === 'string' ? `"${value}"` : JSON.stringify(value)).slice(0, 40);
+  throw new BadRequestError(
+    `${path} ${asked} is not a Da Vinci CRD version this service supports; supported: ${supported.map((v) => `"${v}"`).join(', ')}`,
+    path,
+    'not-supported',
+  );
 }
 
 function authorization(value: unknown): FhirAuthorization {

@@ -2,6 +2,8 @@ import request from 'supertest';
 import type { Runtime } from '../../src/runtime';
 import { SERVICE_PATH, facetOrder, hookRequest } from '../helpers/builders';
 import { testRuntime } from '../helpers/runtime';
+import { validateHookRequest } from '../../src/cds/validate-hook-request';
+import { BadRequestError } from '../../src/errors';
 
 /**
  * Every way a hook request can be malformed gets 400 and a JSON OperationOutcome whose expression
@@ -70,6 +72,10 @@ const cases: Array<[what: string, mutate: (b: Body) => void, expression: string,
   ['a prefetch value without resourceType', withValue('prefetch', { conditions: { entry: [] } }), 'prefetch.conditions', /must be a FHIR resource/],
   ['a prefetch Bundle whose entry is not an array', withValue('prefetch', { conditions: { resourceType: 'Bundle', entry: {} } }), 'prefetch.conditions.entry', /entry must be an array/],
   ['extension not an object', withValue('extension', 'davinci-crd.configuration'), 'extension', /extension must be a JSON object/],
+  // CRD: the service declares "davinci-crd.version": ["2.2"] in discovery and answers only in that format.
+  ['a CRD version the service does not declare', withValue('extension', { 'davinci-crd.requestedVersion': '2.0' }), 'extension.davinci-crd.requestedVersion', /"2\.0" is not a Da Vinci CRD version this service supports; supported: "2\.2"$/],
+  ['a CRD version with a patch number', withValue('extension', { 'davinci-crd.requestedVersion': '2.2.1' }), 'extension.davinci-crd.requestedVersion', /"2\.2\.1" is not a Da Vinci CRD version this service supports; supported: "2\.2"$/],
+  ['a CRD version that is not a string', withValue('extension', { 'davinci-crd.requestedVersion': 2.2 }), 'extension.davinci-crd.requestedVersion', /2\.2 is not a Da Vinci CRD version this service supports; supported: "2\.2"$/],
 ];
 
 describe('POST /cds-services/facet-joint-interventions: bad hook requests', () => {
@@ -103,6 +109,27 @@ describe('POST /cds-services/facet-joint-interventions: bad hook requests', () =
     expect(res.body.issue[0]).toMatchObject({ code: 'structure', expression: ['(request body)'], diagnostics: 'The request body must be a JSON object' });
   });
 
+  it('refuses an unsupported CRD version with a not-supported issue, before looking at the orders', async () => {
+    const body = valid();
+    body.context.draftOrders.entry = [];
+    body.extension = { 'davinci-crd.requestedVersion': '2.0' };
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.issue[0]).toMatchObject({ code: 'not-supported', expression: ['extension.davinci-crd.requestedVersion'] });
+  });
+
+  it.each([
+    ['the declared CRD version', { 'davinci-crd.requestedVersion': '2.2', 'davinci-crd.configuration': { 'max-cards': 5 } }],
+    ['no requested CRD version', { 'davinci-crd.configuration': { 'max-cards': 5 } }],
+    ['a null requested CRD version (as absent)', { 'davinci-crd.requestedVersion': null }],
+  ])('proceeds with %s', async (_what, extension) => {
+    const body = valid();
+    body.extension = extension;
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    // Valid; no prefetch and no FHIR server, so the answer is 412, not 400.
+    expect(res.status).toBe(412);
+  });
+
   it('accepts every optional member of fhirAuthorization being absent except the required pair', async () => {
     const body = valid();
     body.fhirServer = 'https://ehr.example.org/fhir';
@@ -110,5 +137,16 @@ describe('POST /cds-services/facet-joint-interventions: bad hook requests', () =
     const res = await request(runtime.app).post(SERVICE_PATH).send(body);
     // Valid, but https://ehr.example.org is not on the open-mode allowlist, so nothing can be fetched: 412.
     expect(res.status).toBe(412);
+  });
+});
+
+describe('validateHookRequest: the CRD versions come from the declaration', () => {
+  const withVersion = (version: string) => ({ ...valid(), extension: { 'davinci-crd.requestedVersion': version } });
+
+  it('accepts any version the service declares, and names the declared ones when refusing', () => {
+    expect(validateHookRequest(withVersion('2.0'), 'order-sign', ['2.0', '2.2']).extension).toEqual({ 'davinci-crd.requestedVersion': '2.0' });
+    expect(() => validateHookRequest(withVersion('2.2'), 'order-sign', ['2.1'])).toThrow(
+      new BadRequestError('extension.davinci-crd.requestedVersion "2.2" is not a Da Vinci CRD version this service supports; supported: "2.1"'),
+    );
   });
 });
