@@ -1,7 +1,7 @@
 import type { Coding, FhirResource, ServiceRequest } from 'fhir/r4';
 import type { Action, Card, HookResponse, Link, Suggestion } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
-import type { CriterionResult, DataStatus, Decision, Notice, Outcome, UnitDecision } from '../decision/types';
+import type { ActionSpec, CriterionResult, DataStatus, Decision, Notice, Outcome, UnitDecision } from '../decision/types';
 import { orderBillingCodes } from '../fhir/order-codes';
 import { coverageInformation, coverageInformationAction } from './coverage-information';
 import { escapeMarkdown, truncateSummary } from './markdown';
@@ -160,7 +160,7 @@ function decisionCard(decision: UnitDecision, ctx: ResponseContext): Card {
         uuid: ctx.newId(),
         ...(s.isRecommended ? { isRecommended: true } : {}),
         // CDS Hooks: optional members are omitted, never sent empty.
-        ...(s.actions.length > 0 ? { actions: s.actions.map((a) => (a.resource ? { ...a, resource: withoutEmpty(a.resource) as FhirResource } : { ...a })) } : {}),
+        ...(s.actions.length > 0 ? { actions: s.actions.map(suggestedAction) } : {}),
       }),
     );
     card.selectionBehavior = 'at-most-one';
@@ -169,6 +169,16 @@ function decisionCard(decision: UnitDecision, ctx: ResponseContext): Card {
     card.overrideReasons = json.overrideReasons.codes.map((r): Coding => ({ system: json.overrideReasons.system, code: r.code, display: r.display }));
   }
   return card;
+}
+
+/**
+ * An `update` carries one of the client's own orders (changed only where the suggestion says): it goes
+ * back as the policy module built it, the client's JSON untouched. A `create` is a resource the service
+ * builds (parts copied from an order): cleaned of empty members so it is valid FHIR and CDS Hooks.
+ */
+function suggestedAction(action: ActionSpec): Action {
+  if (action.type !== 'create' || !action.resource) return { ...action };
+  return { ...action, resource: withoutEmpty(action.resource) as FhirResource };
 }
 
 function summaryFor({ unit, outcome, results }: UnitDecision, dataFailed: boolean): string {
