@@ -220,6 +220,13 @@ function detailFor({ unit, outcome, results }: UnitDecision, ctx: ResponseContex
     lines.push('');
     for (const line of unit.readAs) lines.push(`- ${escapeMarkdown(line)}`);
   }
+  const incomplete = Object.entries(ctx.data.incomplete ?? {});
+  if (incomplete.length > 0) {
+    lines.push('');
+    lines.push(
+      `Incomplete data from the EHR, not used: ${incomplete.map(([key, why]) => `${escapeMarkdown(key)} (${escapeMarkdown(why)})`).join('; ')}. The criteria that read it were decided without it.`,
+    );
+  }
   if (outcome === 'indeterminate') {
     const failed = Object.entries(ctx.data.failures);
     if (failed.length > 0) {
