@@ -2,7 +2,7 @@ import type { Coding, FhirResource, ServiceRequest } from 'fhir/r4';
 import type { Action, Card, HookResponse, Link, Suggestion } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
 import type { ActionSpec, CriterionResult, DataStatus, Decision, Notice, Outcome, UnitDecision } from '../decision/types';
-import { orderBillingCodes } from '../fhir/order-codes';
+import { scopeCodings } from '../cds/relevance';
 import { coverageInformation, coverageInformationAction } from './coverage-information';
 import { escapeMarkdown, truncateSummary } from './markdown';
 import { withoutEmpty } from './without-empty';
@@ -95,7 +95,7 @@ export function undecidedResponse(ctx: ResponseContext): BuiltResponse {
   const policy = ctx.service.definition.service.policy;
   const cardsByUnit = new Map<string, Card>();
   const cards = ctx.decision.units.map(({ unit }) => {
-    const orders = unit.orders.map(orderLine).join('; ');
+    const orders = unit.orders.map((o) => orderLine(o, ctx.service)).join('; ');
     const card: Card = {
       uuid: ctx.newId(),
       summary: truncateSummary(`${OUTCOME_WORDS.indeterminate}: ${orders} (part of the record could not be read)`),
@@ -119,7 +119,8 @@ export function undecidedResponse(ctx: ResponseContext): BuiltResponse {
 function coverageActions(unit: UnitDecision, ctx: ResponseContext): Action[] {
   const json = ctx.service.definition.service;
   return unit.unit.orders.map((order) => {
-    const billingCodes = orderBillingCodes(order);
+    // The codes decided: the order's in-scope codes, not every CPT/HCPCS on it (billing options the policy never looked at).
+    const billingCodes = scopeCodings(order, ctx.service);
     const extension = coverageInformation({
       order,
       outcome: unit.outcome,
@@ -213,7 +214,7 @@ function detailFor({ unit, outcome, results }: UnitDecision, ctx: ResponseContex
   const lines: string[] = [];
   lines.push(`**${OUTCOME_WORDS[outcome]}** under ${escapeMarkdown(`${policy.id} ${policy.title}`)} (rev. ${escapeMarkdown(policy.revision)}).`);
   lines.push('');
-  lines.push(`Orders: ${unit.orders.map(orderLine).join('; ')}`);
+  lines.push(`Orders: ${unit.orders.map((o) => orderLine(o, ctx.service)).join('; ')}`);
   if (unit.readAs.length > 0) {
     lines.push('');
     lines.push('Read as:');
@@ -253,8 +254,8 @@ function criterionLine(r: CriterionResult): string {
   return line;
 }
 
-function orderLine(order: ServiceRequest): string {
-  const codes = orderBillingCodes(order)
+function orderLine(order: ServiceRequest, service: LoadedService): string {
+  const codes = scopeCodings(order, service)
     .map((c) => c.code)
     .join(', ');
   return `ServiceRequest/${escapeMarkdown(order.id ?? '?')}${codes ? ` (CPT ${codes})` : ''}`;
