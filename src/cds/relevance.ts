@@ -44,10 +44,7 @@ export function inScopeOrders(draftOrders: Bundle, service: LoadedService): Serv
   (draftOrders.entry ?? []).forEach((entry, i) => {
     const resource = entry.resource as ServiceRequest;
     if (!scope.resourceTypes.includes(resource.resourceType)) return;
-    // Orders of the types this service reads end up in facts, evidence and references: their ids must be FHIR ids.
-    if (resource.id !== undefined && !FHIR_ID.test(resource.id)) {
-      throw new BadRequestError(`context.draftOrders.entry[${i}].resource.id must be a FHIR id`, `context.draftOrders.entry[${i}].resource.id`, 'value');
-    }
+    // Out-of-scope orders are not decided, shown or addressed: their ids are not checked (any string will do).
     if (scopeCodings(resource, service).length === 0) return;
     if (!resource.id) {
       throw new BadRequestError(
@@ -55,6 +52,10 @@ export function inScopeOrders(draftOrders: Bundle, service: LoadedService): Serv
         `context.draftOrders.entry[${i}].resource.id`,
         'required',
       );
+    }
+    // In-scope orders end up in facts, evidence and references: their ids must be FHIR ids.
+    if (!FHIR_ID.test(resource.id)) {
+      throw new BadRequestError(`context.draftOrders.entry[${i}].resource.id must be a FHIR id`, `context.draftOrders.entry[${i}].resource.id`, 'value');
     }
     // Coverage information and suggestions address orders by id: two orders with one id are ambiguous.
     const first = seen.get(resource.id);

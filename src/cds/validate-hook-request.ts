@@ -20,9 +20,9 @@ export function validateHookRequest(body: unknown, expectedHook: string, crdVers
   const hookInstance = string(request.hookInstance, 'hookInstance');
   if (hookInstance.length > 128) throw new BadRequestError('hookInstance must be at most 128 characters', 'hookInstance', 'value');
 
-  const fhirAuthorization = request.fhirAuthorization === undefined ? undefined : authorization(request.fhirAuthorization);
+  const fhirAuthorization = present(request.fhirAuthorization) ? authorization(request.fhirAuthorization) : undefined;
   let fhirServer: string | undefined;
-  if (request.fhirServer !== undefined) fhirServer = absoluteUrl(request.fhirServer, 'fhirServer');
+  if (present(request.fhirServer)) fhirServer = absoluteUrl(request.fhirServer, 'fhirServer');
   if (fhirAuthorization && !fhirServer) {
     throw new BadRequestError('fhirServer is required when fhirAuthorization is present', 'fhirServer', 'required');
   }
@@ -34,28 +34,37 @@ export function validateHookRequest(body: unknown, expectedHook: string, crdVers
   }
   const patientId = string(context.patientId, 'context.patientId');
   if (!FHIR_ID.test(patientId)) throw new BadRequestError('context.patientId must be a FHIR id', 'context.patientId', 'value');
-  if (context.encounterId !== undefined) {
-    const encounterId = string(context.encounterId, 'context.encounterId');
+  let encounterId: string | undefined;
+  if (present(context.encounterId)) {
+    encounterId = string(context.encounterId, 'context.encounterId');
     if (!FHIR_ID.test(encounterId)) throw new BadRequestError('context.encounterId must be a FHIR id', 'context.encounterId', 'value');
   }
   const draftOrders = bundle(context.draftOrders, 'context.draftOrders');
 
   let prefetch: Record<string, unknown> | undefined;
-  if (request.prefetch !== undefined && request.prefetch !== null) prefetch = object(request.prefetch, 'prefetch');
+  if (present(request.prefetch)) prefetch = object(request.prefetch, 'prefetch');
   let extension: Record<string, unknown> | undefined;
-  if (request.extension !== undefined) extension = object(request.extension, 'extension');
+  if (present(request.extension)) extension = object(request.extension, 'extension');
   const asked = extension?.[REQUESTED_VERSION];
-  if (asked !== undefined && asked !== null) requestedVersion(asked, crdVersions);
+  if (present(asked)) requestedVersion(asked, crdVersions);
 
   return {
     hook,
     hookInstance,
     fhirServer,
     fhirAuthorization,
-    context: { ...context, userId, patientId, draftOrders } as HookRequest['context'],
+    context: { ...context, userId, patientId, encounterId, draftOrders } as HookRequest['context'],
     prefetch,
     extension,
   };
+}
+
+/**
+ * Optional members: JSON null is read as absent (some clients serialise unset members as null), so
+ * `"encounterId": null` or `"fhirServer": null` is a request without them, not a 400 saying they are required.
+ */
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
 function object(value: unknown, path: string, message?: string): Record<string, unknown> {
@@ -107,21 +116,22 @@ function authorization(value: unknown): FhirAuthorization {
   if (tokenType.toLowerCase() !== 'bearer') {
     throw new BadRequestError('fhirAuthorization.token_type must be "Bearer"', 'fhirAuthorization.token_type', 'value');
   }
-  if (auth.expires_in !== undefined && (typeof auth.expires_in !== 'number' || !Number.isFinite(auth.expires_in))) {
+  if (present(auth.expires_in) && (typeof auth.expires_in !== 'number' || !Number.isFinite(auth.expires_in))) {
     throw new BadRequestError('fhirAuthorization.expires_in must be a number of seconds', 'fhirAuthorization.expires_in', 'value');
   }
   for (const field of ['scope', 'subject', 'patient'] as const) {
-    if (auth[field] !== undefined && typeof auth[field] !== 'string') {
+    if (present(auth[field]) && typeof auth[field] !== 'string') {
       throw new BadRequestError(`fhirAuthorization.${field} must be a string`, `fhirAuthorization.${field}`, 'value');
     }
   }
+  const optional = <T>(value: unknown) => (present(value) ? (value as T) : undefined);
   return {
     access_token: accessToken,
     token_type: tokenType,
-    expires_in: auth.expires_in as number | undefined,
-    scope: auth.scope as string | undefined,
-    subject: auth.subject as string | undefined,
-    patient: auth.patient as string | undefined,
+    expires_in: optional<number>(auth.expires_in),
+    scope: optional<string>(auth.scope),
+    subject: optional<string>(auth.subject),
+    patient: optional<string>(auth.patient),
   };
 }
 

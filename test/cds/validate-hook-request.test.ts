@@ -55,7 +55,7 @@ const cases: Array<[what: string, mutate: (b: Body) => void, expression: string,
   ['an entry without a resource', withValue('context.draftOrders.entry', [{ fullUrl: 'urn:uuid:x' }]), 'context.draftOrders.entry[0].resource', /entry\[0\]\.resource is required/],
   ['an entry resource without resourceType', withValue('context.draftOrders.entry', [{ resource: { id: 'x' } }]), 'context.draftOrders.entry[0].resource.resourceType', /must be a FHIR resource/],
   ['an entry resource id not a string', withValue('context.draftOrders.entry', [{ resource: { resourceType: 'ServiceRequest', id: 12 } }]), 'context.draftOrders.entry[0].resource.id', /must be a string/],
-  ['a ServiceRequest id that is not a FHIR id', withValue('context.draftOrders.entry', [{ resource: facetOrder('sr 1', '64493') }]), 'context.draftOrders.entry[0].resource.id', /must be a FHIR id/],
+  ['a facet order whose id is not a FHIR id', withValue('context.draftOrders.entry', [{ resource: facetOrder('sr 1', '64493') }]), 'context.draftOrders.entry[0].resource.id', /must be a FHIR id/],
   ['a facet order without an id', withValue('context.draftOrders.entry', [{ resource: { ...facetOrder('x', '64493'), id: undefined } }]), 'context.draftOrders.entry[0].resource.id', /order without an id/],
   ['two facet orders with one id', withValue('context.draftOrders.entry', [{ resource: facetOrder('sr-1', '64493') }, { resource: facetOrder('sr-1', '64494') }]), 'context.draftOrders.entry[1].resource.id', /"sr-1" is also the id of entry\[0\]/],
   ['fhirAuthorization without fhirServer', withValue('fhirAuthorization', auth), 'fhirServer', /fhirServer is required when fhirAuthorization is present/],
@@ -128,6 +128,40 @@ describe('POST /cds-services/facet-joint-interventions: bad hook requests', () =
     const res = await request(runtime.app).post(SERVICE_PATH).send(body);
     // Valid; no prefetch and no FHIR server, so the answer is 412, not 400.
     expect(res.status).toBe(412);
+  });
+
+  // Some clients write an unset optional member as null: that is the member being absent, not a missing required one.
+  it.each([
+    ['context.encounterId', (b: Body) => (b.context.encounterId = null)],
+    ['fhirServer', (b: Body) => (b.fhirServer = null)],
+    ['fhirAuthorization', (b: Body) => (b.fhirAuthorization = null)],
+    ['fhirServer and fhirAuthorization', (b: Body) => Object.assign(b, { fhirServer: null, fhirAuthorization: null })],
+    ['extension', (b: Body) => (b.extension = null)],
+    ['prefetch', (b: Body) => (b.prefetch = null)],
+  ])('reads %s: null as absent', async (_what, mutate) => {
+    const body = valid();
+    mutate(body);
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    // Valid; no prefetch and no FHIR server, so the answer is 412 (required data), not 400.
+    expect(res.status).toBe(412);
+    expect(res.body.issue[0].diagnostics).toMatch(/^Required data was not prefetched and cannot be fetched \(the request has no fhirServer\)/);
+  });
+
+  it('reads null optional members of fhirAuthorization as absent', async () => {
+    const body = valid();
+    body.fhirServer = 'https://ehr.example.org/fhir';
+    body.fhirAuthorization = { access_token: 'tok', token_type: 'Bearer', expires_in: null, scope: null, subject: null, patient: null };
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    expect(res.status).toBe(412); // not on the open-mode allowlist: nothing can be fetched
+    expect(res.body.issue[0].diagnostics).toMatch(/not on the allowlist/);
+  });
+
+  it('does not refuse a call for the id of an order it does not decide: no facet order, {"cards": []}', async () => {
+    const body = valid();
+    body.context.draftOrders.entry = [{ resource: facetOrder('lab 1', '80053') }, { resource: { ...facetOrder('x', '72148'), id: 'draft\u2011sr\u20111' } }];
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ cards: [] });
   });
 
   it('accepts every optional member of fhirAuthorization being absent except the required pair', async () => {
