@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { AppConfig } from './config';
+import { parseBytes, type AppConfig } from './config';
 import type { DecisionLog } from './audit/decision-log';
 import { handleHookCall } from './cds/hook-handler';
 import { validateFeedback } from './cds/validate-feedback';
@@ -13,7 +13,7 @@ import type { FhirClient } from './fhir/fhir-client';
 import { cors } from './http/cors';
 import { decisionRoutes } from './http/decision-routes';
 import { errorHandler } from './http/error-handler';
-import { describeJsonShapeProblem, jsonShapeProblem } from './http/json-limits';
+import { describeJsonShapeProblem, jsonShapeProblem, requestBodyLimits } from './http/json-limits';
 import { opsRoutes } from './http/ops-routes';
 import { requestContext } from './http/request-context';
 import { sandboxAssetsDir, sandboxRouter } from './dev/sandbox-router';
@@ -114,7 +114,7 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   function jsonBody() {
-    const parse = express.json({ limit: config.bodyLimit, type: () => true, strict: true, verify: checkJsonShape });
+    const parse = express.json({ limit: config.bodyLimit, type: () => true, strict: true, verify: checkJsonShape(requestBodyLimits(parseBytes(config.bodyLimit))) });
     return (req: Request, res: Response, next: NextFunction): void => {
       const type = req.get('content-type');
       if (!type || !JSON_TYPES.test(type)) {
@@ -140,11 +140,13 @@ export function createApp(deps: AppDeps): express.Express {
  * Refuses a body nested too deeply (400) or with too many members in one array or object (413) before
  * it is parsed (see json-limits). body-parser passes the thrown error on with its own status.
  */
-function checkJsonShape(_req: Request, _res: Response, body: Buffer): void {
-  const problem = jsonShapeProblem(body);
-  if (!problem) return;
-  const message = describeJsonShapeProblem(problem, 'The request body');
-  throw problem.kind === 'depth' ? new BadRequestError(message, '(request body)', 'structure') : new PayloadTooLargeError(message);
+function checkJsonShape(limits: { maxDepth: number; maxMembers: number }) {
+  return (_req: Request, _res: Response, body: Buffer): void => {
+    const problem = jsonShapeProblem(body, limits);
+    if (!problem) return;
+    const message = describeJsonShapeProblem(problem, 'The request body');
+    throw problem.kind === 'depth' ? new BadRequestError(message, '(request body)', 'structure') : new PayloadTooLargeError(message);
+  };
 }
 
 /** One JSON line per request: method, path (without the query string), status, time, the verified client; in open mode, a reminder that nothing was authenticated. */

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Maintenance } from './audit/maintenance';
 import { loadConfig } from './config';
 import { StartupError } from './errors';
@@ -31,13 +31,23 @@ async function main(): Promise<void> {
   server.headersTimeout = 66_000;
 
   let stopping = false;
-  // A kept-alive connection whose call was in flight at SIGTERM goes idle once answered; server.close()
-  // closed only the connections idle at that moment, so close the others as their answers finish.
-  server.on('request', (_req, res) => res.on('finish', () => stopping && setImmediate(() => server.closeIdleConnections())));
+  // EHRs keep connections open: a keep-alive connection whose answer is sent after server.close() stays
+  // open, idle, until keepAliveTimeout, and close() waits for it (Node 20 does not close it by itself).
+  // While stopping, every answer closes its connection; one whose headers were already out closes once idle.
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (stopping) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
+  });
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    for (const res of inFlight) {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+      else res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+    }
     runtime.deps.readiness.startDraining();
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');

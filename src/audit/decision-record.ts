@@ -71,7 +71,11 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
         }),
       );
     }),
-    data: { keys: { ...data.keys }, ...(Object.keys(data.failures).length > 0 ? { failures: { ...data.failures } } : {}) },
+    data: {
+      keys: { ...data.keys },
+      ...(Object.keys(data.failures).length > 0 ? { failures: { ...data.failures } } : {}),
+      ...(data.incomplete && Object.keys(data.incomplete).length > 0 ? { incomplete: { ...data.incomplete } } : {}),
+    },
     response,
     responseTimeMs: Math.round(input.elapsedMs),
   };

@@ -1,8 +1,8 @@
 import type { Coding, FhirResource, ServiceRequest } from 'fhir/r4';
 import type { Action, Card, HookResponse, Link, Suggestion } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
-import type { CriterionResult, DataStatus, Decision, Notice, Outcome, UnitDecision } from '../decision/types';
-import { orderBillingCodes } from '../fhir/order-codes';
+import type { ActionSpec, CriterionResult, DataStatus, Decision, Notice, Outcome, UnitDecision } from '../decision/types';
+import { scopeCodings } from '../cds/relevance';
 import { coverageInformation, coverageInformationAction } from './coverage-information';
 import { escapeMarkdown, truncateSummary } from './markdown';
 import { withoutEmpty } from './without-empty';
@@ -95,7 +95,7 @@ export function undecidedResponse(ctx: ResponseContext): BuiltResponse {
   const policy = ctx.service.definition.service.policy;
   const cardsByUnit = new Map<string, Card>();
   const cards = ctx.decision.units.map(({ unit }) => {
-    const orders = unit.orders.map(orderLine).join('; ');
+    const orders = unit.orders.map((o) => orderLine(o, ctx.service)).join('; ');
     const card: Card = {
       uuid: ctx.newId(),
       summary: truncateSummary(`${OUTCOME_WORDS.indeterminate}: ${orders} (part of the record could not be read)`),
@@ -119,7 +119,8 @@ export function undecidedResponse(ctx: ResponseContext): BuiltResponse {
 function coverageActions(unit: UnitDecision, ctx: ResponseContext): Action[] {
   const json = ctx.service.definition.service;
   return unit.unit.orders.map((order) => {
-    const billingCodes = orderBillingCodes(order);
+    // The codes decided: the order's in-scope codes, not every CPT/HCPCS on it (billing options the policy never looked at).
+    const billingCodes = scopeCodings(order, ctx.service);
     const extension = coverageInformation({
       order,
       outcome: unit.outcome,
@@ -160,7 +161,7 @@ function decisionCard(decision: UnitDecision, ctx: ResponseContext): Card {
         uuid: ctx.newId(),
         ...(s.isRecommended ? { isRecommended: true } : {}),
         // CDS Hooks: optional members are omitted, never sent empty.
-        ...(s.actions.length > 0 ? { actions: s.actions.map((a) => (a.resource ? { ...a, resource: withoutEmpty(a.resource) as FhirResource } : { ...a })) } : {}),
+        ...(s.actions.length > 0 ? { actions: s.actions.map(suggestedAction) } : {}),
       }),
     );
     card.selectionBehavior = 'at-most-one';
@@ -169,6 +170,16 @@ function decisionCard(decision: UnitDecision, ctx: ResponseContext): Card {
     card.overrideReasons = json.overrideReasons.codes.map((r): Coding => ({ system: json.overrideReasons.system, code: r.code, display: r.display }));
   }
   return card;
+}
+
+/**
+ * An `update` carries one of the client's own orders (changed only where the suggestion says): it goes
+ * back as the policy module built it, the client's JSON untouched. A `create` is a resource the service
+ * builds (parts copied from an order): cleaned of empty members so it is valid FHIR and CDS Hooks.
+ */
+function suggestedAction(action: ActionSpec): Action {
+  if (action.type !== 'create' || !action.resource) return { ...action };
+  return { ...action, resource: withoutEmpty(action.resource) as FhirResource };
 }
 
 function summaryFor({ unit, outcome, results }: UnitDecision, dataFailed: boolean): string {
@@ -203,12 +214,19 @@ function detailFor({ unit, outcome, results }: UnitDecision, ctx: ResponseContex
   const lines: string[] = [];
   lines.push(`**${OUTCOME_WORDS[outcome]}** under ${escapeMarkdown(`${policy.id} ${policy.title}`)} (rev. ${escapeMarkdown(policy.revision)}).`);
   lines.push('');
-  lines.push(`Orders: ${unit.orders.map(orderLine).join('; ')}`);
+  lines.push(`Orders: ${unit.orders.map((o) => orderLine(o, ctx.service)).join('; ')}`);
   if (unit.readAs.length > 0) {
     lines.push('');
     lines.push('Read as:');
     lines.push('');
     for (const line of unit.readAs) lines.push(`- ${escapeMarkdown(line)}`);
+  }
+  const incomplete = Object.entries(ctx.data.incomplete ?? {});
+  if (incomplete.length > 0) {
+    lines.push('');
+    lines.push(
+      `Incomplete data from the EHR, not used: ${incomplete.map(([key, why]) => `${escapeMarkdown(key)} (${escapeMarkdown(why)})`).join('; ')}. The criteria that read it were decided without it.`,
+    );
   }
   if (outcome === 'indeterminate') {
     const failed = Object.entries(ctx.data.failures);
@@ -236,8 +254,8 @@ function criterionLine(r: CriterionResult): string {
   return line;
 }
 
-function orderLine(order: ServiceRequest): string {
-  const codes = orderBillingCodes(order)
+function orderLine(order: ServiceRequest, service: LoadedService): string {
+  const codes = scopeCodings(order, service)
     .map((c) => c.code)
     .join(', ');
   return `ServiceRequest/${escapeMarkdown(order.id ?? '?')}${codes ? ` (CPT ${codes})` : ''}`;

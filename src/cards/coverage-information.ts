@@ -1,7 +1,6 @@
 import type { Coding, Extension, ServiceRequest } from 'fhir/r4';
 import type { CoverageSummary, CriterionResult, Outcome } from '../decision/types';
 import type { Action } from '../cds/types';
-import { withoutEmpty } from './without-empty';
 
 export const COVERAGE_INFORMATION_URL = 'http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information';
 const CRD_TEMP_CODES = 'http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp';
@@ -68,12 +67,24 @@ function reasons(input: CoverageInformationInput): Extension[] {
   }
 }
 
-/** The order, unchanged except that this coverage's coverage-information is replaced by the new one. */
+/**
+ * The order exactly as the client sent it (a deep copy), except that this coverage's coverage-information
+ * is replaced by the new one. CRD §resp-37: nothing but coverage-information may change, so the client's
+ * JSON is not cleaned either: `null` placeholders that align primitive arrays with their `_element`
+ * extensions (`_instantiatesUri: [null, {...}]`) and whatever else the client sent stay where they are.
+ */
 export function coverageInformationAction(order: ServiceRequest, extension: Extension, description: string): Action {
   const coverageRef = extension.extension?.find((e) => e.url === 'coverage')?.valueReference?.reference;
-  const kept = (order.extension ?? []).filter(
-    (e) => !(e.url === COVERAGE_INFORMATION_URL && e.extension?.find((x) => x.url === 'coverage')?.valueReference?.reference === coverageRef),
+  const resource = structuredClone(order);
+  const kept = (Array.isArray(resource.extension) ? resource.extension : []).filter(
+    (e) =>
+      !(
+        e?.url === COVERAGE_INFORMATION_URL &&
+        Array.isArray(e.extension) &&
+        e.extension.find((x) => x?.url === 'coverage')?.valueReference?.reference === coverageRef
+      ),
   );
-  return { type: 'update', description, resource: withoutEmpty({ ...order, extension: [...kept, extension] }) as ServiceRequest };
+  resource.extension = [...kept, extension];
+  return { type: 'update', description, resource };
 }
 

@@ -1,7 +1,9 @@
 /**
- * Resources we send back (the order with coverage information, a suggested replacement order) start
- * from what the client sent, but FHIR JSON and CDS Hooks allow no null, empty string, empty array or
- * empty object: a sloppy draft order must not make our answer invalid. Returns undefined when nothing is left.
+ * Resources the service creates (a suggested new order) copy parts of what the client sent, but FHIR JSON
+ * and CDS Hooks allow no null, empty string, empty array or empty object: a sloppy draft order must not make
+ * a resource we build invalid. Returns undefined when nothing is left. Never used on the client's own orders
+ * (coverage information, suggested updates): those go back as sent, since dropping a `null` placeholder of
+ * a primitive array would move its `_element` extensions to another value.
  */
 export function withoutEmpty(value: unknown): unknown {
   if (Array.isArray(value)) {

@@ -40,7 +40,7 @@ export interface CallContext {
  */
 export async function handleHookCall(service: LoadedService, body: unknown, call: CallContext, deps: HookDeps): Promise<HookResponse> {
   const started = performance.now();
-  const request = validateHookRequest(body, service.definition.service.hook);
+  const request = validateHookRequest(body, service.definition.service.hook, service.definition.service.crd.versions);
   const orders = inScopeOrders(request.context.draftOrders, service);
   if (orders.length === 0) {
     // Most order-sign calls sign no facet order, so this path does as little as possible: the access log

@@ -1,8 +1,37 @@
-import type { Bundle, ServiceRequest } from 'fhir/r4';
+import type { Bundle, Coding, ServiceRequest } from 'fhir/r4';
 import type { LoadedService } from '../declarations/types';
 import { BadRequestError } from '../errors';
+import { canonicalCode, canonicalSystem } from '../fhir/code-systems';
 import { orderCodings, orderText } from '../fhir/order-codes';
 import { FHIR_ID } from '../fhir/references';
+
+/**
+ * The codes that put an order in this service's scope, as the declaration's `scope` says: codes of the
+ * scope value set (in `code.coding` or a CRD `ext-billing-options`), and codes of the unlisted value set
+ * when the order's text describes an in-scope procedure. These are the codes the decision is about (the
+ * coverage-information `billingCode`s); other codes on the order, such as billing options the policy
+ * does not cover, are not. Canonical system and code, each once, in the order's order. Empty: out of scope.
+ */
+export function scopeCodings(order: ServiceRequest, service: LoadedService): Coding[] {
+  const scope = service.definition.service.scope;
+  const codes = service.valueSets[scope.valueSet]!;
+  const codings = orderCodings(order);
+  const matched = codings.filter((c) => codes.matchesCoding(c));
+  if (scope.unlisted) {
+    const unlisted = codings.filter((c) => service.valueSets[scope.unlisted!.valueSet]!.matchesCoding(c));
+    if (unlisted.length > 0 && service.valueSets[scope.unlisted.descriptionValueSet]!.matchesText(orderText(order))) matched.push(...unlisted);
+  }
+  const seen = new Set<string>();
+  const found: Coding[] = [];
+  for (const c of matched) {
+    const system = canonicalSystem(c.system)!;
+    const code = canonicalCode(system, c.code!);
+    if (seen.has(`${system}|${code}`)) continue;
+    seen.add(`${system}|${code}`);
+    found.push({ system, code, ...(typeof c.display === 'string' && c.display !== '' ? { display: c.display } : {}) });
+  }
+  return found;
+}
 
 /**
  * The draft orders this service decides: of the declared resource types, with an in-scope code, or an
@@ -10,29 +39,23 @@ import { FHIR_ID } from '../fhir/references';
  */
 export function inScopeOrders(draftOrders: Bundle, service: LoadedService): ServiceRequest[] {
   const scope = service.definition.service.scope;
-  const codes = service.valueSets[scope.valueSet]!;
-  const unlisted = scope.unlisted ? service.valueSets[scope.unlisted.valueSet] : undefined;
-  const description = scope.unlisted ? service.valueSets[scope.unlisted.descriptionValueSet] : undefined;
   const selected: ServiceRequest[] = [];
   const seen = new Map<string, number>();
   (draftOrders.entry ?? []).forEach((entry, i) => {
     const resource = entry.resource as ServiceRequest;
     if (!scope.resourceTypes.includes(resource.resourceType)) return;
-    // Orders of the types this service reads end up in facts, evidence and references: their ids must be FHIR ids.
-    if (resource.id !== undefined && !FHIR_ID.test(resource.id)) {
-      throw new BadRequestError(`context.draftOrders.entry[${i}].resource.id must be a FHIR id`, `context.draftOrders.entry[${i}].resource.id`, 'value');
-    }
-    const codings = orderCodings(resource);
-    const inScope =
-      codings.some((c) => codes.matchesCoding(c)) ||
-      (unlisted !== undefined && codings.some((c) => unlisted.matchesCoding(c)) && description!.matchesText(orderText(resource)));
-    if (!inScope) return;
+    // Out-of-scope orders are not decided, shown or addressed: their ids are not checked (any string will do).
+    if (scopeCodings(resource, service).length === 0) return;
     if (!resource.id) {
       throw new BadRequestError(
         `context.draftOrders.entry[${i}] is a ${service.id} order without an id; orders need ids for coverage information and suggestions`,
         `context.draftOrders.entry[${i}].resource.id`,
         'required',
       );
+    }
+    // In-scope orders end up in facts, evidence and references: their ids must be FHIR ids.
+    if (!FHIR_ID.test(resource.id)) {
+      throw new BadRequestError(`context.draftOrders.entry[${i}].resource.id must be a FHIR id`, `context.draftOrders.entry[${i}].resource.id`, 'value');
     }
     // Coverage information and suggestions address orders by id: two orders with one id are ambiguous.
     const first = seen.get(resource.id);

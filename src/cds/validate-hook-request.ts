@@ -5,20 +5,24 @@ import type { FhirAuthorization, HookRequest } from './types';
 
 const USER_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
 
+export const REQUESTED_VERSION = 'davinci-crd.requestedVersion';
+
 /**
  * Checks a hook request against CDS Hooks 2.0.1 and the service's hook. Each failure is a 400 naming
  * the offending element. Unknown members are ignored (the spec's extensibility rule).
+ * `crdVersions` are the Da Vinci CRD versions the service declares (discovery `davinci-crd.version`):
+ * a request asking for another one in `extension["davinci-crd.requestedVersion"]` gets 400.
  */
-export function validateHookRequest(body: unknown, expectedHook: string): HookRequest {
+export function validateHookRequest(body: unknown, expectedHook: string, crdVersions: readonly string[]): HookRequest {
   const request = object(body, '(request body)', 'The request body must be a JSON object');
   const hook = string(request.hook, 'hook');
   if (hook !== expectedHook) throw new BadRequestError(`hook must be "${expectedHook}" for this service, got "${hook}"`, 'hook', 'value');
   const hookInstance = string(request.hookInstance, 'hookInstance');
   if (hookInstance.length > 128) throw new BadRequestError('hookInstance must be at most 128 characters', 'hookInstance', 'value');
 
-  const fhirAuthorization = request.fhirAuthorization === undefined ? undefined : authorization(request.fhirAuthorization);
+  const fhirAuthorization = present(request.fhirAuthorization) ? authorization(request.fhirAuthorization) : undefined;
   let fhirServer: string | undefined;
-  if (request.fhirServer !== undefined) fhirServer = absoluteUrl(request.fhirServer, 'fhirServer');
+  if (present(request.fhirServer)) fhirServer = absoluteUrl(request.fhirServer, 'fhirServer');
   if (fhirAuthorization && !fhirServer) {
     throw new BadRequestError('fhirServer is required when fhirAuthorization is present', 'fhirServer', 'required');
   }
@@ -30,26 +34,37 @@ export function validateHookRequest(body: unknown, expectedHook: string): HookRe
   }
   const patientId = string(context.patientId, 'context.patientId');
   if (!FHIR_ID.test(patientId)) throw new BadRequestError('context.patientId must be a FHIR id', 'context.patientId', 'value');
-  if (context.encounterId !== undefined) {
-    const encounterId = string(context.encounterId, 'context.encounterId');
+  let encounterId: string | undefined;
+  if (present(context.encounterId)) {
+    encounterId = string(context.encounterId, 'context.encounterId');
     if (!FHIR_ID.test(encounterId)) throw new BadRequestError('context.encounterId must be a FHIR id', 'context.encounterId', 'value');
   }
   const draftOrders = bundle(context.draftOrders, 'context.draftOrders');
 
   let prefetch: Record<string, unknown> | undefined;
-  if (request.prefetch !== undefined && request.prefetch !== null) prefetch = object(request.prefetch, 'prefetch');
+  if (present(request.prefetch)) prefetch = object(request.prefetch, 'prefetch');
   let extension: Record<string, unknown> | undefined;
-  if (request.extension !== undefined) extension = object(request.extension, 'extension');
+  if (present(request.extension)) extension = object(request.extension, 'extension');
+  const asked = extension?.[REQUESTED_VERSION];
+  if (present(asked)) requestedVersion(asked, crdVersions);
 
   return {
     hook,
     hookInstance,
     fhirServer,
     fhirAuthorization,
-    context: { ...context, userId, patientId, draftOrders } as HookRequest['context'],
+    context: { ...context, userId, patientId, encounterId, draftOrders } as HookRequest['context'],
     prefetch,
     extension,
   };
+}
+
+/**
+ * Optional members: JSON null is read as absent (some clients serialise unset members as null), so
+ * `"encounterId": null` or `"fhirServer": null` is a request without them, not a 400 saying they are required.
+ */
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
 function object(value: unknown, path: string, message?: string): Record<string, unknown> {
@@ -79,6 +94,21 @@ function absoluteUrl(value: unknown, path: string): string {
   return text.replace(/\/+$/, '');
 }
 
+/**
+ * CRD: a client may ask for one of the versions the service declares in discovery. The service answers
+ * in one wire format only, so a version it does not declare cannot be honoured: 400, listing the ones it does.
+ */
+function requestedVersion(value: unknown, supported: readonly string[]): void {
+  if (typeof value === 'string' && supported.includes(value)) return;
+  const path = `extension.${REQUESTED_VERSION}`;
+  const asked = (typeof value === 'string' ? `"${value}"` : JSON.stringify(value)).slice(0, 40);
+  throw new BadRequestError(
+    `${path} ${asked} is not a Da Vinci CRD version this service supports; supported: ${supported.map((v) => `"${v}"`).join(', ')}`,
+    path,
+    'not-supported',
+  );
+}
+
 function authorization(value: unknown): FhirAuthorization {
   const auth = object(value, 'fhirAuthorization');
   const accessToken = string(auth.access_token, 'fhirAuthorization.access_token');
@@ -86,21 +116,22 @@ function authorization(value: unknown): FhirAuthorization {
   if (tokenType.toLowerCase() !== 'bearer') {
     throw new BadRequestError('fhirAuthorization.token_type must be "Bearer"', 'fhirAuthorization.token_type', 'value');
   }
-  if (auth.expires_in !== undefined && (typeof auth.expires_in !== 'number' || !Number.isFinite(auth.expires_in))) {
+  if (present(auth.expires_in) && (typeof auth.expires_in !== 'number' || !Number.isFinite(auth.expires_in))) {
     throw new BadRequestError('fhirAuthorization.expires_in must be a number of seconds', 'fhirAuthorization.expires_in', 'value');
   }
   for (const field of ['scope', 'subject', 'patient'] as const) {
-    if (auth[field] !== undefined && typeof auth[field] !== 'string') {
+    if (present(auth[field]) && typeof auth[field] !== 'string') {
       throw new BadRequestError(`fhirAuthorization.${field} must be a string`, `fhirAuthorization.${field}`, 'value');
     }
   }
+  const optional = <T>(value: unknown) => (present(value) ? (value as T) : undefined);
   return {
     access_token: accessToken,
     token_type: tokenType,
-    expires_in: auth.expires_in as number | undefined,
-    scope: auth.scope as string | undefined,
-    subject: auth.subject as string | undefined,
-    patient: auth.patient as string | undefined,
+    expires_in: optional<number>(auth.expires_in),
+    scope: optional<string>(auth.scope),
+    subject: optional<string>(auth.subject),
+    patient: optional<string>(auth.patient),
   };
 }
 

@@ -29,10 +29,25 @@ export interface ChartDecision {
 /** A decision as a pure function of (record, orders, today, declaration): index once, extract facts once, decide. */
 export function decideChart(input: ChartDecisionInput, logger?: Logger): ChartDecision {
   const index = new ResourceIndex(input.resources);
-  const facts = extractFacts(input.service.facts, index, input.draftOrders);
+  const facts = extractFacts(input.service.facts, index, withoutCollidingIds(input.draftOrders, input.orders));
   const decision = decide(
     { service: input.service, orders: input.orders, facts, patientId: input.patientId, today: input.today, data: input.data },
     logger,
   );
   return { decision, indexed: index.size };
+}
+
+/**
+ * Facts name each draft order "Type/id", and the policy finds an in-scope order's facts by that name. An
+ * order outside scope may carry the same id as one in scope (its id is not checked, see relevance.ts): it
+ * is read without its id (named by position), so its facts cannot stand in for the in-scope order's.
+ */
+function withoutCollidingIds(draftOrders: FhirResource[], inScope: ServiceRequest[]): FhirResource[] {
+  const decided = new Set<FhirResource>(inScope);
+  const names = new Set(inScope.map((o) => `${o.resourceType}/${o.id}`));
+  return draftOrders.map((resource) => {
+    if (decided.has(resource) || typeof resource.id !== 'string' || !names.has(`${resource.resourceType}/${resource.id}`)) return resource;
+    const { id: _id, ...rest } = resource;
+    return rest as FhirResource;
+  });
 }

@@ -113,11 +113,14 @@ export function runCriterion<Ctx>(criterion: Criterion<Ctx>, context: Ctx, data:
   }
   try {
     const finding = criterion.evaluate(context);
-    const notSent = dependsOn.filter((key) => data.keys[key] === 'missing');
-    const missing =
-      finding.status === 'not-documented' && notSent.length > 0
-        ? `${finding.missing ?? ''} (The EHR did not send: ${notSent.join(', ')}.)`.trim()
-        : finding.missing;
+    const absent = dependsOn.filter((key) => data.keys[key] === 'missing');
+    const notSent = absent.filter((key) => !data.incomplete?.[key]);
+    const partial = absent.filter((key) => data.incomplete?.[key]);
+    const why = [
+      ...(notSent.length > 0 ? [`The EHR did not send: ${notSent.join(', ')}.`] : []),
+      ...(partial.length > 0 ? [`The EHR sent incomplete data, not used: ${partial.map((key) => `${key} (${data.incomplete![key]})`).join('; ')}.`] : []),
+    ];
+    const missing = finding.status === 'not-documented' && why.length > 0 ? `${finding.missing ?? ''} (${why.join(' ')})`.trim() : finding.missing;
     return { ...base, ...finding, evidence: finding.evidence ?? [], ...(missing ? { missing } : {}) };
   } catch (error) {
     // A criterion that throws on odd data must not take the request down; it is a bug we log loudly.

@@ -109,6 +109,11 @@ export interface DataStatus {
   failures: Record<string, string>;
   /** The kind of each failure (timeout, unauthorized…), a bounded set for metrics. */
   failureKinds?: Record<string, string>;
+  /**
+   * Optional keys sent incomplete (a prefetch Bundle with a next page the service could not fetch), and
+   * why. Such a key is `missing`: what was sent of it is not used.
+   */
+  incomplete?: Record<string, string>;
 }
 
 export interface PolicyInput<T> {

@@ -102,6 +102,10 @@ function validateServiceJson(json: ServiceJson): void {
   if (!Array.isArray(json.crd?.versions) || !Array.isArray(json.crd?.configurationOptions)) {
     throw new StartupError(`${where}: crd.versions and crd.configurationOptions are required`);
   }
+  // CRD: at least one version, each "major.minor" (2.2, not 2.2.1); requests asking for another are refused.
+  if (json.crd.versions.length === 0 || !json.crd.versions.every((v) => typeof v === 'string' && /^\d+\.\d+$/.test(v))) {
+    throw new StartupError(`${where}: crd.versions must list at least one CRD version as "major.minor" (e.g. "2.2")`);
+  }
   for (const option of json.crd.configurationOptions) {
     if (!option.code || !['boolean', 'integer'].includes(option.type) || !option.name || !option.description || option.default === undefined) {
       throw new StartupError(`${where}: configuration option ${option.code ?? '?'} needs code, type, name, description and default`);

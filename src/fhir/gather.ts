@@ -33,8 +33,10 @@ type Classified =
 
 /**
  * Collects the chart for each prefetch key the service declares, per CDS Hooks 2.0.1: a provided key
- * is used as is (null or an empty Bundle = no data); an absent key, or one holding an OperationOutcome,
- * is fetched from the FHIR server when that is allowed; otherwise a required key answers 412. Fetches
+ * is used as is (null or an empty Bundle = no data; a Bundle with a `next` link is completed from the
+ * FHIR server); an absent key, or one holding an OperationOutcome, is fetched from the FHIR server when
+ * that is allowed. Data that cannot be obtained (absent, or a paginated Bundle without FHIR access):
+ * a required key answers 412, an optional one counts as missing. Fetches
  * run in parallel under one deadline; a failed fetch marks its key failed (the engine then answers
  * indeterminate for what depends on it) instead of failing the whole request.
  */
@@ -48,14 +50,25 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
   const continuations: Array<[key: string, bundle: Bundle]> = [];
   const fetches: Array<[key: string, relativeUrl: string, kind: 'read' | 'search']> = [];
   const unobtainable: string[] = [];
+  const incomplete: Record<string, string> = {};
+  const why = options.accessRefusal ?? 'the request has no fhirServer to fetch it from';
 
   // First decide, per key, what is provided and what must be fetched; only then call anything.
   for (const [key, declaration] of Object.entries(declared)) {
     const provided = classify(request.prefetch, key);
     if (provided.kind === 'resources') {
+      if (provided.continueFrom && !access) {
+        // CDS Hooks: the service must retrieve the remaining pages itself, and cannot. A first page is not
+        // the record (a prior procedure or a later score may be on the next one): the key counts as not
+        // obtained, 412 when required, otherwise "not sent" like a missing optional key, with the reason.
+        keys[key] = 'missing';
+        incomplete[key] = `the prefetched Bundle has a next page, and the service cannot fetch it (${why})`;
+        if (declaration.required) unobtainable.push(key);
+        continue;
+      }
       pushAll(collected, provided.resources);
       keys[key] = 'provided';
-      if (provided.continueFrom && access) continuations.push([key, provided.continueFrom]);
+      if (provided.continueFrom) continuations.push([key, provided.continueFrom]);
       continue;
     }
     const relativeUrl = resolveTemplate(declaration.template, request.context);
@@ -68,9 +81,16 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
   }
 
   if (unobtainable.length > 0) {
-    const why = options.accessRefusal ?? 'the request has no fhirServer to fetch it from';
+    const notSent = unobtainable.filter((key) => !incomplete[key]);
+    const partial = unobtainable.filter((key) => incomplete[key]);
+    const problems = [
+      ...(notSent.length > 0 ? [`Required data was not prefetched and cannot be fetched (${why}): ${notSent.join(', ')}`] : []),
+      ...(partial.length > 0
+        ? [`Required prefetch is incomplete (its Bundle has a next page) and the rest cannot be fetched (${why}): ${partial.join(', ')}`]
+        : []),
+    ];
     throw new PreconditionFailedError(
-      `Required data was not prefetched and cannot be fetched (${why}): ${unobtainable.join(', ')}`,
+      problems.join('; '),
       unobtainable.map((key) => `prefetch.${key}`),
     );
   }
@@ -108,7 +128,8 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
   }
 
   const resources = collected.filter(aboutPatient(request.context.patientId));
-  return { resources, data: { keys, failures, failureKinds }, ignored: collected.length - resources.length };
+  const data: DataStatus = { keys, failures, failureKinds, ...(Object.keys(incomplete).length > 0 ? { incomplete } : {}) };
+  return { resources, data, ignored: collected.length - resources.length };
 
   function fail(key: string, error: unknown): void {
     keys[key] = 'failed';

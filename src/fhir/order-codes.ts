@@ -1,5 +1,5 @@
 import type { CodeableConcept, Coding, ServiceRequest } from 'fhir/r4';
-import { SYSTEMS, canonicalSystem, conceptText } from './code-systems';
+import { conceptText } from './code-systems';
 
 export const BILLING_OPTIONS_URL = 'http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-billing-options';
 
@@ -11,19 +11,6 @@ export function orderCodings(order: ServiceRequest): Coding[] {
     if (ext?.url === BILLING_OPTIONS_URL && Array.isArray(ext.valueCodeableConcept?.coding)) codings.push(...ext.valueCodeableConcept.coding);
   }
   return codings;
-}
-
-/** The order's CPT / HCPCS codes, as the coverage-information `billingCode`s. */
-export function orderBillingCodes(order: ServiceRequest): Coding[] {
-  const seen = new Set<string>();
-  const codes: Coding[] = [];
-  for (const c of orderCodings(order)) {
-    const system = canonicalSystem(c.system);
-    if ((system !== SYSTEMS.cpt && system !== SYSTEMS.hcpcs) || typeof c.code !== 'string' || seen.has(c.code)) continue;
-    seen.add(c.code);
-    codes.push({ system, code: c.code, ...(typeof c.display === 'string' ? { display: c.display } : {}) });
-  }
-  return codes;
 }
 
 /** Everything an order says in words: code text and displays, details, notes, instructions, reasons. */

@@ -3,16 +3,31 @@
  *
  * Why: V8's JSON.parse is iterative and happily parses a million nested arrays, but everything that
  * walks the result afterwards (JSON.stringify, FHIRPath, our own code) is recursive and overflows the
- * stack at about 10,000 levels; and a 10 MB body can hold millions of tiny array members, each costing
- * work downstream. Real FHIR nests about 25 levels deep (Questionnaire items a little more) and one
- * patient's search page holds hundreds, rarely thousands, of entries.
+ * stack at about 10,000 levels; and a 10 MB body can hold millions of tiny array members (`[0,0,0,…]`),
+ * each costing work downstream. Real FHIR nests about 25 levels deep (Questionnaire items a little more),
+ * but a whole chart sent as prefetch is large: one Bundle of 12,000 Observations (about 1.65 MB) is an
+ * ordinary long history. So the member bound is set by size, not by what one search page usually holds:
+ * no realistic member (a Bundle entry, a coding, an extension) takes fewer than MIN_MEMBER_BYTES, so a body
+ * within the byte limit made of realistic members never reaches it.
  */
 export const JSON_LIMITS = {
   /** Objects and arrays nested inside each other. */
   maxDepth: 100,
-  /** Members of any single array or object (Bundle entries, codings...). */
-  maxMembers: 10_000,
+  /** Members of any single array or object (Bundle entries, codings...), at least. */
+  maxMembers: 250_000,
 } as const;
+
+/** Bytes of the smallest realistic JSON member, comma included (`{"system":"http://loinc.org","code":"1"},` is 41). */
+export const MIN_MEMBER_BYTES = 40;
+
+/**
+ * The bounds for a request body of at most `bodyLimitBytes`: the member bound grows with the byte limit
+ * (one member per MIN_MEMBER_BYTES, never under JSON_LIMITS.maxMembers), so raising BODY_LIMIT for larger
+ * charts raises it too; the depth bound does not move.
+ */
+export function requestBodyLimits(bodyLimitBytes: number): { maxDepth: number; maxMembers: number } {
+  return { maxDepth: JSON_LIMITS.maxDepth, maxMembers: Math.max(JSON_LIMITS.maxMembers, Math.floor(bodyLimitBytes / MIN_MEMBER_BYTES)) };
+}
 
 export type JsonShapeProblem = { kind: 'depth'; limit: number } | { kind: 'members'; limit: number };
 

@@ -65,7 +65,7 @@ export interface DecisionRecord {
   coverageRef?: string;
   orders: OrderRecord[];
   /** How each prefetch key was obtained (provided, fetched, failed, missing) and why fetches failed. */
-  data?: { keys: Record<string, string>; failures?: Record<string, string> };
+  data?: { keys: Record<string, string>; failures?: Record<string, string>; incomplete?: Record<string, string> };
   /** The response as sent to the EHR. */
   response?: HookResponse;
   responseTimeMs: number;

@@ -80,6 +80,19 @@ describe('decision record of a hook call', () => {
     expect(order.criteria.find((c) => c.status === 'not-documented')?.missing).toEqual(expect.any(String));
   });
 
+  it('says which optional keys came incomplete (a paginated prefetch Bundle the service could not finish) and were not used', async () => {
+    runtime = await testRuntime();
+    const paginated = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'next', url: 'https://ehr.example.test/fhir/Device?_page=2' }], entry: [] };
+    const { records } = await decide(
+      runtime,
+      hookRequest({ orders: [facetOrder('sr-1', '64493')], prefetch: { ...fullPrefetch([patient(), activeCoverage(), backPain]), devices: paginated } }),
+    );
+    expect(records[0]!.data).toEqual({
+      keys: expect.objectContaining({ devices: 'missing', conditions: 'provided' }),
+      incomplete: { devices: 'the prefetched Bundle has a next page, and the service cannot fetch it (the request has no fhirServer)' },
+    });
+  });
+
   it('never holds the access token, the prefetch data or demographics', async () => {
     runtime = await testRuntime();
     const { records } = await decide(

@@ -127,6 +127,21 @@ describe('the hook response', () => {
     }
   });
 
+  it('returns the whole draft order as sent: a null placeholder of a primitive extension array and an empty string stay', async () => {
+    const order = lumbarBlockOrder('sr-1', '64493', {
+      instantiatesUri: ['http://example.org/protocol/facet-a', 'http://example.org/protocol/facet-b'],
+      _instantiatesUri: [null, { extension: [{ url: 'http://example.org/fhir/StructureDefinition/protocol-version', valueString: '3' }] }],
+      patientInstruction: '',
+    } as Partial<ServiceRequest>);
+    const body = await decide(hookRequest({ orders: [order], prefetch: fullPrefetch(chart) }));
+    expectValidCdsResponse(body);
+    const { extension, ...rest } = body.systemActions[0].resource;
+    expect(rest).toEqual(order);
+    expect(rest._instantiatesUri).toEqual([null, { extension: [{ url: 'http://example.org/fhir/StructureDefinition/protocol-version', valueString: '3' }] }]);
+    expect(rest.patientInstruction).toBe('');
+    expect(extension).toHaveLength(1);
+  });
+
   it('keeps the order\'s other extensions and replaces an earlier coverage information for the same coverage', async () => {
     const earlier = { url: 'http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information', extension: [{ url: 'coverage', valueReference: { reference: 'Coverage/cov-1' } }, { url: 'covered', valueCode: 'conditional' }] };
     const other = { url: 'http://example.org/fhir/StructureDefinition/order-priority-note', valueString: 'urgent' };
@@ -219,6 +234,21 @@ describe('buildResponse', () => {
     const body = response({ units: [unit([])], coverage: { reference: 'Coverage/c', programs: [], evidence: '' }, notices: [notice] });
     expect(cdsResponseProblems(body)).toEqual([]);
     expect(body.cards[1]).not.toHaveProperty('detail');
+  });
+
+  it('returns a suggested update of the client\'s order as built, its JSON untouched; cleans only the resources it creates', () => {
+    const updated = { ...lumbarBlockOrder('sr-1'), instantiatesUri: ['http://a.example/p', 'http://b.example/p'], _instantiatesUri: [null, { extension: [{ url: 'http://x.example/v', valueString: '2' }] }], patientInstruction: '' } as ServiceRequest;
+    const created = { ...lumbarBlockOrder('new-1', '64490'), reasonCode: [], note: [{ text: '' }] } as ServiceRequest;
+    const body = response({
+      units: [unit([{ label: 'Change it', actions: [{ type: 'update', description: 'Change sr-1', resource: structuredClone(updated) }, { type: 'create', description: 'Add one', resource: created }] }])],
+      coverage: undefined,
+      notices: [],
+    });
+    const [update, create] = body.cards[0]!.suggestions![0]!.actions!;
+    expect(update!.resource).toEqual(updated);
+    expect(create!.resource).not.toHaveProperty('reasonCode');
+    expect(create!.resource).not.toHaveProperty('note');
+    expect(cdsResponseProblems(body)).toEqual([]);
   });
 
   it('answers {"cards": []} for a decision without units', () => {

@@ -1,4 +1,4 @@
-import type { Extension } from 'fhir/r4';
+import type { Extension, ServiceRequest } from 'fhir/r4';
 import { COVERAGE_INFORMATION_URL, coverageInformation, coverageInformationAction } from '../../src/cards/coverage-information';
 import type { CriterionResult, Outcome } from '../../src/decision/types';
 import { CPT, facetOrder } from '../helpers/builders';
@@ -76,6 +76,21 @@ describe('coverageInformationAction', () => {
     const action = coverageInformationAction(order, info('Coverage/cov-1', 'covered'), 'Record coverage information');
     expect(action).toEqual({ type: 'update', description: 'Record coverage information', resource: { ...order, extension: [info('Coverage/cov-1', 'covered')] } });
     expect(order.extension).toBeUndefined(); // the request's order is not modified
+  });
+
+  it('returns the client\'s order as sent: null placeholders of primitive extensions and empty strings stay where they are', () => {
+    const order = facetOrder('sr-1', '64493', {
+      instantiatesUri: ['http://example.org/protocol/a', 'http://example.org/protocol/b'],
+      _instantiatesUri: [null, { extension: [{ url: 'http://example.org/ext/protocol-version', valueString: '2' }] }],
+      patientInstruction: '',
+      note: [{ text: 'L4-L5' }],
+    } as Partial<ServiceRequest>);
+    const sent = structuredClone(order);
+    const action = coverageInformationAction(order, info('Coverage/cov-1', 'covered'), 'd');
+    // The extension stays on the second URI (dropping the null would move it to the first), "" stays.
+    expect(action.resource).toEqual({ ...sent, extension: [info('Coverage/cov-1', 'covered')] });
+    expect(order).toEqual(sent); // the request's order is not modified...
+    expect((action.resource as ServiceRequest).note).not.toBe(order.note); // ...nor shared with the answer
   });
 
   it('replaces coverage information for the same coverage and keeps the rest', () => {

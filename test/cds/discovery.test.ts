@@ -35,7 +35,9 @@ describe('GET /cds-services (discovery)', () => {
     expect(service.extension['davinci-crd.configuration-options']).toEqual(
       expect.arrayContaining([expect.objectContaining({ code: 'coverage-info', type: 'boolean', default: true })]),
     );
-    expect(service.extension['davinci-crd.version']).toEqual(['2.0', '2.2']);
+    // Only the CRD version the service answers in (2.2 wire format: covered=indeterminate, reason `technical`,
+    // card topics from cdshooks-card-type); a request asking for another one is refused (validate-hook-request).
+    expect(service.extension['davinci-crd.version']).toEqual(['2.2']);
   });
 
   it('uses only CDS Hooks 2.0 prefetch tokens', async () => {

@@ -70,6 +70,18 @@ describe('handleHookCall', () => {
     expect(res.body.cards.flatMap((c: any) => c.extension?.['davinci-crd.associated-resource'] ?? [])).toEqual([{ reference: 'ServiceRequest/sr-1' }]);
   });
 
+  it('decides a facet order on its own codes when an order it does not decide shares its id, whichever comes first', async () => {
+    for (const orders of [
+      [lumbarBlockOrder('sr-1'), facetOrder('sr-1', '72148')],
+      [facetOrder('sr-1', '72148'), lumbarBlockOrder('sr-1')],
+    ]) {
+      const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders, prefetch: fullPrefetch(lumbarBlockChart()) }));
+      expect(res.status).toBe(200);
+      expect(res.body.cards[0].summary).toMatch(/^Meets policy: Lumbar facet joint injection, 1 level \(CPT 64493\)/);
+      expect(covered(res, 'sr-1')).toBe('covered');
+    }
+  });
+
   it('ignores members it does not know, at every level', async () => {
     const body = hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: { ...fullPrefetch(lumbarBlockChart()), notDeclared: { resourceType: 'Bundle', type: 'searchset' } } }) as any;
     body['com.example.traceId'] = 'abc';

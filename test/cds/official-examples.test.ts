@@ -89,18 +89,47 @@ describe('official order-sign examples', () => {
     expect(server.isDone()).toBe(false);
   });
 
-  it('the CRD example recoded to a facet order, fhirServer allowlisted: fetches what it lacks with the Bearer token and answers a valid decision', async () => {
-    const body = crdExampleWithFacetOrder();
-    const base = 'http://example.org';
-    const prefix = '/some-payer/fhir/crd';
+  /** The example's FHIR server, answering every search the example does not prefetch with an empty Bundle. */
+  function exampleFhirServer() {
     const empty = { resourceType: 'Bundle', type: 'searchset', total: 0 };
-    const fetched = ['Condition', 'Procedure', 'Observation', 'MedicationRequest', 'MedicationStatement', 'MedicationDispense', 'AllergyIntolerance', 'Device', 'DiagnosticReport', 'ServiceRequest'].map(
+    return ['Condition', 'Procedure', 'Observation', 'MedicationRequest', 'MedicationStatement', 'MedicationDispense', 'AllergyIntolerance', 'Device', 'DiagnosticReport', 'ServiceRequest'].map(
       (type) =>
-        nock(base, { reqheaders: { authorization: 'Bearer some-opaque-fhir-access-token' } })
-          .get(`${prefix}/${type}`)
+        nock('http://example.org', { reqheaders: { authorization: 'Bearer some-opaque-fhir-access-token' } })
+          .get(`/some-payer/fhir/crd/${type}`)
           .query((q) => q.patient === '123')
           .reply(200, empty),
     );
+  }
+
+  function billingCodes(action: any): string[] {
+    const info = action.resource.extension.find((e: any) => e.url.endsWith('ext-coverage-information'));
+    return info.extension.filter((e: any) => e.url === 'billingCode').map((e: any) => `${e.valueCoding.system}|${e.valueCoding.code}`);
+  }
+
+  it('the CRD example with a facet code among its billing options: billingCode lists only the facet code decided, not the other options', async () => {
+    // The mammography order's first billing option (77061) becomes a lumbar facet block; 77062, 77065
+    // and 77066 stay as alternatives the policy never decides.
+    const body = example('cds-hooks/davinci-crd_CRDServiceRequest.json');
+    const order = body.context.draftOrders.entry[0].resource;
+    order.code.extension[0].valueCodeableConcept.coding[0].code = '64493';
+    order.bodySite = [{ text: 'L4-L5' }];
+    const fetched = exampleFhirServer();
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    expect(res.status).toBe(200);
+    expectValidCdsResponse(res.body);
+    for (const scope of fetched) expect(scope.isDone()).toBe(true);
+    expect(res.body.systemActions).toHaveLength(1);
+    const [action] = res.body.systemActions;
+    expect(billingCodes(action)).toEqual([`${CPT}|64493`]);
+    expect(action.description).toMatch(/^Record coverage information on ServiceRequest\/1357 \(CPT 64493\): /);
+    // The order itself still carries every billing option, as sent.
+    expect(action.resource.code).toEqual(order.code);
+    expect(res.body.cards[0].detail).toContain('Orders: ServiceRequest/1357 (CPT 64493)');
+  });
+
+  it('the CRD example recoded to a facet order, fhirServer allowlisted: fetches what it lacks with the Bearer token and answers a valid decision', async () => {
+    const body = crdExampleWithFacetOrder();
+    const fetched = exampleFhirServer();
     const res = await request(runtime.app).post(SERVICE_PATH).send(body);
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);

@@ -30,4 +30,8 @@ describe('README', () => {
     const declared = Object.entries(facetDefinition.service.prefetch).map(([key, p]) => [key, p.template, p.required]);
     expect(rows).toEqual(declared);
   });
+
+  it('names the Da Vinci CRD versions the service declares in discovery', () => {
+    expect(section('Connecting an EHR')).toContain(`(\`davinci-crd.version\`: \`${JSON.stringify(facetDefinition.service.crd.versions)}\`)`);
+  });
 });

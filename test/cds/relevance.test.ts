@@ -1,5 +1,5 @@
 import type { Bundle, FhirResource, ServiceRequest } from 'fhir/r4';
-import { inScopeOrders } from '../../src/cds/relevance';
+import { inScopeOrders, scopeCodings } from '../../src/cds/relevance';
 import { loadServices } from '../../src/declarations/load';
 import type { LoadedService } from '../../src/declarations/types';
 import { BadRequestError } from '../../src/errors';
@@ -99,12 +99,16 @@ describe('inScopeOrders', () => {
     );
   });
 
-  it('refuses a ServiceRequest whose id is not a FHIR id, in scope or not', () => {
-    for (const code of ['64493', '72148']) {
-      const call = () => inScopeOrders(bundle(facetOrder('sr 1', code)), service);
-      expect(call).toThrow(BadRequestError);
-      expect(call).toThrow('context.draftOrders.entry[0].resource.id must be a FHIR id');
-    }
+  it('refuses a facet order whose id is not a FHIR id', () => {
+    const call = () => inScopeOrders(bundle(facetOrder('sr-2', '72148'), facetOrder('sr 1', '64493')), service);
+    expect(call).toThrow(BadRequestError);
+    expect(call).toThrow('context.draftOrders.entry[1].resource.id must be a FHIR id');
+  });
+
+  it('does not check the ids of ServiceRequests it does not decide: they never reach an answer', () => {
+    const outOfScope = [facetOrder('sr 1', '72148'), facetOrder('draft\u2011sr\u20111', '72148'), facetOrder('', '72148'), facetOrder('s'.repeat(65), '72148')];
+    expect(inScopeOrders(bundle(...outOfScope), service)).toEqual([]);
+    expect(ids(inScopeOrders(bundle(...outOfScope, facetOrder('sr-1', '64493')), service))).toEqual(['sr-1']);
   });
 
   it('accepts ids it does not read in any form (a MedicationRequest id over 64 characters)', () => {
@@ -122,5 +126,41 @@ describe('inScopeOrders: order identity', () => {
 
   it('does not mind an id shared with an order it does not decide', () => {
     expect(ids(inScopeOrders(bundle(facetOrder('sr-1', '72148'), facetOrder('sr-1', '64493')), service))).toEqual(['sr-1']);
+  });
+});
+
+describe('scopeCodings: the codes an order is decided on (its coverage-information billingCodes)', () => {
+  const billingOption = (code: string, system = CPT) => ({ url: BILLING_OPTIONS_URL, valueCodeableConcept: { coding: [{ system, code }] } });
+
+  it('a facet code in ext-billing-options alone, beside billing options outside the policy: only the facet code', () => {
+    const order: ServiceRequest = {
+      ...facetOrder('sr-1', []),
+      code: {
+        coding: [{ system: 'http://snomed.info/sct', code: '231244003', display: 'Injection of facet joint' }],
+        extension: [billingOption('64493'), billingOption('77062'), billingOption('77065'), billingOption('E0431', 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets')],
+      },
+    };
+    expect(scopeCodings(order, service)).toEqual([{ system: CPT, code: '64493' }]);
+  });
+
+  it('every in-scope code the order carries, each once, canonical system, display kept', () => {
+    const order = facetOrder('sr-1', ['64493', '72148'], {
+      code: {
+        coding: [
+          { system: 'urn:oid:2.16.840.1.113883.6.12', code: '64493', display: 'Facet injection, lumbar, single level' },
+          { system: CPT, code: '72148' },
+        ],
+        extension: [billingOption('64493'), billingOption('64494')],
+      },
+    });
+    expect(scopeCodings(order, service)).toEqual([
+      { system: CPT, code: '64493', display: 'Facet injection, lumbar, single level' },
+      { system: CPT, code: '64494' },
+    ]);
+  });
+
+  it('64999 only when the order describes facet denervation', () => {
+    expect(scopeCodings(facetOrder('sr-1', '64999', { note: [{ text: 'Pulsed radiofrequency of the L4-L5 medial branch nerves' }] }), service)).toEqual([{ system: CPT, code: '64999' }]);
+    expect(scopeCodings(facetOrder('sr-1', '64999', { note: [{ text: 'Occipital nerve stimulator trial' }] }), service)).toEqual([]);
   });
 });

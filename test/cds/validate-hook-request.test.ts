@@ -2,6 +2,8 @@ import request from 'supertest';
 import type { Runtime } from '../../src/runtime';
 import { SERVICE_PATH, facetOrder, hookRequest } from '../helpers/builders';
 import { testRuntime } from '../helpers/runtime';
+import { validateHookRequest } from '../../src/cds/validate-hook-request';
+import { BadRequestError } from '../../src/errors';
 
 /**
  * Every way a hook request can be malformed gets 400 and a JSON OperationOutcome whose expression
@@ -53,7 +55,7 @@ const cases: Array<[what: string, mutate: (b: Body) => void, expression: string,
   ['an entry without a resource', withValue('context.draftOrders.entry', [{ fullUrl: 'urn:uuid:x' }]), 'context.draftOrders.entry[0].resource', /entry\[0\]\.resource is required/],
   ['an entry resource without resourceType', withValue('context.draftOrders.entry', [{ resource: { id: 'x' } }]), 'context.draftOrders.entry[0].resource.resourceType', /must be a FHIR resource/],
   ['an entry resource id not a string', withValue('context.draftOrders.entry', [{ resource: { resourceType: 'ServiceRequest', id: 12 } }]), 'context.draftOrders.entry[0].resource.id', /must be a string/],
-  ['a ServiceRequest id that is not a FHIR id', withValue('context.draftOrders.entry', [{ resource: facetOrder('sr 1', '64493') }]), 'context.draftOrders.entry[0].resource.id', /must be a FHIR id/],
+  ['a facet order whose id is not a FHIR id', withValue('context.draftOrders.entry', [{ resource: facetOrder('sr 1', '64493') }]), 'context.draftOrders.entry[0].resource.id', /must be a FHIR id/],
   ['a facet order without an id', withValue('context.draftOrders.entry', [{ resource: { ...facetOrder('x', '64493'), id: undefined } }]), 'context.draftOrders.entry[0].resource.id', /order without an id/],
   ['two facet orders with one id', withValue('context.draftOrders.entry', [{ resource: facetOrder('sr-1', '64493') }, { resource: facetOrder('sr-1', '64494') }]), 'context.draftOrders.entry[1].resource.id', /"sr-1" is also the id of entry\[0\]/],
   ['fhirAuthorization without fhirServer', withValue('fhirAuthorization', auth), 'fhirServer', /fhirServer is required when fhirAuthorization is present/],
@@ -70,6 +72,10 @@ const cases: Array<[what: string, mutate: (b: Body) => void, expression: string,
   ['a prefetch value without resourceType', withValue('prefetch', { conditions: { entry: [] } }), 'prefetch.conditions', /must be a FHIR resource/],
   ['a prefetch Bundle whose entry is not an array', withValue('prefetch', { conditions: { resourceType: 'Bundle', entry: {} } }), 'prefetch.conditions.entry', /entry must be an array/],
   ['extension not an object', withValue('extension', 'davinci-crd.configuration'), 'extension', /extension must be a JSON object/],
+  // CRD: the service declares "davinci-crd.version": ["2.2"] in discovery and answers only in that format.
+  ['a CRD version the service does not declare', withValue('extension', { 'davinci-crd.requestedVersion': '2.0' }), 'extension.davinci-crd.requestedVersion', /"2\.0" is not a Da Vinci CRD version this service supports; supported: "2\.2"$/],
+  ['a CRD version with a patch number', withValue('extension', { 'davinci-crd.requestedVersion': '2.2.1' }), 'extension.davinci-crd.requestedVersion', /"2\.2\.1" is not a Da Vinci CRD version this service supports; supported: "2\.2"$/],
+  ['a CRD version that is not a string', withValue('extension', { 'davinci-crd.requestedVersion': 2.2 }), 'extension.davinci-crd.requestedVersion', /2\.2 is not a Da Vinci CRD version this service supports; supported: "2\.2"$/],
 ];
 
 describe('POST /cds-services/facet-joint-interventions: bad hook requests', () => {
@@ -103,6 +109,61 @@ describe('POST /cds-services/facet-joint-interventions: bad hook requests', () =
     expect(res.body.issue[0]).toMatchObject({ code: 'structure', expression: ['(request body)'], diagnostics: 'The request body must be a JSON object' });
   });
 
+  it('refuses an unsupported CRD version with a not-supported issue, before looking at the orders', async () => {
+    const body = valid();
+    body.context.draftOrders.entry = [];
+    body.extension = { 'davinci-crd.requestedVersion': '2.0' };
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.issue[0]).toMatchObject({ code: 'not-supported', expression: ['extension.davinci-crd.requestedVersion'] });
+  });
+
+  it.each([
+    ['the declared CRD version', { 'davinci-crd.requestedVersion': '2.2', 'davinci-crd.configuration': { 'max-cards': 5 } }],
+    ['no requested CRD version', { 'davinci-crd.configuration': { 'max-cards': 5 } }],
+    ['a null requested CRD version (as absent)', { 'davinci-crd.requestedVersion': null }],
+  ])('proceeds with %s', async (_what, extension) => {
+    const body = valid();
+    body.extension = extension;
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    // Valid; no prefetch and no FHIR server, so the answer is 412, not 400.
+    expect(res.status).toBe(412);
+  });
+
+  // Some clients write an unset optional member as null: that is the member being absent, not a missing required one.
+  it.each([
+    ['context.encounterId', (b: Body) => (b.context.encounterId = null)],
+    ['fhirServer', (b: Body) => (b.fhirServer = null)],
+    ['fhirAuthorization', (b: Body) => (b.fhirAuthorization = null)],
+    ['fhirServer and fhirAuthorization', (b: Body) => Object.assign(b, { fhirServer: null, fhirAuthorization: null })],
+    ['extension', (b: Body) => (b.extension = null)],
+    ['prefetch', (b: Body) => (b.prefetch = null)],
+  ])('reads %s: null as absent', async (_what, mutate) => {
+    const body = valid();
+    mutate(body);
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    // Valid; no prefetch and no FHIR server, so the answer is 412 (required data), not 400.
+    expect(res.status).toBe(412);
+    expect(res.body.issue[0].diagnostics).toMatch(/^Required data was not prefetched and cannot be fetched \(the request has no fhirServer\)/);
+  });
+
+  it('reads null optional members of fhirAuthorization as absent', async () => {
+    const body = valid();
+    body.fhirServer = 'https://ehr.example.org/fhir';
+    body.fhirAuthorization = { access_token: 'tok', token_type: 'Bearer', expires_in: null, scope: null, subject: null, patient: null };
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    expect(res.status).toBe(412); // not on the open-mode allowlist: nothing can be fetched
+    expect(res.body.issue[0].diagnostics).toMatch(/not on the allowlist/);
+  });
+
+  it('does not refuse a call for the id of an order it does not decide: no facet order, {"cards": []}', async () => {
+    const body = valid();
+    body.context.draftOrders.entry = [{ resource: facetOrder('lab 1', '80053') }, { resource: { ...facetOrder('x', '72148'), id: 'draft\u2011sr\u20111' } }];
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ cards: [] });
+  });
+
   it('accepts every optional member of fhirAuthorization being absent except the required pair', async () => {
     const body = valid();
     body.fhirServer = 'https://ehr.example.org/fhir';
@@ -110,5 +171,16 @@ describe('POST /cds-services/facet-joint-interventions: bad hook requests', () =
     const res = await request(runtime.app).post(SERVICE_PATH).send(body);
     // Valid, but https://ehr.example.org is not on the open-mode allowlist, so nothing can be fetched: 412.
     expect(res.status).toBe(412);
+  });
+});
+
+describe('validateHookRequest: the CRD versions come from the declaration', () => {
+  const withVersion = (version: string) => ({ ...valid(), extension: { 'davinci-crd.requestedVersion': version } });
+
+  it('accepts any version the service declares, and names the declared ones when refusing', () => {
+    expect(validateHookRequest(withVersion('2.0'), 'order-sign', ['2.0', '2.2']).extension).toEqual({ 'davinci-crd.requestedVersion': '2.0' });
+    expect(() => validateHookRequest(withVersion('2.2'), 'order-sign', ['2.1'])).toThrow(
+      new BadRequestError('extension.davinci-crd.requestedVersion "2.2" is not a Da Vinci CRD version this service supports; supported: "2.1"'),
+    );
   });
 });

@@ -90,6 +90,8 @@ describe('compileService', () => {
     ['a value set range out of order', (d) => (d.valueSets.facetProcedureCodes!.include![0]!.ranges = [['64495', '64490']]), /value set facetProcedureCodes: range \[64495, 64490\] must be two same-length codes in order/],
     ['a missing policy URL', (d) => ((d.service.policy as { url?: string }).url = ''), /service facet-joint-interventions: policy\.url is required/],
     ['an id that is not lower-case', (d) => (d.service.id = 'Facet_Joints'), /id must be lower-case letters, digits and hyphens/],
+    ['no CRD version', (d) => (d.service.crd.versions = []), /crd\.versions must list at least one CRD version as "major\.minor"/],
+    ['a CRD version with a patch number', (d) => (d.service.crd.versions = ['2.2.1']), /crd\.versions must list at least one CRD version as "major\.minor"/],
     ['a configuration option without a default', (d) => delete (d.service.crd.configurationOptions[0] as { default?: unknown }).default, /configuration option coverage-info needs code, type, name, description and default/],
   ])('stops start-up on %s, naming it', (_what, breakIt, message) => {
     const broken = copy(breakIt);

@@ -299,10 +299,59 @@ describe('gathering the chart', () => {
       expect(p2.isDone()).toBe(true);
     });
 
-    it('uses only the first page of a paginated prefetch when the FHIR server may not be called', async () => {
-      const prefetch = { ...fullPrefetch(chart), conditions: page([], `Condition?patient=${PATIENT_ID}`, 'Condition?_page=2') };
+    // CDS Hooks 2.0.1: "It is the CDS Service's responsibility to programmatically retrieve any additional
+    // necessary data. If unable, SHALL respond with 412." A first page is not the record.
+    it('answers 412 for a required key whose prefetch Bundle has a next page the service may not fetch (no fhirServer)', async () => {
+      const prefetch = { ...fullPrefetch(chart), conditions: page(conditions, `Condition?patient=${PATIENT_ID}`, 'Condition?_page=2') };
       const res = await post(hookRequest({ orders: [order()], prefetch }));
+      expect(res.status).toBe(412);
+      expect(res.body.issue).toEqual([
+        {
+          severity: 'error',
+          code: 'incomplete',
+          diagnostics: 'Required prefetch is incomplete (its Bundle has a next page) and the rest cannot be fetched (the request has no fhirServer): conditions',
+          expression: ['prefetch.conditions'],
+        },
+      ]);
+      expect(outbound.unexpected).toEqual([]);
+    });
+
+    it('answers 412 for a paginated required key when the fhirServer is not allowlisted, naming it with the keys not sent', async () => {
+      const prefetch = { ...fullPrefetch(chart, { omit: ['procedures'] }), conditions: page(conditions, `Condition?patient=${PATIENT_ID}`, 'Condition?_page=2') };
+      const res = await post(hookRequest({ orders: [order()], prefetch, fhirServer: 'https://elsewhere.example.test/fhir', accessToken: TOKEN }));
+      expect(res.status).toBe(412);
+      expect(res.body.issue[0].diagnostics).toBe(
+        'Required data was not prefetched and cannot be fetched (fhirServer is not on the allowlist for this client): procedures; ' +
+          'Required prefetch is incomplete (its Bundle has a next page) and the rest cannot be fetched (fhirServer is not on the allowlist for this client): conditions',
+      );
+      expect(res.body.issue[0].expression).toEqual(['prefetch.conditions', 'prefetch.procedures']);
+      expect(outbound.unexpected).toEqual([]);
+    });
+
+    it('an optional key whose prefetch Bundle has a next page, without FHIR access: not used, like a key not sent, and the card says it was incomplete', async () => {
+      // The only sign that radiofrequency neurotomy is being considered (I.A.1.f) is a planned order on page 1.
+      const planned = {
+        resourceType: 'ServiceRequest',
+        id: 'rf-plan-1',
+        status: 'active',
+        intent: 'plan',
+        subject: { reference: `Patient/${PATIENT_ID}` },
+        code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '64635' }] },
+      } as FhirResource;
+      const withoutRfNote = lumbarBlockOrder('sr-1', '64493', { note: [{ text: 'Diagnostic block.' }] });
+      const prefetch = (next?: string) => ({ ...fullPrefetch(chart), serviceRequests: page([planned], `ServiceRequest?patient=${PATIENT_ID}`, next) });
+
+      // Complete (no next page): the planned order counts.
+      const complete = await post(hookRequest({ orders: [withoutRfNote], prefetch: prefetch() }));
+      expect(outcome(complete)).toBe('covered');
+
+      const res = await post(hookRequest({ orders: [withoutRfNote], prefetch: prefetch('ServiceRequest?_page=2') }));
       expect(outcome(res)).toBe('conditional');
+      const detail: string = res.body.cards[0].detail;
+      expect(detail).toContain(
+        'Incomplete data from the EHR, not used: serviceRequests (the prefetched Bundle has a next page, and the service cannot fetch it (the request has no fhirServer)).',
+      );
+      expect(detail).toMatch(/Not documented\*\* · I\.A\.1\.f .*To document: .*\(The EHR sent incomplete data, not used: serviceRequests \(the prefetched Bundle has a next page/);
       expect(outbound.unexpected).toEqual([]);
     });
   });

@@ -18,7 +18,7 @@ const realistic = (variant = 0) => realisticHookRequest({ patientId: PATIENT_ID,
 type Body = { context: { draftOrders: { entry: Array<{ resource: Record<string, unknown> }> } }; prefetch: Record<string, any> };
 
 describe('found by fuzzing', () => {
-  it('a draft order with empty elements is not echoed back with them (coverage information, suggestions)', async () => {
+  it('a draft order with empty elements: returned as sent in its coverage information, left out of the orders the service builds', async () => {
     const runtime = await testRuntime();
     try {
       const body = realistic() as unknown as Body;
@@ -26,7 +26,10 @@ describe('found by fuzzing', () => {
       const res = await request(runtime.app).post(SERVICE_PATH).send(body);
       expect(res.status).toBe(200);
       expectValidCdsResponse(res.body);
-      expect(res.body.systemActions[0].resource.subject).toBeUndefined();
+      // CRD §resp-37: the order comes back as the client sent it, only coverage information added.
+      const { extension, ...echoed } = res.body.systemActions[0].resource;
+      expect(echoed).toEqual(body.context.draftOrders.entry[0]!.resource);
+      expect(extension.map((e: { url: string }) => e.url)).toEqual(['http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information']);
 
       // counterexample: a suggestion's replacement order echoed reasonCode: []
       const suggested = realistic() as unknown as Body;

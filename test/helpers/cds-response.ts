@@ -74,7 +74,12 @@ function checkAction(action: unknown, path: string, fail: (p: string, m: string)
   if (action.type === 'delete' && typeof action.resourceId !== 'string') fail(`${path}.resourceId`, 'required for delete');
 }
 
-/** CDS Hooks: optional members are omitted, never null, "", [] or {} (only `cards` may be empty). */
+/**
+ * CDS Hooks: optional members are omitted, never null, "", [] or {} (only `cards` may be empty). Resources
+ * the service builds (a `create`) are checked too. The resource of an `update` action is one of the client's
+ * own orders, returned as the client sent it (CRD §resp-37: only coverage information may change), so its
+ * JSON is the client's, null placeholders of primitive arrays included, and is not checked here.
+ */
 function findEmpty(value: unknown, path: string, problems: string[]): void {
   if (value === null) problems.push(`${path || '(body)'}: null is not allowed`);
   else if (value === '') problems.push(`${path}: empty string is not allowed`);
@@ -83,7 +88,8 @@ function findEmpty(value: unknown, path: string, problems: string[]): void {
     value.forEach((v, i) => findEmpty(v, `${path}[${i}]`, problems));
   } else if (isObject(value)) {
     if (Object.keys(value).length === 0) problems.push(`${path}: empty object is not allowed`);
-    for (const [k, v] of Object.entries(value)) findEmpty(v, path ? `${path}.${k}` : k, problems);
+    const clientOrder = value.type === 'update' && /(^systemActions|\.actions)\[\d+\]$/.test(path);
+    for (const [k, v] of Object.entries(value)) if (!(clientOrder && k === 'resource')) findEmpty(v, path ? `${path}.${k}` : k, problems);
   }
 }
 

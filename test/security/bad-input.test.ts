@@ -1,8 +1,13 @@
 import request from 'supertest';
 import type { Runtime } from '../../src/runtime';
-import { JSON_LIMITS, jsonShapeProblem } from '../../src/http/json-limits';
+import { parseBytes } from '../../src/config';
+import { JSON_LIMITS, MIN_MEMBER_BYTES, jsonShapeProblem, requestBodyLimits } from '../../src/http/json-limits';
 import { activeCoverage, facetOrder, fullPrefetch, hookRequest, patient, SERVICE_PATH } from '../helpers/builders';
 import { testRuntime } from '../helpers/runtime';
+
+/** The default BODY_LIMIT (10mb) and the shape bounds that go with it. */
+const BODY_LIMIT_BYTES = parseBytes('10mb');
+const REQUEST_LIMITS = requestBodyLimits(BODY_LIMIT_BYTES);
 
 /** Every refusal is a 4xx JSON OperationOutcome naming what is wrong. */
 function expectOutcome(res: request.Response, status: number, diagnostics: RegExp): void {
@@ -52,9 +57,9 @@ describe('malformed, mistyped and oversized request bodies', () => {
         expectOutcome(await post(path, deep), 400, /nests objects and arrays more than 100 levels deep/);
       });
 
-      it(`an array with more than ${JSON_LIMITS.maxMembers} members → 413`, async () => {
-        const body = JSON.stringify({ ...valid(), extension: { many: new Array(JSON_LIMITS.maxMembers + 1).fill(0) } });
-        expectOutcome(await post(path, body), 413, /more than 10000 members/);
+      it(`an array with more than ${REQUEST_LIMITS.maxMembers} members (tiny ones, far under BODY_LIMIT) → 413`, async () => {
+        const body = JSON.stringify({ ...valid(), extension: { many: new Array(REQUEST_LIMITS.maxMembers + 1).fill(0) } });
+        expectOutcome(await post(path, body), 413, new RegExp(`more than ${REQUEST_LIMITS.maxMembers} members`));
       });
     });
   }
@@ -64,12 +69,41 @@ describe('malformed, mistyped and oversized request bodies', () => {
     expect(res.status).toBe(200);
   });
 
-  it('accepts a realistic chart at the member bound', async () => {
+  it('accepts a long chart: 12,000 prefetched Observations (about 1.65 MB)', async () => {
     const body = valid() as { prefetch: { observations: { entry: unknown[] } } };
-    body.prefetch.observations.entry = Array.from({ length: JSON_LIMITS.maxMembers }, (_, i) => ({
-      resource: { resourceType: 'Observation', id: `o${i}`, status: 'final', subject: { reference: 'Patient/pat-1' }, code: { text: 'weight' } },
+    body.prefetch.observations.entry = Array.from({ length: 12_000 }, (_, i) => ({
+      fullUrl: `https://ehr.example.org/fhir/Observation/obs-${i}`,
+      resource: {
+        resourceType: 'Observation',
+        id: `obs-${i}`,
+        status: 'final',
+        subject: { reference: 'Patient/pat-1' },
+        code: { coding: [{ system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }] },
+        effectiveDateTime: '2026-01-01',
+      },
     }));
-    expect((await post(SERVICE_PATH, JSON.stringify(body))).status).toBe(200);
+    const text = JSON.stringify(body);
+    expect(text.length).toBeGreaterThan(1_600_000);
+    expect((await post(SERVICE_PATH, text)).status).toBe(200);
+  });
+
+  it('accepts any body within BODY_LIMIT whose members are realistic: the smallest ones up to the byte limit', async () => {
+    // Members of MIN_MEMBER_BYTES (a 37-character string, its two quotes and a comma) filling the body up to BODY_LIMIT.
+    const member = 'x'.repeat(MIN_MEMBER_BYTES - 3);
+    const base = JSON.stringify(valid()).length + 100;
+    const count = Math.floor((BODY_LIMIT_BYTES - base) / MIN_MEMBER_BYTES);
+    const text = JSON.stringify({ ...valid(), extension: { many: new Array(count).fill(member) } });
+    expect(text.length).toBeLessThanOrEqual(BODY_LIMIT_BYTES);
+    expect(count).toBeGreaterThan(JSON_LIMITS.maxMembers);
+    expect((await post(SERVICE_PATH, text)).status).toBe(200);
+  });
+});
+
+describe('requestBodyLimits', () => {
+  it('bounds members by the byte limit (one per MIN_MEMBER_BYTES), never under JSON_LIMITS.maxMembers; depth stays', () => {
+    expect(requestBodyLimits(10 * 1024 * 1024)).toEqual({ maxDepth: 100, maxMembers: 262_144 });
+    expect(requestBodyLimits(5 * 1024 * 1024)).toEqual({ maxDepth: 100, maxMembers: 250_000 });
+    expect(requestBodyLimits(100 * 1024 * 1024)).toEqual({ maxDepth: 100, maxMembers: 2_621_440 });
   });
 });
 
