@@ -2,7 +2,7 @@ import type { Finding } from '../../../../src/decision/types';
 import { addMonths } from '../dates';
 import { functionalScores, scoreEvidence } from '../scores';
 import type { FacetContext } from '../types';
-import { conditionEvidence, conditionMatches, conditionRegions, criterion, currentConditions, met, notDocumented, notMet, onPathway, plural, type CriterionId } from './define';
+import { conditionEvidence, conditionMatches, conditionRegions, criterion, currentConditions, met, notDocumented, notMet, onPathway, type CriterionId } from './define';
 
 /** Back or neck pain lasting at least the threshold (3 months) before the order date. */
 function painDuration(id: CriterionId) {
@@ -16,7 +16,9 @@ function painDuration(id: CriterionId) {
     });
     const elsewhere = all.length - pain.length;
     if (pain.length === 0) {
-      return notDocumented(id, `No current ${unit.region ?? 'back or neck'} pain diagnosis on record${elsewhere > 0 ? ` (${plural(elsewhere, 'pain diagnosis')} of another region not counted)` : ''}`, all.map(conditionEvidence));
+      return elsewhere > 0
+        ? notDocumented(id, `No current pain diagnosis of the ${unit.region} region on record (${elsewhere} ${elsewhere === 1 ? 'diagnosis' : 'diagnoses'} of another region not counted)`, all.map(conditionEvidence))
+        : notDocumented(id, 'No current back or neck pain diagnosis on record');
     }
     const dated = pain
       .map((c) => ({ c, since: c.onset ?? c.recorded }))
