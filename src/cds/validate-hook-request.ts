@@ -16,7 +16,7 @@ export const REQUESTED_VERSION = 'davinci-crd.requestedVersion';
 export function validateHookRequest(body: unknown, expectedHook: string, crdVersions: readonly string[]): HookRequest {
   const request = object(body, '(request body)', 'The request body must be a JSON object');
   const hook = string(request.hook, 'hook');
-  if (hook !== expectedHook) throw new BadRequestError(`hook must be "${expectedHook}" for this service, got "${hook}"`, 'hook', 'value');
+  if (hook !== expectedHook) throw new BadRequestError(`hook must be "${expectedHook}" for this service, got ${quoted(hook)}`, 'hook', 'value');
   const hookInstance = string(request.hookInstance, 'hookInstance');
   if (hookInstance.length > 128) throw new BadRequestError('hookInstance must be at most 128 characters', 'hookInstance', 'value');
 
@@ -91,7 +91,15 @@ function absoluteUrl(value: unknown, path: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BadRequestError(`${path} must be an http(s) URL`, path, 'value');
   if (url.username || url.password) throw new BadRequestError(`${path} must not carry credentials`, path, 'value');
+  // A FHIR base URL has none of these; dropping them quietly would call another URL than the EHR sent.
+  if (url.search || url.hash || text.includes('?') || text.includes('#')) throw new BadRequestError(`${path} must be a FHIR base URL, without a query or fragment`, path, 'value');
+  if (/\/\.{1,2}(\/|$)/.test(text.replace(/^[a-z]+:\/\//i, '/'))) throw new BadRequestError(`${path} must not contain "." or ".." path segments`, path, 'value');
   return text.replace(/\/+$/, '');
+}
+
+/** A client's value in a message: quoted, and cut short so that a huge value is not echoed back or logged. */
+function quoted(value: string): string {
+  return value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)` : JSON.stringify(value);
 }
 
 /**

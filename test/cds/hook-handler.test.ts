@@ -12,7 +12,8 @@ const FHIR = 'https://ehr.example.test/fhir';
 
 function coverageInformation(res: request.Response, orderId: string): Array<{ url: string; [k: string]: unknown }> {
   const action = res.body.systemActions.find((a: any) => a.resource.id === orderId);
-  return action.resource.extension.find((e: any) => e.url.endsWith('ext-coverage-information')).extension;
+  // The service appends its own; a client's earlier (or malformed) one may come before it.
+  return action.resource.extension.findLast((e: any) => e?.url?.endsWith('ext-coverage-information')).extension;
 }
 
 function covered(res: request.Response, orderId: string): unknown {
@@ -93,6 +94,19 @@ describe('handleHookCall', () => {
     const res = await request(runtime.app).post(SERVICE_PATH).send(body);
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
+    expect(covered(res, 'sr-1')).toBe('covered');
+  });
+
+  it.each([
+    ['[null]', [null]],
+    ['an object', {}],
+    ['a string', 'x'],
+    ['a coverage-information entry whose extension is a string', [{ url: 'http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information', extension: 'x' }]],
+    ['a coverage-information entry whose extension is [null]', [{ url: 'http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information', extension: [null] }]],
+  ])('decides an order whose extension is malformed (%s) instead of failing', async (_what, extension) => {
+    const order = { ...lumbarBlockOrder('sr-1'), extension } as never;
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order], prefetch: fullPrefetch(lumbarBlockChart()) }));
+    expect(res.status).toBe(200);
     expect(covered(res, 'sr-1')).toBe('covered');
   });
 
