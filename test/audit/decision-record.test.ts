@@ -107,22 +107,27 @@ describe('decision record of a hook call', () => {
     expect(stored).not.toMatch(/"family"|"given"/); // patient name
   });
 
-  it('keeps fhirServer as the normalised base the service called: dot segments resolved, no query (a credential may sit there) or fragment', async () => {
+  it('keeps fhirServer as the base the service called; one with a query (a credential may sit there), fragment or dot segments is refused and never recorded', async () => {
     const fhir = await startFhirServer({ resources: [patient(), activeCoverage(), backPain] as never[] });
     try {
       runtime = await testRuntime();
       const origin = fhir.baseUrl.replace(/\/fhir\/R4$/, '');
-      for (const sent of [`${origin}/fhir/R4/../../fhir/R4/?apikey=SECRET-KEY#frag`, `${origin}/x/../fhir/R4?x=1#y`]) {
+      fhir.requests.length = 0;
+      const { response, records } = await decide(runtime, hookRequest({ orders: [facetOrder('sr-1', '64493')], fhirServer: `${fhir.baseUrl}/` }));
+      expect(response.status).toBe(200);
+      const assertionId = /"coverage-assertion-id","valueString":"([^"]+)"/.exec(JSON.stringify(response.body.systemActions))?.[1];
+      const record = records.find((r) => r.coverageAssertionId === assertionId)!;
+      expect(record.fhirServer).toBe(fhir.baseUrl);
+      // That base is the one the FHIR client called: every key was fetched from it.
+      expect(record.data?.keys.conditions).toBe('fetched');
+      expect(fhir.requests.length).toBeGreaterThan(0);
+      for (const sent of [`${origin}/fhir/R4/../../fhir/R4/?apikey=SECRET-KEY#frag`, `${origin}/x/../fhir/R4`, `${fhir.baseUrl}?x=1`]) {
         fhir.requests.length = 0;
-        const { response, records } = await decide(runtime, hookRequest({ orders: [facetOrder('sr-1', '64493')], fhirServer: sent }));
-        expect(response.status).toBe(200);
-        const assertionId = /"coverage-assertion-id","valueString":"([^"]+)"/.exec(JSON.stringify(response.body.systemActions))?.[1];
-        const record = records.find((r) => r.coverageAssertionId === assertionId)!;
-        expect(record.fhirServer).toBe(fhir.baseUrl);
-        // That base is the one the FHIR client called: every key was fetched from it.
-        expect(record.data?.keys.conditions).toBe('fetched');
-        expect(fhir.requests.length).toBeGreaterThan(0);
-        expect(JSON.stringify(record)).not.toMatch(/SECRET-KEY|apikey|#frag|x=1|\/\.\./);
+        const refused = await decide(runtime, hookRequest({ orders: [facetOrder('sr-1', '64493')], fhirServer: sent }));
+        expect(refused.response.status).toBe(400);
+        expect(refused.response.body.issue[0].expression).toEqual(['fhirServer']);
+        expect(fhir.requests).toEqual([]);
+        expect(JSON.stringify(refused.records)).not.toMatch(/SECRET-KEY|apikey/);
       }
     } finally {
       await fhir.close();

@@ -111,9 +111,11 @@ describe('FHIR server allowlist and the access token', () => {
   it('treats a different path or port on the listed host as another server', async () => {
     const scope = nock(EHR_ORIGIN).get(/.*/).reply(200, searchset([]));
     const other = nock(`${EHR_ORIGIN}:8443`).get(/.*/).reply(200, searchset([]));
-    for (const server of [`${EHR_ORIGIN}/r4-other`, `${EHR_ORIGIN}/r4/../admin`, `${EHR_ORIGIN}:8443${EHR_PATH}`, 'http://fhir.ehr.example.com/r4']) {
+    for (const server of [`${EHR_ORIGIN}/r4-other`, `${EHR_ORIGIN}:8443${EHR_PATH}`, 'http://fhir.ehr.example.com/r4']) {
       expect((await call(callNeedingConditions(server))).status).toBe(412);
     }
+    // A path that climbs out of the listed base is not a FHIR base at all.
+    expect((await call(callNeedingConditions(`${EHR_ORIGIN}/r4/../admin`))).status).toBe(400);
     expect(scope.isDone()).toBe(false);
     expect(other.isDone()).toBe(false);
   });
