@@ -9,6 +9,8 @@ export class ValueSetMatcher {
   private readonly prefixes = new Map<string, string[]>();
   private readonly ranges = new Map<string, Array<[string, string]>>();
   private readonly patterns: RegExp[];
+  /** The same patterns with the g flag, to visit every occurrence when the first is negated. */
+  private readonly globalPatterns = new Map<RegExp, RegExp>();
 
   constructor(
     readonly name: string,
@@ -39,6 +41,7 @@ export class ValueSetMatcher {
         throw new StartupError(`value set ${name}: bad text pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`);
       }
     });
+    for (const p of this.patterns) this.globalPatterns.set(p, new RegExp(p.source, 'gi'));
   }
 
   get hasCodes(): boolean {
@@ -69,7 +72,8 @@ export class ValueSetMatcher {
     if (typeof text !== 'string' || text.length === 0) return false;
     for (const pattern of this.patterns) {
       if (!pattern.test(text)) continue;
-      const all = new RegExp(pattern.source, 'gi');
+      const all = this.globalPatterns.get(pattern)!;
+      all.lastIndex = 0;
       for (let m = all.exec(text); m !== null; m = all.exec(text)) {
         if (!isNegated(text, m.index, m.index + m[0].length)) return true;
         if (m[0].length === 0) all.lastIndex++;
@@ -104,6 +108,7 @@ const CLAUSE_BREAK = /[.,;:!?\n]| \/ |\b(?:but|however|although)\b/gi;
 /** A negation cue among the few words before a term (NegEx-style): "no", "not", "without", "denies"... */
 const NEGATION_BEFORE = /\b(?:no|not|without|denies|denied|never|negative for|free of|rather than|instead of|other than|rules? out|ruled out|r\/o)\b/i;
 const NEGATION_WORDS = 6;
+const WINDOW = 120;
 /** "non-pulsed", "non ultrasound". */
 const NON_PREFIX = /\bnon[- ]?$/i;
 /** A negation right after the term: "ultrasound not used", "cyst ruled out". */
@@ -115,14 +120,15 @@ const NEGATION_AFTER = /^\s*(?:(?:was|were|is|are|has been|had been)\s+)?(?:not 
  * "fluoroscopic guidance, not ultrasound" or "conventional RF, not pulsed", and those must not match.
  */
 export function isNegated(text: string, start: number, end: number): boolean {
-  const before = text.slice(0, start);
+  // Six words fit in this window; a long text is not scanned from its start for every match.
+  let before = text.slice(Math.max(0, start - WINDOW), start);
+  if (start > WINDOW) before = before.slice(before.search(/\s|$/)); // drop a word cut in two
   if (NON_PREFIX.test(before)) return true;
   let clauseStart = 0;
   for (const m of before.matchAll(CLAUSE_BREAK)) clauseStart = m.index + m[0].length;
   const words = before.slice(clauseStart).trim().split(/\s+/).slice(-NEGATION_WORDS).join(' ');
   if (NEGATION_BEFORE.test(words)) return true;
-  const after = text.slice(end);
-  CLAUSE_BREAK.lastIndex = 0;
+  const after = text.slice(end, end + WINDOW);
   const clauseEnd = after.search(CLAUSE_BREAK);
   return NEGATION_AFTER.test(clauseEnd < 0 ? after : after.slice(0, clauseEnd));
 }
