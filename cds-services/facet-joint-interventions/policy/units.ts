@@ -97,7 +97,8 @@ function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvide
   const explicitLevels = orders.every((o) => o.levels.length > 0);
   const levelNames = explicitLevels ? sortLevels(orders.flatMap((o) => o.levels)) : [];
   const codeCount = busiestSideCount(orders.map((o) => ({ laterality: o.laterality, levels: o.levelsFromCodes })));
-  const levelCount = explicitLevels ? levelNames.length : codeCount;
+  // The claim bills what the CPT lines say: when they count more levels than bodySite names, they are the count.
+  const levelCount = explicitLevels ? Math.max(levelNames.length, codeCount) : codeCount;
   const intents = new Set(orders.map((o) => o.intent).filter((i): i is Intent => i !== undefined));
   const intentOrder = intents.size === 1 ? orders.find((o) => o.intent) : undefined;
   return {
@@ -111,7 +112,7 @@ function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvide
     levelCount,
     levelNames,
     levelEvidence: explicitLevels
-      ? `${levelNames.join(', ')} from bodySite${codeCount !== levelNames.length ? `; the CPT lines account for ${codeCount}` : ''}`
+      ? `${levelNames.join(', ')} from bodySite${codeCount > levelNames.length ? `, but the CPT lines bill ${codeCount}` : codeCount < levelNames.length ? `; the CPT lines account for ${codeCount}` : ''}`
       : `counted from CPT ${orders.flatMap((o) => o.codes.map((c) => c.code)).join(', ')}${laterality === 'bilateral' ? ' (bilateral counts once)' : ''}`,
     laterality,
     date: first.date,

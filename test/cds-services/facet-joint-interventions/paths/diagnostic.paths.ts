@@ -355,6 +355,16 @@ export const diagnosticPaths: PathScenario[] = [
     expect: { 'sr-4': { outcome: 'not-covered', criteria: { 'levels-diagnostic': 'not-met' }, suggestions: [/drop L5-S1/] } },
   },
   {
+    name: 'CPT lines billing four levels (64493 + 64494 + 64495 × 2) are four levels even when bodySite names three: not covered, the extra 64495 unit dropped',
+    chart: (c) => lumbarCandidate(c),
+    orders: () => [
+      order('sr-l1', '64493', { levels: ['L3-L4'], date: NEXT_WEEK, note: RF_NOTE }),
+      order('sr-l2', '64494', { levels: ['L4-L5'], date: NEXT_WEEK }),
+      order('sr-l3', '64495', { levels: ['L5-S1'], date: NEXT_WEEK, quantityQuantity: { value: 2 } }),
+    ],
+    expect: { 'sr-l1': { outcome: 'not-covered', criteria: { 'levels-diagnostic': 'not-met' }, suggestions: [/^Treat at most 3 levels/] } },
+  },
+  {
     name: 'two levels done bilaterally (modifier 50) count as two levels, not four',
     chart: (c) => lumbarCandidate(c),
     orders: () => [
