@@ -1,5 +1,5 @@
 import type { FactRecord, FactSet } from '../../../src/facts/extract';
-import { dateOf } from './dates';
+import { dateOf, lastDateOf } from './dates';
 import { boolean, codings, concepts, describe, number, objects, references, string, strings } from './read';
 import type {
   Chart,
@@ -47,6 +47,8 @@ function readCondition(r: FactRecord): ChartCondition {
     current: (clinical === undefined || CURRENT_CLINICAL.has(clinical)) && !(verification && NOT_TRUE.has(verification)) && strings(r, 'abatement').length === 0,
     onset: dateOf(string(r, 'onset')),
     recorded: dateOf(string(r, 'recordedDate')),
+    onsetLast: lastDateOf(string(r, 'onset')),
+    recordedLast: lastDateOf(string(r, 'recordedDate')),
     bodySites: concepts(r, 'bodySites'),
   };
 }

@@ -14,6 +14,18 @@ export function dateOf(value: unknown): string | undefined {
   return `${y}-${m}-${d}`;
 }
 
+/** The last calendar day a FHIR date may mean: "2025-06" is 2025-06-30, "2025" is 2025-12-31; a full date is itself. */
+export function lastDateOf(value: unknown): string | undefined {
+  const first = dateOf(value);
+  if (!first || typeof value !== 'string') return first;
+  const match = DATE.exec(value)!;
+  if (match[3] !== undefined) return first;
+  const y = Number(match[1]);
+  const m = match[2] !== undefined ? Number(match[2]) : 12;
+  const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${match[1]}-${String(m).padStart(2, '0')}-${String(lastDay).padStart(2, '0')}`;
+}
+
 /** Milliseconds since the epoch for a dateTime with a time of day; undefined for a bare date. */
 export function instantOf(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/T\d{2}:\d{2}/.test(value)) return undefined;

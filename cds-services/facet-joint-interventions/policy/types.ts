@@ -91,6 +91,9 @@ export interface ChartCondition {
   current: boolean;
   onset?: string;
   recorded?: string;
+  /** The last day a partial onset or recorded date may mean ("2025-06": 2025-06-30); the same day when full. */
+  onsetLast?: string;
+  recordedLast?: string;
   bodySites: CodeableConcept[];
 }
 

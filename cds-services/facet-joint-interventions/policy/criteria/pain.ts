@@ -20,17 +20,25 @@ function painDuration(id: CriterionId) {
         ? notDocumented(id, `No current pain diagnosis of the ${unit.region} region on record (${elsewhere} ${elsewhere === 1 ? 'diagnosis' : 'diagnoses'} of another region not counted)`, all.map(conditionEvidence))
         : notDocumented(id, 'No current back or neck pain diagnosis on record');
     }
+    // A partial date ("2025-06") may mean any day of its month or year: met only if its last day qualifies.
     const dated = pain
-      .map((c) => ({ c, since: c.onset ?? c.recorded }))
-      .filter((x): x is { c: (typeof pain)[number]; since: string } => x.since !== undefined)
-      .sort((a, b) => a.since.localeCompare(b.since));
+      .map((c) => ({ c, since: c.onset ?? c.recorded, last: c.onset ? c.onsetLast : c.recordedLast }))
+      .filter((x): x is { c: (typeof pain)[number]; since: string; last: string } => x.since !== undefined && x.last !== undefined)
+      .sort((a, b) => a.last.localeCompare(b.last));
     if (dated.length === 0) return notDocumented(id, 'Pain diagnosis on record without an onset or recorded date', pain.map(conditionEvidence));
     const earliest = dated[0]!;
-    const qualifies = addMonths(earliest.since, t.painDurationMonths);
+    const qualifies = addMonths(earliest.last, t.painDurationMonths);
     const evidence = [conditionEvidence(earliest.c)];
-    return qualifies <= unit.date
-      ? met(`Pain since ${earliest.since}, at least ${t.painDurationMonths} months before ${unit.date}`, evidence)
-      : notMet(`Pain since ${earliest.since}: less than ${t.painDurationMonths} months on ${unit.date}`, evidence, qualifies);
+    if (qualifies <= unit.date) return met(`Pain since ${earliest.last === earliest.since ? earliest.since : `${earliest.since} to ${earliest.last} at the latest`}, at least ${t.painDurationMonths} months before ${unit.date}`, evidence);
+    const possibly = dated.find((d) => addMonths(d.since, t.painDurationMonths) <= unit.date);
+    if (possibly) {
+      return notDocumented(
+        id,
+        `Pain onset charted only to the ${/^\d{4}-\d{2}-01$/.test(possibly.since) && possibly.last.slice(0, 7) === possibly.since.slice(0, 7) ? 'month' : 'year'} (between ${possibly.since} and ${possibly.last}): ${t.painDurationMonths} months before ${unit.date} cannot be told`,
+        [conditionEvidence(possibly.c)],
+      );
+    }
+    return notMet(`Pain since ${earliest.since}: less than ${t.painDurationMonths} months on ${unit.date}`, evidence, qualifies);
   };
 }
 

@@ -514,61 +514,6 @@ export const diagnosticPaths: PathScenario[] = [
     orders: () => [order('sr-neck', '64490', { levels: ['C5-C6'], date: NEXT_WEEK, note: RF_NOTE })],
     expect: { 'sr-neck': { outcome: 'covered', criteria: { 'thoracic-injection': 'met', 'pain-three-months': 'met' } } },
   },
-];
-
-/** Orders dated in the past, and companion orders already drafted. */
-export const sessionContextPaths: PathScenario[] = [
-  {
-    name: 'a backdated second block too early: the reschedule suggestion is never a date already past',
-    chart: (c) => {
-      lumbarCandidate(c);
-      c.block({ date: daysBefore(40), relief: 90, levels: ['L4-L5'] });
-    },
-    orders: () => [firstBlockOrder({ occurrenceDateTime: daysBefore(30) })],
-    expect: {
-      'sr-block': {
-        outcome: 'not-covered',
-        criteria: { 'second-block-interval': 'not-met' },
-        firstEligibleDate: daysBefore(26),
-        suggestions: [new RegExp(`^Schedule on ${daysBefore(0)}`)],
-      },
-    },
-  },
-  {
-    name: 'a physical therapy referral already among the draft orders is not suggested again',
-    chart: (c) => lumbarCandidate(c, ['pt']),
-    orders: () => [
-      firstBlockOrder(),
-      { ...order('sr-pt', '97161'), code: { coding: [{ system: 'http://snomed.info/sct', code: '91251008', display: 'Physical therapy procedure' }] } },
-    ],
-    expect: { 'sr-block': { outcome: 'conditional', criteria: { 'physical-therapy': 'not-documented' }, noSuggestions: true } },
-  },
-];
-
-/** Odd durations found by fuzzing: decided normally, never a criterion that cannot be evaluated. */
-export const oddDurationPaths: PathScenario[] = [
-  {
-    name: 'a prescription duration with a non-text unit is read as days',
-    chart: (c) => {
-      lumbarCandidate(c, ['nsaid']);
-      const ref = c.nsaid('request', 'ibuprofen', monthsBefore(3), 30);
-      const med = c.resources.find((r) => `${r.resourceType}/${r.id}` === ref) as unknown as { dispenseRequest: { expectedSupplyDuration: Record<string, unknown> } };
-      med.dispenseRequest.expectedSupplyDuration = { value: 30, code: false, unit: 5 };
-    },
-    orders: () => [firstBlockOrder()],
-    expect: { 'sr-block': { outcome: 'covered', criteria: { 'nsaid-trial': 'met' } } },
-  },
-  {
-    name: 'an absurd days supply (a billion days) counts as duration not charted',
-    chart: (c) => {
-      lumbarCandidate(c, ['nsaid']);
-      const ref = c.nsaid('dispense', 'ibuprofen', monthsBefore(3), 30);
-      const med = c.resources.find((r) => `${r.resourceType}/${r.id}` === ref) as unknown as { daysSupply: { value: number } };
-      med.daysSupply.value = 1e9;
-    },
-    orders: () => [firstBlockOrder()],
-    expect: { 'sr-block': { outcome: 'conditional', criteria: { 'nsaid-trial': 'not-documented' } } },
-  },
   {
     name: 'a block already done this morning makes an order for another block today a second block 0 days later: not covered',
     chart: (c) => {
@@ -655,5 +600,87 @@ export const oddDurationPaths: PathScenario[] = [
     chart: (c) => lumbarCandidate(c),
     orders: () => [firstBlockOrder({ note: [...RF_NOTE, { text: 'Fluoroscopic guidance, not ultrasound' }] })],
     expect: { 'sr-block': { outcome: 'covered', criteria: { 'image-guidance': 'met' } } },
+  },
+];
+
+/** Orders dated in the past, and companion orders already drafted. */
+export const sessionContextPaths: PathScenario[] = [
+  {
+    name: 'a backdated second block too early: the reschedule suggestion is never a date already past',
+    chart: (c) => {
+      lumbarCandidate(c);
+      c.block({ date: daysBefore(40), relief: 90, levels: ['L4-L5'] });
+    },
+    orders: () => [firstBlockOrder({ occurrenceDateTime: daysBefore(30) })],
+    expect: {
+      'sr-block': {
+        outcome: 'not-covered',
+        criteria: { 'second-block-interval': 'not-met' },
+        firstEligibleDate: daysBefore(26),
+        suggestions: [new RegExp(`^Schedule on ${daysBefore(0)}`)],
+      },
+    },
+  },
+  {
+    name: 'a physical therapy referral already among the draft orders is not suggested again',
+    chart: (c) => lumbarCandidate(c, ['pt']),
+    orders: () => [
+      firstBlockOrder(),
+      { ...order('sr-pt', '97161'), code: { coding: [{ system: 'http://snomed.info/sct', code: '91251008', display: 'Physical therapy procedure' }] } },
+    ],
+    expect: { 'sr-block': { outcome: 'conditional', criteria: { 'physical-therapy': 'not-documented' }, noSuggestions: true } },
+  },
+];
+
+/** Odd durations found by fuzzing: decided normally, never a criterion that cannot be evaluated. */
+export const oddDurationPaths: PathScenario[] = [
+  {
+    name: 'a prescription duration with a non-text unit is read as days',
+    chart: (c) => {
+      lumbarCandidate(c, ['nsaid']);
+      const ref = c.nsaid('request', 'ibuprofen', monthsBefore(3), 30);
+      const med = c.resources.find((r) => `${r.resourceType}/${r.id}` === ref) as unknown as { dispenseRequest: { expectedSupplyDuration: Record<string, unknown> } };
+      med.dispenseRequest.expectedSupplyDuration = { value: 30, code: false, unit: 5 };
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'covered', criteria: { 'nsaid-trial': 'met' } } },
+  },
+  {
+    name: 'an absurd days supply (a billion days) counts as duration not charted',
+    chart: (c) => {
+      lumbarCandidate(c, ['nsaid']);
+      const ref = c.nsaid('dispense', 'ibuprofen', monthsBefore(3), 30);
+      const med = c.resources.find((r) => `${r.resourceType}/${r.id}` === ref) as unknown as { daysSupply: { value: number } };
+      med.daysSupply.value = 1e9;
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'conditional', criteria: { 'nsaid-trial': 'not-documented' } } },
+  },
+  {
+    name: 'pain onset charted to the month (2026-09) straddles three months before the order: not documented',
+    chart: (c) => {
+      lumbarCandidate(c, ['pain']);
+      c.condition(icd('M47.816'), { onset: '2026-09' });
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'conditional', criteria: { 'pain-three-months': 'not-documented' } } },
+  },
+  {
+    name: 'pain onset charted to the month (2026-08) whose last day is three months before the order: met',
+    chart: (c) => {
+      lumbarCandidate(c, ['pain']);
+      c.condition(icd('M47.816'), { onset: '2026-08' });
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'covered', criteria: { 'pain-three-months': 'met' } } },
+  },
+  {
+    name: 'pain onset charted to the year of the order (2026) cannot show three months: not documented',
+    chart: (c) => {
+      lumbarCandidate(c, ['pain']);
+      c.condition(icd('M47.816'), { onset: '2026' });
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'conditional', criteria: { 'pain-three-months': 'not-documented' } } },
   },
 ];

@@ -1,6 +1,15 @@
-import { addDays, addMonths, dateOf, daysBetween, instantOf } from '../../../../cds-services/facet-joint-interventions/policy/dates';
+import { addDays, addMonths, dateOf, daysBetween, instantOf, lastDateOf } from '../../../../cds-services/facet-joint-interventions/policy/dates';
 
 describe('policy dates', () => {
+  it('reads the last day a partial date may mean', () => {
+    expect(lastDateOf('2026-02')).toBe('2026-02-28');
+    expect(lastDateOf('2024-02')).toBe('2024-02-29');
+    expect(lastDateOf('2025')).toBe('2025-12-31');
+    expect(lastDateOf('2025-06-14')).toBe('2025-06-14');
+    expect(lastDateOf('2025-06-14T10:00:00Z')).toBe('2025-06-14');
+    expect(lastDateOf('junk')).toBeUndefined();
+  });
+
   it('reads the calendar date of dates, dateTimes and partial dates', () => {
     expect(dateOf('2026-03-14')).toBe('2026-03-14');
     expect(dateOf('2026-03-14T23:30:00-05:00')).toBe('2026-03-14');
