@@ -2,11 +2,15 @@ import type { CodeableConcept, ServiceRequest } from 'fhir/r4';
 import type { ActionSpec, CriterionResult, DecisionUnit, Outcome, PolicyInput, SuggestionSpec } from '../../../src/decision/types';
 import { SYSTEMS, canonicalSystem } from '../../../src/fhir/code-systems';
 import { BILLING_OPTIONS_URL } from '../../../src/fhir/order-codes';
+import { regionPainDiagnoses } from './criteria/pain';
 import { levelsOf } from './levels';
 import { label } from './units';
 import type { CodingData, FacetContext, LevelRole, OrderInfo, Region, Thresholds } from './types';
 
 type Results = Map<string, CriterionResult>;
+
+/** What conventional radiofrequency neurotomy needs beyond its technique (I.B). */
+const RF_CRITERIA = ['rf-two-positive-blocks', 'rf-pain-three-months', 'repeat-rf-interval', 'repeat-rf-sustained-relief'];
 
 const notMet = (results: Results, id: string) => results.get(id)?.status === 'not-met';
 const gap = (results: Results, id: string) => ['not-met', 'not-documented'].includes(results.get(id)?.status ?? '');
@@ -43,14 +47,17 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
   }
 
   if (u.guidance === 'ultrasound' && notMet(results, 'image-guidance')) {
+    // 0213T-0218T become 64490-64495; ultrasound wording, 76942 and ultrasound order details leave the order.
+    const codes: string[] = [];
     const actions = u.orders.flatMap((o) => {
       const replacements = o.codes.filter((c) => c.guidance === 'ultrasound').map((c) => [c.code, (ctx.coding.fluoroscopicEquivalent as Record<string, string>)[c.code]!] as const);
-      return replacements.length === 0 ? [] : [update(withCodes(o.order, replacements, ctx.coding), `Order ${o.ref} with fluoroscopic or CT guidance (CPT ${replacements.map(([, to]) => to).join(', ')})`)];
+      const changed = withoutUltrasound(replacements.length > 0 ? withCodes(o.order, replacements, ctx.coding) : o.order, ctx, replacements.length > 0);
+      if (!changed) return [];
+      const lineCodes = o.codes.map((c) => replacements.find(([from]) => from === c.code)?.[1] ?? c.code);
+      codes.push(...lineCodes);
+      return [update(changed, `Order ${o.ref} with fluoroscopic or CT guidance (CPT ${lineCodes.join(', ')}), without ultrasound guidance`)];
     });
-    if (actions.length > 0) {
-      const codes = actions.map((a) => a.description.match(/CPT ([^)]*)/)?.[1]).join(', ');
-      suggestions.push({ label: `Order the same injection under fluoroscopic or CT guidance (CPT ${codes})`, actions });
-    }
+    if (actions.length > 0) suggestions.push({ label: `Order the same injection under fluoroscopic or CT guidance (CPT ${[...new Set(codes)].join(', ')})`, actions });
   }
 
   const levelCriterion = ['levels-diagnostic', 'levels-initial-rf', 'levels-repeat-rf', 'levels-therapeutic'].find((id) => notMet(results, id));
@@ -61,11 +68,26 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
 
   if (u.kind !== 'injection' && u.region && u.region !== 'thoracic') {
     const nonConventional = notMet(results, 'pulsed-radiofrequency') || notMet(results, 'conventional-radiofrequency');
-    const rfCriteriaMet = ['rf-two-positive-blocks', 'rf-pain-three-months', 'repeat-rf-interval', 'repeat-rf-sustained-relief'].every((id) => !results.has(id) || results.get(id)!.status === 'met');
+    const rfCriteriaMet = RF_CRITERIA.every((id) => !results.has(id) || results.get(id)!.status === 'met');
+    const rfWaiting = RF_CRITERIA.filter((id) => results.has(id) && results.get(id)!.status !== 'met');
+    // Waiting for a date (and for what can only be charted by then, such as 6 months of follow-up scores).
+    const dated = rfWaiting.filter((id) => notMet(results, id) && results.get(id)!.firstEligibleDate);
+    const rfDate =
+      dated.length > 0 && rfWaiting.every((id) => dated.includes(id) || results.get(id)!.status === 'not-documented')
+        ? [ctx.today, ...dated.map((id) => results.get(id)!.firstEligibleDate!)].sort().at(-1)
+        : undefined;
+    // A diagnostic block is an alternative only while the region has room for one (I.A.1: up to two).
+    const blockAllowed = ctx.history.diagnosticBlocks.length < ctx.t.maxDiagnosticBlocks;
     if (nonConventional && rfCriteriaMet) {
       suggestions.push(replaceWith(ctx, u.region, 'radiofrequency', input.patientId, 'Conventional radiofrequency neurotomy'));
-    } else if (nonConventional || notMet(results, 'rf-two-positive-blocks')) {
+    } else if (nonConventional && rfDate) {
+      // Conventional RF would qualify but for timing (repeat < 6 months): the same, on the first eligible date.
+      suggestions.push(replaceWith(ctx, u.region, 'radiofrequency', input.patientId, 'Conventional radiofrequency neurotomy', rfDate));
+    } else if ((nonConventional || notMet(results, 'rf-two-positive-blocks')) && blockAllowed) {
       suggestions.push(replaceWith(ctx, u.region, 'diagnostic-block', input.patientId, 'Diagnostic medial branch block; radiofrequency neurotomy is being considered'));
+    } else if (notMet(results, 'rf-two-positive-blocks')) {
+      const why = `${ctx.history.diagnosticBlocks.length} diagnostic blocks on record do not support it, and no further block is covered`;
+      suggestions.push({ label: `Cancel this ${label(u)} (${why})`, actions: u.orders.map((o) => cancel(o, why)) });
     }
   }
 
@@ -174,7 +196,7 @@ function reduceLevels(ctx: FacetContext, max: number): { actions: ActionSpec[]; 
 }
 
 /** Replaces the unit's orders (delete) with a new procedure for the same region and levels (create): the lines the codes need. */
-function replaceWith(ctx: FacetContext, region: Region, target: 'diagnostic-block' | 'radiofrequency', patientId: string, note: string): SuggestionSpec {
+function replaceWith(ctx: FacetContext, region: Region, target: 'diagnostic-block' | 'radiofrequency', patientId: string, note: string, date?: string): SuggestionSpec {
   const u = ctx.unit;
   const codes = target === 'diagnostic-block' ? ctx.coding.diagnosticBlock[region] : ctx.coding.conventionalRadiofrequency[region];
   const template = u.orders[0]!.order;
@@ -184,14 +206,14 @@ function replaceWith(ctx: FacetContext, region: Region, target: 'diagnostic-bloc
   const creates: ActionSpec[] = lines.map((line) => ({
     type: 'create',
     description: `Create ${target === 'diagnostic-block' ? 'a diagnostic medial branch block' : 'a conventional radiofrequency neurotomy'} order (CPT ${line.code}${line.quantity ? ` × ${line.quantity}` : ''})`,
-    resource: newOrder(template, patientId, line.code, line.quantity, ctx, target === 'diagnostic-block' ? [ctx.coding.intentCodes.diagnostic] : [], note),
+    resource: newOrder(date ? withOccurrence(template, date) : template, patientId, line.code, line.quantity, ctx, target === 'diagnostic-block' ? [ctx.coding.intentCodes.diagnostic] : [], note),
   }));
   const codeList = lines.map((l) => l.code).join(', ');
   return {
     label:
       target === 'diagnostic-block'
         ? `Order a diagnostic medial branch block instead (CPT ${codeList})`
-        : `Order conventional radiofrequency neurotomy instead (CPT ${codeList})`,
+        : `Order conventional radiofrequency neurotomy ${date ? `on ${date}, the first date it qualifies, ` : ''}instead (CPT ${codeList})`,
     actions: [...u.orders.map((o) => cancel(o, target === 'diagnostic-block' ? 'replaced by a diagnostic block' : 'replaced by conventional radiofrequency neurotomy')), ...creates],
   };
 }
@@ -218,8 +240,7 @@ function newOrder(
     authoredOn: ctx.today,
     ...(template.occurrenceDateTime ? { occurrenceDateTime: template.occurrenceDateTime } : {}),
     ...(template.bodySite ? { bodySite: structuredClone(template.bodySite) } : {}),
-    ...(template.reasonCode ? { reasonCode: structuredClone(template.reasonCode) } : {}),
-    ...(template.reasonReference ? { reasonReference: structuredClone(template.reasonReference) } : {}),
+    ...reasonsFor(template, ctx),
     ...(quantity ? { quantityQuantity: { value: quantity } } : {}),
     ...(details.length > 0 ? { orderDetail: details.map((d) => ({ coding: [d], text: d.display })) } : {}),
     note: [{ text: note }],
@@ -236,7 +257,51 @@ function physicalTherapyReferral(template: ServiceRequest, patientId: string, ct
     ...(template.encounter ? { encounter: template.encounter } : {}),
     ...(template.requester ? { requester: template.requester } : {}),
     authoredOn: ctx.today,
-    ...(template.reasonCode ? { reasonCode: structuredClone(template.reasonCode) } : {}),
+    ...reasonsFor(template, ctx),
     note: [{ text: `At least ${Math.ceil(ctx.t.physicalTherapyMinDays / 7)} weeks of physical therapy or a prescribed home exercise program before facet injections (CP.MP.171 I.A.1.b.i).` }],
   };
+}
+
+/** The replaced order's reasons; when it gives none, the patient's current back or neck pain diagnoses. */
+function reasonsFor(template: ServiceRequest, ctx: FacetContext): Pick<ServiceRequest, 'reasonCode' | 'reasonReference'> {
+  if (template.reasonCode || template.reasonReference) {
+    return {
+      ...(template.reasonCode ? { reasonCode: structuredClone(template.reasonCode) } : {}),
+      ...(template.reasonReference ? { reasonReference: structuredClone(template.reasonReference) } : {}),
+    };
+  }
+  const pain = regionPainDiagnoses(ctx);
+  return pain.length > 0 ? { reasonReference: pain.map((c) => ({ reference: c.ref, display: c.text })) } : {};
+}
+
+/**
+ * The order without its ultrasound guidance: the 76942 coding (in code and order details), order details
+ * and notes that say ultrasound, and an ultrasound code text. Undefined when nothing would change.
+ */
+function withoutUltrasound(order: ServiceRequest, ctx: FacetContext, codesSwapped: boolean): ServiceRequest | undefined {
+  const us = ctx.vs.ultrasoundGuidance!;
+  const copy = structuredClone(order);
+  let changed = codesSwapped;
+  const keepCoding = (c: { system?: string; code?: string }) => !us.matchesCoding(c);
+  if (copy.code?.coding?.some((c) => !keepCoding(c))) {
+    copy.code.coding = copy.code.coding.filter(keepCoding);
+    changed = true;
+  }
+  if (copy.code?.text && us.matchesText(copy.code.text)) {
+    const first = copy.code.coding?.find((c) => c.display)?.display;
+    if (first) copy.code.text = first;
+    else delete copy.code.text;
+    changed = true;
+  }
+  if (copy.orderDetail?.some((d) => us.matchesConcept(d))) {
+    copy.orderDetail = copy.orderDetail.filter((d) => !us.matchesConcept(d));
+    if (copy.orderDetail.length === 0) delete copy.orderDetail;
+    changed = true;
+  }
+  if (copy.note?.some((n) => us.matchesText(n.text))) {
+    copy.note = copy.note.filter((n) => !us.matchesText(n.text));
+    if (copy.note.length === 0) delete copy.note;
+    changed = true;
+  }
+  return changed ? copy : undefined;
 }

@@ -1,19 +1,23 @@
 import type { Finding } from '../../../../src/decision/types';
 import { addMonths } from '../dates';
 import { functionalScores, scoreEvidence } from '../scores';
-import type { FacetContext } from '../types';
+import type { ChartCondition, FacetContext } from '../types';
 import { conditionEvidence, conditionMatches, conditionRegions, criterion, currentConditions, met, notDocumented, notMet, onPathway, type CriterionId } from './define';
+
+/** Current pain diagnoses for the order's region: neck pain for a cervical procedure, back pain for a lumbar one; one naming no region counts for any. */
+export function regionPainDiagnoses(ctx: FacetContext): ChartCondition[] {
+  return currentConditions(ctx, 'painConditions').filter((c) => {
+    const regions = conditionRegions(c, ctx.vs);
+    return ctx.unit.region === undefined || regions.length === 0 || regions.includes(ctx.unit.region);
+  });
+}
 
 /** Back or neck pain lasting at least the threshold (3 months) before the order date. */
 function painDuration(id: CriterionId) {
   return (ctx: FacetContext): Finding => {
     const { unit, t } = ctx;
     const all = currentConditions(ctx, 'painConditions');
-    // Neck pain for a cervical procedure, back pain for a lumbar one; a diagnosis naming no region counts for any.
-    const pain = all.filter((c) => {
-      const regions = conditionRegions(c, ctx.vs);
-      return unit.region === undefined || regions.length === 0 || regions.includes(unit.region);
-    });
+    const pain = regionPainDiagnoses(ctx);
     const elsewhere = all.length - pain.length;
     if (pain.length === 0) {
       return elsewhere > 0

@@ -1,0 +1,138 @@
+import type { ServiceRequest } from 'fhir/r4';
+import { cpt, icd, monthsBefore, order } from '../../helpers/chart';
+import { NEXT_WEEK, RF_NOTE, afterTwoPositiveBlocks, lumbarCandidate } from './paths/base-charts';
+import { decideScenario } from './paths/run';
+import type { PathScenario } from './paths/scenario';
+
+/**
+ * A suggestion is only worth offering if applying it fixes what it is for: each case below applies the
+ * suggestion's actions to the draft orders as an EHR would, signs again, and reads the new decision.
+ */
+type Action = { type: 'create' | 'update' | 'delete'; resource?: ServiceRequest; resourceId?: string };
+type Suggestion = { label: string; actions?: Action[] };
+type Card = { summary: string; suggestions?: Suggestion[] };
+
+function suggestionsOf(scenario: PathScenario): Suggestion[] {
+  const { response } = decideScenario(scenario);
+  return (response.cards as Card[]).flatMap((c) => c.suggestions ?? []);
+}
+
+function apply(orders: ServiceRequest[], suggestion: Suggestion): ServiceRequest[] {
+  let next = [...orders];
+  (suggestion.actions ?? []).forEach((action, i) => {
+    if (action.type === 'delete') next = next.filter((o) => `ServiceRequest/${o.id}` !== action.resourceId);
+    if (action.type === 'update') next = next.map((o) => (o.id === action.resource!.id ? action.resource! : o));
+    if (action.type === 'create') next.push({ ...action.resource!, id: `new-${i}` });
+  });
+  return next;
+}
+
+/** The decision after applying the suggestion whose label matches, criterion id → status per order. */
+function afterApplying(scenario: PathScenario, labelPattern: RegExp) {
+  const suggestion = suggestionsOf(scenario).find((s) => labelPattern.test(s.label));
+  expect(suggestion).toBeDefined();
+  let orders: ServiceRequest[] = [];
+  const again: PathScenario = {
+    ...scenario,
+    orders: (c) => (orders = apply(scenario.orders(c), suggestion!)),
+  };
+  const { decision } = decideScenario(again);
+  const byOrder = Object.fromEntries(
+    decision.units.flatMap((u) => u.unit.orders.map((o) => [o.id!, { outcome: u.outcome, criteria: Object.fromEntries(u.results.map((r) => [r.id, r.status])) }])),
+  );
+  return { suggestion: suggestion!, orders, byOrder };
+}
+
+const US_DETAIL = { coding: [cpt('76942')], text: 'Ultrasound guidance' };
+
+describe('applying a suggestion fixes what it was for', () => {
+  it('the fluoroscopic alternative to 0216T leaves no ultrasound code, detail or note, and image guidance is met', () => {
+    const scenario: PathScenario = {
+      name: 'ultrasound-guided block with ultrasound everywhere',
+      chart: (c) => lumbarCandidate(c),
+      orders: () => [order('sr-us', ['0216T', '76942'], { levels: ['L4-L5'], date: NEXT_WEEK, note: [...RF_NOTE, { text: 'Ultrasound-guided medial branch block' }], orderDetail: [US_DETAIL] })],
+      expect: {},
+    };
+    const { orders, byOrder } = afterApplying(scenario, /^Order the same injection under fluoroscopic or CT guidance \(CPT 64493\)/);
+    expect(JSON.stringify(orders)).not.toMatch(/0216T|76942|ultrasound/i);
+    expect(orders[0]!.note).toEqual(RF_NOTE); // the clinician's other notes stay
+    expect(byOrder['sr-us']!.criteria['image-guidance']).toBe('met');
+    expect(byOrder['sr-us']!.outcome).toBe('covered');
+  });
+
+  it('a 64493 order that only says "ultrasound-guided" is offered the same order without the ultrasound guidance', () => {
+    const scenario: PathScenario = {
+      name: '64493 saying ultrasound',
+      chart: (c) => lumbarCandidate(c),
+      orders: () => [order('sr-block', '64493', { levels: ['L4-L5'], date: NEXT_WEEK, note: [...RF_NOTE, { text: 'Ultrasound-guided medial branch block' }] })],
+      expect: {},
+    };
+    const { byOrder } = afterApplying(scenario, /^Order the same injection under fluoroscopic or CT guidance \(CPT 64493\)/);
+    expect(byOrder['sr-block']!.outcome).toBe('covered');
+  });
+
+  it('dropping levels beyond the third makes the level criterion met', () => {
+    const scenario: PathScenario = {
+      name: 'four levels',
+      chart: (c) => lumbarCandidate(c),
+      orders: () => [
+        order('sr-l1', '64493', { levels: ['L2-L3'], date: NEXT_WEEK, note: RF_NOTE }),
+        order('sr-l2', '64494', { levels: ['L3-L4'], date: NEXT_WEEK }),
+        order('sr-l3', '64495', { levels: ['L4-L5', 'L5-S1'], date: NEXT_WEEK, quantityQuantity: { value: 2 } }),
+      ],
+      expect: {},
+    };
+    const { byOrder } = afterApplying(scenario, /^Treat at most 3 levels/);
+    expect(byOrder['sr-l1']!.criteria['levels-diagnostic']).toBe('met');
+    expect(byOrder['sr-l1']!.outcome).toBe('covered');
+  });
+
+  it('a neurotomy after two blocks, one under 80%, is not offered a third block (not covered either) but a cancellation', () => {
+    const scenario: PathScenario = {
+      name: 'RF after a negative block',
+      chart: (c) => afterTwoPositiveBlocks(c, [90, 60]),
+      orders: () => [order('sr-rf', '64635', { levels: ['L4-L5'], date: NEXT_WEEK })],
+      expect: {},
+    };
+    const labels = suggestionsOf(scenario).map((s) => s.label);
+    expect(labels).not.toContainEqual(expect.stringMatching(/diagnostic medial branch block/));
+    expect(labels).toContainEqual(expect.stringMatching(/^Cancel this Lumbar radiofrequency neurotomy.*no further block is covered/));
+  });
+
+  it('pulsed radiofrequency four months after a conventional neurotomy is offered conventional RF on its first eligible date, which qualifies', () => {
+    const scenario: PathScenario = {
+      name: 'pulsed repeat RF too early',
+      chart: (c) => {
+        lumbarCandidate(c, ['adl']);
+        c.block({ date: monthsBefore(12), relief: 90 });
+        c.block({ date: monthsBefore(11), relief: 85 });
+        c.functional('oswestry', 40, `${monthsBefore(4)}T08:00:00Z`);
+        c.painScore(8, `${monthsBefore(4)}T08:15:00Z`);
+        c.procedure(cpt('64635'), { date: `${monthsBefore(4)}T09:00:00Z`, bodySite: ['L4-L5'] });
+        for (const m of [3, 2, 1]) c.painScore(3, `${monthsBefore(m)}T09:00:00Z`);
+        c.functional('oswestry', 22, `${monthsBefore(1)}T09:00:00Z`);
+      },
+      orders: () => [order('sr-prf', '64635', { levels: ['L4-L5'], date: NEXT_WEEK, note: [{ text: 'Pulsed RF, 42 °C' }] })],
+      expect: {},
+    };
+    const before = suggestionsOf(scenario).map((s) => s.label);
+    expect(before).not.toContainEqual(expect.stringMatching(/diagnostic medial branch block/));
+    const { orders, byOrder } = afterApplying(scenario, /^Order conventional radiofrequency neurotomy on \d{4}-\d{2}-\d{2}, the first date it qualifies, instead/);
+    const created = orders.find((o) => o.id === 'new-1')!;
+    expect(created.occurrenceDateTime).toBe(monthsBefore(-2));
+    expect(byOrder['new-1']!.criteria).toMatchObject({ 'pulsed-radiofrequency': 'met', 'repeat-rf-interval': 'met' });
+  });
+
+  it('a created order without reasons on the order it replaces gives the patient\'s pain diagnosis as its reason', () => {
+    const scenario: PathScenario = {
+      name: 'no physical therapy',
+      chart: (c) => lumbarCandidate(c, ['pt']),
+      orders: () => [order('sr-block', '64493', { levels: ['L4-L5'], date: NEXT_WEEK, note: RF_NOTE })],
+      expect: {},
+    };
+    const referral = suggestionsOf(scenario).find((s) => /physical therapy referral/.test(s.label))!;
+    const created = referral.actions![0]!.resource!;
+    expect(created.reasonReference).toEqual([expect.objectContaining({ reference: expect.stringMatching(/^Condition\//) })]);
+    expect(created.reasonReference![0]!.display).toMatch(new RegExp(icd('M47.816').display!.slice(0, 20)));
+  });
+});
