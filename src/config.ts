@@ -68,8 +68,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     fhirMaxConcurrency: integer(env, 'FHIR_MAX_CONCURRENCY', 32, 1, 10000),
     bodyLimit: bodyLimit(env),
     healthPlanName: nonEmpty(env.HEALTH_PLAN_NAME),
-    corsOrigins: env.CORS_ORIGINS === undefined || env.CORS_ORIGINS.trim() === '*' ? '*' : list(env.CORS_ORIGINS),
-    logLevel: nonEmpty(env.LOG_LEVEL) ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    logLevel: logLevel(env.LOG_LEVEL, nodeEnv),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 2555, 1, 36500),
     auditPurgeIntervalMinutes: integer(env, 'AUDIT_PURGE_INTERVAL_MINUTES', 60, 1, 10080),
   };
@@ -92,6 +92,43 @@ function nodeEnvironment(env: Env): AppConfig['env'] {
   const known = NODE_ENVS.find((v) => v === value);
   if (!known) throw new StartupError(`NODE_ENV must be production, development or test (or unset, meaning development), got ${JSON.stringify(raw)}`);
   return known;
+}
+
+/** pino's levels, the only values its constructor accepts (anything else throws deep inside pino). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** LOG_LEVEL, trimmed and lower-cased; unset or empty is info (silent under NODE_ENV=test). */
+function logLevel(raw: string | undefined, nodeEnv: AppConfig['env']): string {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '') return nodeEnv === 'test' ? 'silent' : 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new StartupError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/**
+ * CORS_ORIGINS: * (the default), or a comma-separated list of origins as a browser sends them in its
+ * Origin header: http(s)://host[:port], nothing after. Each is normalised the way browsers write it
+ * (lower-case host, no default port, no trailing slash), since the header is compared as a string: an
+ * entry without a scheme, or with a path, could never match and would silently refuse every browser.
+ */
+function corsOrigins(raw: string | undefined): string[] | '*' {
+  if (raw === undefined || raw.trim() === '*') return '*';
+  const entries = list(raw);
+  if (entries.includes('*')) throw new StartupError(`CORS_ORIGINS: * allows every origin and must stand alone, got "${raw.trim()}"`);
+  return entries.map((entry) => {
+    const expected = `CORS_ORIGINS: "${entry}" must be * or an origin such as https://ehr.example.org or http://localhost:8080 (scheme, host and optional port; no path)`;
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new StartupError(expected);
+    }
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !entry.endsWith('?') && !entry.endsWith('#');
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !bare || !/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) throw new StartupError(expected);
+    return url.origin;
+  });
 }
 
 /** Strips a trailing slash so base URLs compare and concatenate predictably. */

@@ -64,7 +64,52 @@ describe('loadConfig', () => {
     [{ FHIR_SERVER_ALLOWLIST: 'ehr.example.test' }, 'FHIR_SERVER_ALLOWLIST: "ehr.example.test" is not an absolute URL'],
     [{ PUBLIC_BASE_URL: 'ftp://cds.example.test' }, 'PUBLIC_BASE_URL: "ftp://cds.example.test" must be an http(s) URL'],
     [{ NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://cds.example.test' }, 'PUBLIC_BASE_URL must use https in production'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    [{ LOG_LEVEL: 'warning' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "warning"'],
   ])('stops start-up on %j, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new StartupError(message));
+  });
+
+  it.each([
+    [{}, 'info'],
+    [{ NODE_ENV: 'test' }, 'silent'],
+    [{ LOG_LEVEL: '' }, 'info'],
+    [{ LOG_LEVEL: ' Debug ' }, 'debug'],
+    [{ LOG_LEVEL: 'WARN' }, 'warn'],
+    [{ LOG_LEVEL: 'silent' }, 'silent'],
+    [{ NODE_ENV: 'test', LOG_LEVEL: 'trace' }, 'trace'],
+  ])('reads LOG_LEVEL from %j as pino level %s', (env, level) => {
+    expect(loadConfig(env).logLevel).toBe(level);
+  });
+
+  it('accepts every pino level, and only those, as LOG_LEVEL', () => {
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+    expect(() => loadConfig({ LOG_LEVEL: 'notice' })).toThrow(StartupError);
+  });
+
+  it('normalises CORS_ORIGINS entries to origins as browsers send them', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://EHR.example.org/, http://localhost:8080, https://ehr.example.org:443' }).corsOrigins).toEqual([
+      'https://ehr.example.org',
+      'http://localhost:8080',
+      'https://ehr.example.org',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: ' * ' }).corsOrigins).toBe('*');
+  });
+
+  it.each([
+    'ehr.example.org',
+    'ehr.example.org:8443',
+    'https://ehr.example.org/app',
+    'https://ehr.example.org/?x=1',
+    'https://user@ehr.example.org',
+    'ftp://ehr.example.org',
+    'https:ehr.example.org',
+    'https://a.example, localhost:3000',
+  ])('stops start-up on CORS_ORIGINS=%j, naming the variable and the entry', (value) => {
+    expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(/^CORS_ORIGINS: ".+" must be \* or an origin such as https:\/\/ehr\.example\.org/);
+  });
+
+  it('stops start-up on a * among other CORS_ORIGINS', () => {
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example, *' })).toThrow(new StartupError('CORS_ORIGINS: * allows every origin and must stand alone, got "https://a.example, *"'));
   });
 });
