@@ -1,16 +1,26 @@
 import fs from 'node:fs';
 import type { OperationOutcome } from 'fhir/r4';
+import { localDate } from '../src/cds/hook-handler';
 import type { HookResponse } from '../src/cds/types';
+import { loadServices } from '../src/declarations/load';
+import { ScenarioLibrary } from '../src/scenarios/catalog';
 import { UsageError, dateOption, parseCommandLine } from './lib/args';
 import { outcomeText } from './lib/fhir-loader';
 import { callService, forwardedSettings, startLocalService } from './lib/local-service';
 import { formatSummary, summarizeResponse } from './lib/response-summary';
+import { scenarioRequest, selectScenarios } from './lib/scenarios';
 import { line, styleFor, type Output } from './lib/terminal';
 
 const USAGE = `Prints the service's answer to a captured CDS Hooks request, without running a server.
 
 Usage: npm run evaluate -- REQUEST.json [options]      (REQUEST.json may be - for standard input)
+       npm run evaluate -- --scenario ID [options]     (a shipped scenario patient's order-sign request)
 
+  --scenario ID        instead of a file, the order-sign request for this scenario patient (scenario id or
+                       patient id, as in scenarios.json): its draft orders, and its chart as prefetch, dates
+                       moved to today (or --today)
+  --print-request      print the request JSON instead of evaluating it, e.g.
+                       npm run evaluate -- --scenario facet-05-ultrasound-guided --print-request > request.json
   --json               print the full response JSON (or the error OperationOutcome) instead of the summary
   --service ID         the CDS service to call (default: the only one, facet-joint-interventions)
   --today YYYY-MM-DD   decide as if today were this date (default: today), to replay an old capture
@@ -22,7 +32,10 @@ FHIR_SERVER_ALLOWLIST (default: loopback addresses only), with its fhirAuthoriza
 Exit codes: 0 answered, 1 the service refused the request (4xx/5xx), 2 bad command line or file.`;
 
 interface Options {
-  file: string;
+  /** The request file (- for standard input), or else `scenario`. */
+  file?: string;
+  scenario?: string;
+  printRequest: boolean;
   json: boolean;
   service?: string;
   today?: string;
@@ -31,14 +44,24 @@ interface Options {
 function readOptions(argv: string[]): Options | 'help' {
   const { values, positionals } = parseCommandLine(
     argv,
-    { json: { type: 'boolean' }, service: { type: 'string' }, today: { type: 'string' }, help: { type: 'boolean' } },
+    {
+      json: { type: 'boolean' },
+      service: { type: 'string' },
+      today: { type: 'string' },
+      scenario: { type: 'string' },
+      'print-request': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
     true,
   );
   if (values.help) return 'help';
-  if (positionals.length === 0) throw new UsageError('give the request file to evaluate (or - for standard input)');
+  if (values.scenario !== undefined && positionals.length > 0) throw new UsageError(`give a request file or --scenario, not both (got ${positionals.join(' ')} and --scenario ${values.scenario})`);
+  if (values.scenario === undefined && positionals.length === 0) throw new UsageError('give the request file to evaluate (or - for standard input), or --scenario ID');
   if (positionals.length > 1) throw new UsageError(`one request file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
   return {
-    file: positionals[0]!,
+    file: positionals[0],
+    scenario: values.scenario,
+    printRequest: values['print-request'] === true,
     json: values.json === true,
     service: values.service,
     today: values.today === undefined ? undefined : dateOption(values.today, '--today'),
@@ -79,12 +102,17 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
       return 0;
     }
     options = read;
-    request = readRequest(options.file, stdin);
+    request = options.scenario !== undefined ? requestForScenario(options.scenario, options.service, options.today) : readRequest(options.file!, stdin);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     line(io.err, errStyle.red(`evaluate: ${error.message}`));
     line(io.err, errStyle.dim('Run npm run evaluate -- --help for the options.'));
     return 2;
+  }
+
+  if (options.printRequest) {
+    line(io.out, JSON.stringify(request, null, 2));
+    return 0;
   }
 
   const today = options.today;
@@ -120,6 +148,20 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
   } finally {
     await service.close();
   }
+}
+
+/** A scenario patient's order-sign request (dates moved to `today`, default today), as the test page sends it. */
+function requestForScenario(id: string, serviceOption: string | undefined, today: string | undefined): unknown {
+  const services = loadServices();
+  const withScenarios = services.filter((s) => ScenarioLibrary.forService(s.id));
+  const service = serviceOption ? services.find((s) => s.id === serviceOption) : withScenarios.length === 1 ? withScenarios[0] : undefined;
+  if (!service) {
+    throw new UsageError(`${serviceOption ? `no service "${serviceOption}"` : 'several services have scenarios: choose one with --service'}; known: ${services.map((s) => s.id).join(', ')}`);
+  }
+  const library = ScenarioLibrary.forService(service.id);
+  if (!library) throw new UsageError(`service ${service.id} ships no scenarios`);
+  const [scenario] = selectScenarios(library, [id]);
+  return scenarioRequest(service, library, scenario!, today ?? localDate(new Date()));
 }
 
 /** "order-sign for Patient/facet-05, 1 draft order", from a request the service accepted. */

@@ -1,6 +1,9 @@
 import type { Bundle, Patient } from 'fhir/r4';
+import { prefetchFromChart } from '../../src/dev/chart-prefetch';
+import type { LoadedService } from '../../src/declarations/types';
 import { ScenarioLibrary, type Scenario } from '../../src/scenarios/catalog';
 import { UsageError } from './args';
+import { orderSignRequest, type OrderSignRequest } from './order-sign';
 
 /** The service whose scenario patients the tools load and run. */
 export const SERVICE_ID = 'facet-joint-interventions';
@@ -29,4 +32,15 @@ export function patientLine(bundle: Bundle): string {
   const name = patient.name?.[0];
   const display = name ? [...(name.given ?? []), name.family].filter(Boolean).join(' ') : `Patient/${patient.id}`;
   return [display, patient.gender, patient.birthDate ? `born ${patient.birthDate}` : undefined].filter(Boolean).join(', ');
+}
+
+/**
+ * The order-sign request an EHR would send for a scenario patient: its draft orders and, as prefetch, its
+ * chart answered to the service's declared templates (what the order-entry test page sends), dates moved
+ * to `today` (undefined: as written).
+ */
+export function scenarioRequest(service: LoadedService, library: ScenarioLibrary, scenario: Scenario, today?: string): OrderSignRequest {
+  const request = orderSignRequest({ patientId: scenario.patientId, orders: library.orders(scenario, today) });
+  const chart = library.patientResources(scenario, today);
+  return { ...request, prefetch: prefetchFromChart(service, chart, { patientId: scenario.patientId, userId: request.context.userId }) };
 }

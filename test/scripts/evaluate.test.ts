@@ -76,6 +76,59 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     expect(JSON.parse(json.text()).resourceType).toBe('OperationOutcome');
   });
 
+  describe('--scenario and --print-request', () => {
+    it('evaluates a shipped scenario patient without a request file: its orders, its chart as prefetch', async () => {
+      const io = memoryOutput();
+      expect(await main(['--scenario', 'facet-05-ultrasound-guided', ...AS_WRITTEN], io)).toBe(0);
+      expect(io.text()).toContain(`facet-joint-interventions: order-sign for Patient/facet-05, 1 draft order, 12 prefetch keys, decided as of ${library.catalog.referenceDate}`);
+      expect(io.text()).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
+
+      const byPatient = memoryOutput();
+      expect(await main(['--scenario', 'facet-01', '--json', ...AS_WRITTEN], byPatient)).toBe(0);
+      expect(JSON.parse(byPatient.text()).cards[0].summary).toMatch(/^Meets policy/);
+    });
+
+    it('prints the request, dates moved to --today, a file that evaluates to the documented outcome', async () => {
+      const io = memoryOutput();
+      expect(await main(['--scenario', 'facet-05-ultrasound-guided', '--print-request', '--today', '2027-03-10'], io)).toBe(0);
+      const request = JSON.parse(io.text());
+      expect(request).toMatchObject({ hook: 'order-sign', context: { patientId: 'facet-05', userId: expect.stringMatching(/^Practitioner/) } });
+      expect(request.context.draftOrders.entry).toHaveLength(1);
+      expect(Object.keys(request.prefetch)).toHaveLength(12);
+      expect(request.prefetch.patient).toMatchObject({ resourceType: 'Patient', id: 'facet-05' });
+      expect(request.fhirServer).toBeUndefined();
+      expect(io.errText()).toBe('');
+
+      const file = path.join(dir, 'printed.json');
+      fs.writeFileSync(file, io.text());
+      const evaluated = memoryOutput();
+      expect(await main([file, '--today', '2027-03-10'], evaluated)).toBe(0);
+      expect(evaluated.text()).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
+    });
+
+    it('moves the dates to today by default, so the printed request decides as documented on any day', async () => {
+      const io = memoryOutput();
+      expect(await main(['--scenario', 'facet-02-conservative-therapy-undocumented'], io)).toBe(0);
+      expect(io.text()).toContain('CPT 64493  conditional');
+    });
+
+    it.each([
+      [['--scenario', 'facet-99'], 'No scenario "facet-99". Known: facet-01'],
+      [['x.json', '--scenario', 'facet-05'], 'give a request file or --scenario, not both'],
+      [['--scenario', 'facet-05', '--service', 'nope'], 'no service "nope"; known: facet-joint-interventions'],
+    ])('refuses %j with a clear message (exit 2)', async (argv, message) => {
+      const io = memoryOutput();
+      expect(await main(argv, io)).toBe(2);
+      expect(io.errText()).toContain(message);
+    });
+
+    it('documents the options in --help', async () => {
+      const io = memoryOutput();
+      expect(await main(['--help'], io)).toBe(0);
+      for (const option of ['--scenario ID', '--print-request', '--service ID', '--today YYYY-MM-DD', '--json']) expect(io.text()).toContain(option);
+    });
+  });
+
   it.each([
     [[], 'give the request file to evaluate'],
     [['missing.json'], 'missing.json: no such file'],
