@@ -110,8 +110,8 @@ export function createFhirApp(): express.Express {
 export async function startEmbeddedFhirServer(port = 0): Promise<EmbeddedFhirServer> {
   const app = createFhirApp();
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
+    // Express 5 calls back with the error too (a port in use), on a server that is not listening.
+    const s = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   const address = server.address() as AddressInfo;
   return {
