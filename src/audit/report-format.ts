@@ -2,13 +2,28 @@ import type { Report } from './report';
 
 const OUTCOMES = ['covered', 'conditional', 'not-covered', 'indeterminate'];
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MIDNIGHT = /^\d{4}-\d{2}-\d{2}T00:00:00(\.000)?Z$/;
+
+/**
+ * The period as the user gave it. The report's `to` is exclusive (--to 2026-11-30 ends at 2026-12-01T00:00Z):
+ * whole UTC days print as "2026-11-01 to 2026-11-30 (UTC days, inclusive)", anything else as the instants.
+ */
+export function reportPeriod(from: string, to: string): string {
+  if (MIDNIGHT.test(from) && MIDNIGHT.test(to)) {
+    const last = new Date(Date.parse(to) - DAY_MS).toISOString().slice(0, 10);
+    return `${from.slice(0, 10)} to ${last} (UTC days, inclusive)`;
+  }
+  return `${from} up to ${to} (not included)`;
+}
+
 /** The report as plain text for a terminal: counts with percentages, widest tables last. */
 export function formatReport(report: Report): string {
   const lines: string[] = [];
   const pct = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(1)}%` : '-');
   const fb = report.feedback;
 
-  lines.push(`facet-cds decision report: ${report.from} to ${report.to} (${report.store} store)`);
+  lines.push(`facet-cds decision report: ${reportPeriod(report.from, report.to)} (${report.store} store)`);
   lines.push('');
   lines.push(`Decisions (hook calls): ${report.decisions}   orders: ${report.orders}   procedures: ${report.procedures}`);
   for (const [version, count] of Object.entries(report.policyVersions)) lines.push(`  under ${version}: ${count}`);

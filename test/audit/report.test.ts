@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { FhirResource } from 'fhir/r4';
 import { buildReport, type Report } from '../../src/audit/report';
 import { parseReportArgs, runReport } from '../../src/audit/report-cli';
+import { reportPeriod } from '../../src/audit/report-format';
 import type { Runtime } from '../../src/runtime';
 import { PostgresStore } from '../../src/store/postgres-store';
 import { SqliteStore } from '../../src/store/sqlite-store';
@@ -165,6 +166,20 @@ describe.each(backends)('npm run report (%s store)', (_name, setup) => {
     let october = '';
     await runReport(['--from', '2026-10-01', '--to', '2026-10-31'], backend.env, (t) => (october += t), () => undefined);
     expect(october).toContain('Decisions (hook calls): 1   orders: 1   procedures: 1');
+    expect(october).toContain('facet-cds decision report: 2026-10-01 to 2026-10-31 (UTC days, inclusive)');
+  });
+});
+
+describe('report period in the text report', () => {
+  it('prints --to as the inclusive day the user gave, not the exclusive end', () => {
+    const { from, to } = parseReportArgs(['--from', '2026-11-01', '--to', '2026-11-30']);
+    expect(reportPeriod(from.toISOString(), to.toISOString())).toBe('2026-11-01 to 2026-11-30 (UTC days, inclusive)');
+    const oneDay = parseReportArgs(['--from', '2026-11-26', '--to', '2026-11-26']);
+    expect(reportPeriod(oneDay.from.toISOString(), oneDay.to.toISOString())).toBe('2026-11-26 to 2026-11-26 (UTC days, inclusive)');
+  });
+
+  it('prints date-times as given, saying the end is not included', () => {
+    expect(reportPeriod('2026-11-26T10:00:00.000Z', '2026-11-26T11:00:00.000Z')).toBe('2026-11-26T10:00:00.000Z up to 2026-11-26T11:00:00.000Z (not included)');
   });
 });
 
