@@ -8,7 +8,7 @@ import { orderLine } from './lib/order-sign';
 import { formatSummary, outcomeStyle } from './lib/response-summary';
 import { runScenario, type ScenarioRun } from './lib/scenario-run';
 import { SERVICE_ID, patientLine, scenarioLibrary, selectScenarios } from './lib/scenarios';
-import { line, styleFor, type Output, type Style } from './lib/terminal';
+import { line, plural, styleFor, type Output, type Style } from './lib/terminal';
 
 const USAGE = `Runs every scenario patient through the service, end to end, with nothing to set up.
 
@@ -49,7 +49,7 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
   let fhir: EmbeddedFhirServer | undefined;
   let service: LocalService | undefined;
   try {
-    line(io.out, style.bold(`facet-cds demo: ${scenarios.length} scenario patient${scenarios.length === 1 ? '' : 's'}, signed end to end (today is ${today})`));
+    line(io.out, style.bold(`facet-cds demo: ${plural(scenarios.length, 'scenario patient')}, signed end to end (today is ${today})`));
     line(io.out);
 
     fhir = await step(io, style, 'Starting an in-memory FHIR server', async () => {
@@ -64,7 +64,7 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
         await postTransaction({ baseUrl: fhirBase }, bundle);
         resources += Object.values(countByType(bundle)).reduce((a, b) => a + b, 0);
       }
-      return { value: undefined, note: `${scenarios.length} patients, ${resources} resources` };
+      return { value: undefined, note: `${plural(scenarios.length, 'patient')}, ${plural(resources, 'resource')}` };
     });
     service = await step(io, style, 'Starting the service', async () => {
       const local = await startLocalService({
@@ -124,7 +124,7 @@ function printTotals(io: Output, style: Style, runs: ScenarioRun[], elapsedSecon
   for (const r of runs) for (const o of r.summary?.orders ?? []) counts.set(o.outcome, (counts.get(o.outcome) ?? 0) + 1);
   const outcomes = [...counts.entries()].map(([outcome, n]) => outcomeStyle(outcome, style)(`${n} ${outcome}`)).join(', ');
   const verdict = differing.length === 0 ? style.green(`all ${runs.length} as documented`) : style.red(`${differing.length} of ${runs.length} differ: ${differing.map((r) => r.scenario.id).join(', ')}`);
-  line(io.out, style.bold(`${runs.length} scenarios in ${elapsedSeconds.toFixed(1)} s: `) + verdict);
+  line(io.out, style.bold(`${plural(runs.length, 'scenario')} in ${elapsedSeconds.toFixed(1)} s: `) + verdict);
   if (outcomes) line(io.out, `Orders decided: ${outcomes}`);
   line(io.out);
   line(io.out, style.dim('Next: sign orders yourself on the order-entry test page: npm start, then open http://localhost:3000/sandbox'));

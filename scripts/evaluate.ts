@@ -9,7 +9,7 @@ import { outcomeText } from './lib/fhir-loader';
 import { callService, forwardedSettings, startLocalService } from './lib/local-service';
 import { formatSummary, summarizeResponse } from './lib/response-summary';
 import { scenarioRequest, selectScenarios } from './lib/scenarios';
-import { line, styleFor, type Output } from './lib/terminal';
+import { line, plural, styleFor, type Output } from './lib/terminal';
 
 const USAGE = `Prints the service's answer to a captured CDS Hooks request, without running a server.
 
@@ -143,7 +143,7 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
     line(io.out, style.bold(`${serviceId}: ${describeRequest(request)}${today ? `, decided as of ${today}` : ''}`));
     for (const text of formatSummary(summarizeResponse(response), style, { full: true })) line(io.out, text);
     line(io.out);
-    line(io.out, style.dim(`${response.cards.length} card${response.cards.length === 1 ? '' : 's'}, ${response.systemActions?.length ?? 0} system action${response.systemActions?.length === 1 ? '' : 's'}. The full response: add --json.`));
+    line(io.out, style.dim(`${plural(response.cards.length, 'card')}, ${plural(response.systemActions?.length ?? 0, 'system action')}. The full response: add --json.`));
     return 0;
   } finally {
     await service.close();
@@ -168,8 +168,8 @@ function requestForScenario(id: string, serviceOption: string | undefined, today
 function describeRequest(request: unknown): string {
   const r = request as { hook?: string; context?: { patientId?: string; draftOrders?: { entry?: unknown[] } }; prefetch?: object; fhirServer?: string };
   const orders = r.context?.draftOrders?.entry?.length ?? 0;
-  const data = r.prefetch ? `${Object.keys(r.prefetch).length} prefetch keys` : 'no prefetch';
-  return `${r.hook} for Patient/${r.context?.patientId}, ${orders} draft order${orders === 1 ? '' : 's'}, ${data}${r.fhirServer ? `, fhirServer ${r.fhirServer}` : ''}`;
+  const data = r.prefetch ? plural(Object.keys(r.prefetch).length, 'prefetch key') : 'no prefetch';
+  return `${r.hook} for Patient/${r.context?.patientId}, ${plural(orders, 'draft order')}, ${data}${r.fhirServer ? `, fhirServer ${r.fhirServer}` : ''}`;
 }
 
 if (require.main === module) {

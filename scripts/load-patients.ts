@@ -2,7 +2,7 @@ import { localDate } from '../src/cds/hook-handler';
 import { UsageError, dateOption, parseCommandLine } from './lib/args';
 import { LoadError, countByType, fhirBaseUrl, postTransaction, probeServer, type ServerTarget } from './lib/fhir-loader';
 import { patientLine, scenarioLibrary, selectScenarios } from './lib/scenarios';
-import { line, styleFor, type Output } from './lib/terminal';
+import { line, plural, styleFor, type Output } from './lib/terminal';
 
 const USAGE = `Loads the scenario patients into a FHIR R4 server, one transaction Bundle per patient.
 
@@ -74,7 +74,7 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
     const today = args.referenceDates ? undefined : (args.today ?? localDate(new Date()));
     const target: ServerTarget = { baseUrl: args.baseUrl, token: args.token ?? env.FHIR_TOKEN };
 
-    line(io.out, style.bold(`Loading ${scenarios.length} scenario patient${scenarios.length === 1 ? '' : 's'} into ${target.baseUrl}`));
+    line(io.out, style.bold(`Loading ${plural(scenarios.length, 'scenario patient')} into ${target.baseUrl}`));
     line(
       io.out,
       style.dim(today ? `Dates moved so that ${library.catalog.referenceDate} becomes ${today}.` : `Dates as written (reference date ${library.catalog.referenceDate}).`),
@@ -91,7 +91,7 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
       const bundle = library.patientBundle(scenario, today);
       const counts = countByType(bundle);
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
-      const sent = `${total} resources: ${Object.entries(counts)
+      const sent = `${plural(total, 'resource')}: ${Object.entries(counts)
         .map(([type, n]) => `${type} ${n}`)
         .join(', ')}`;
       try {
@@ -105,7 +105,7 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
         ].filter(Boolean);
         line(io.out, `${style.green('✓')} ${style.bold(scenario.id)}  Patient/${scenario.patientId} (${patientLine(bundle)})`);
         line(io.out, `    sent ${sent}`);
-        line(io.out, `    server: HTTP ${result.status} transaction-response, ${result.entries.length} entries${answered.length ? `: ${answered.join(', ')}` : ''}`);
+        line(io.out, `    server: HTTP ${result.status} transaction-response, ${plural(result.entries.length, 'entry', 'entries')}${answered.length ? `: ${answered.join(', ')}` : ''}`);
       } catch (error) {
         if (!(error instanceof LoadError)) throw error;
         failed.push(scenario.id);
@@ -122,7 +122,7 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
     }
     line(io.out);
     const notTried = scenarios.length - loaded - failed.length;
-    const summary = `Loaded ${loaded} of ${scenarios.length} patients (${resources} resources)${failed.length ? `; failed: ${failed.join(', ')}` : ''}${notTried ? `; not tried: ${notTried}` : ''}.`;
+    const summary = `Loaded ${loaded} of ${plural(scenarios.length, 'patient')} (${plural(resources, 'resource')})${failed.length ? `; failed: ${failed.join(', ')}` : ''}${notTried ? `; not tried: ${notTried}` : ''}.`;
     line(io.out, failed.length || notTried ? style.red(summary) : style.green(summary));
     if (loaded > 0 && today) line(io.out, style.dim(`Dated for ${today}: reload on the day you test (loading again updates the same records).`));
     return failed.length || notTried ? 1 : 0;

@@ -1,7 +1,7 @@
 import type { Extension, ServiceRequest } from 'fhir/r4';
 import type { Card, HookResponse } from '../../src/cds/types';
 import { COVERAGE_INFORMATION_URL } from '../../src/cards/coverage-information';
-import type { Style } from './terminal';
+import { plural, type Style } from './terminal';
 
 /**
  * What an EHR would take from a CDS Hooks response, read back for people at a terminal: the outcome the
@@ -167,7 +167,7 @@ export function formatSummary(summary: ResponseSummary, style: Style, options: F
       if (c.toDocument) out.push(`${sub}    ${style.dim(`to document: ${c.toDocument}`)}`);
     }
     const met = card.criteria.length - gaps.length;
-    if (card.criteria.length > 0) out.push(`${sub}${style.dim(`${met} of ${card.criteria.length} criteria met`)}`);
+    if (card.criteria.length > 0) out.push(`${sub}${style.dim(`${met} of ${plural(card.criteria.length, 'criterion', 'criteria')} met`)}`);
     if (card.suggestions.length > 0) {
       out.push(`${sub}Suggestions${card.selectionBehavior === 'at-most-one' ? ' (choose at most one)' : ''}:`);
       for (const s of card.suggestions) {

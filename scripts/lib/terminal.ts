@@ -60,3 +60,8 @@ export function memoryOutput(): Output & { text(): string; errText(): string } {
     }) as unknown as Writable;
   return { out: sink(chunks), err: sink(errChunks), text: () => chunks.join(''), errText: () => errChunks.join('') };
 }
+
+/** "1 patient", "17 patients", "1 criterion" / "13 criteria": the count and its noun, agreed. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}

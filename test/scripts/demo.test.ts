@@ -31,7 +31,9 @@ describe('npm run demo (scripts/demo.ts)', () => {
     expect(text).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
     expect(text).toMatch(/✗ not met {2}.*Fluoroscopic or CT guidance: Ultrasound guidance/);
     expect(text).toContain('★ Order the same injection under fluoroscopic or CT guidance (CPT 64493) (recommended)');
-    expect(text).toContain('1 scenarios in');
+    expect(text).toContain('facet-cds demo: 1 scenario patient, signed end to end');
+    expect(text).toMatch(/done \(1 patient, \d+ resources;/);
+    expect(text).toContain('1 scenario in');
   });
 
   it('refuses an unknown scenario with a usage error (exit 2)', async () => {

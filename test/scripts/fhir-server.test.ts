@@ -16,7 +16,8 @@ describe('npm run fhir-server (scripts/fhir-server.ts)', () => {
       expect(io.text()).toContain(`npm run load-patients -- --fhir-server ${server.baseUrl}`);
       const load = memoryOutput();
       expect(await loadPatients(['--fhir-server', server.baseUrl, '--scenario', 'facet-05-ultrasound-guided'], load)).toBe(0);
-      expect(load.text()).toContain('Loaded 1 of 1 patient');
+      expect(load.text()).toContain('Loading 1 scenario patient into');
+      expect(load.text()).toMatch(/Loaded 1 of 1 patient \(\d+ resources\)\./);
       const patient = (await axios.get<Patient>(`${server.baseUrl}/Patient/facet-05`)).data;
       expect(patient).toMatchObject({ resourceType: 'Patient', id: 'facet-05' });
     });
