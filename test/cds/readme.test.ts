@@ -31,6 +31,28 @@ describe('README', () => {
     expect(rows).toEqual(declared);
   });
 
+  it('keeps the testing material in a Testing section after Try it, not between the set-up commands and Try it', () => {
+    const order = ['## Try it\n', '## Testing\n', '## Configuration\n'].map((h) => readme.indexOf(h));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(readme.slice(0, order[0])).not.toMatch(/TEST_DATABASE_URL|REQUIRE_POSTGRES|start-postgres/);
+  });
+
+  it('lists the sandbox API routes the test page uses', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'src', 'dev', 'sandbox-router.ts'), 'utf8');
+    const routes = [...source.matchAll(/router\.get\('(\/api\/[^']+)'/g)].map((m) => `GET /sandbox${m[1]!.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) expect(section('API')).toContain(`| \`${route}\` |`);
+  });
+
+  it('documents every npm script a newcomer runs', () => {
+    const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    for (const name of ['demo', 'load-patients', 'fhir-server', 'evaluate', 'report']) {
+      expect(scripts).toContain(name);
+      expect(readme).toContain(`npm run ${name}`);
+    }
+  });
+
   it('names the Da Vinci CRD versions the service declares in discovery', () => {
     expect(section('Connecting an EHR')).toContain(`(\`davinci-crd.version\`: \`${JSON.stringify(facetDefinition.service.crd.versions)}\`)`);
   });
