@@ -16,13 +16,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { cdsResponseProblems } from '../test/helpers/cds-response';
 import { startFakeEhr } from './fake-ehr';
+import { freePort } from './lib/free-port';
 import { PREFETCH_KEY_TYPES, realisticHookRequest } from './realistic-chart';
 
 const MAX_TOTAL_SECONDS = 60;
@@ -54,16 +54,6 @@ function rssMb(pid: number): number {
     /* not Linux */
   }
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
 }
 
 async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { fullPrefetch, hookRequest } from '../helpers/builders';
+import { freePort } from '../../scripts/lib/free-port';
 import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
 
 /**
@@ -14,14 +14,6 @@ import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
  * dist/ is left alone; the built server must find its service declarations and docs/.
  */
 const ROOT = path.resolve(__dirname, '../..');
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('the production build', () => {
   let clone: string;

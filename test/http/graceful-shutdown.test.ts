@@ -1,24 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { facetOrder, hookRequest } from '../helpers/builders';
+import { freePort } from '../../scripts/lib/free-port';
 
 /**
  * The real server (src/server.ts, started as `node --import tsx`), stopped with SIGTERM while an
  * order-sign call is in flight: the call completes and the process exits 0 (issue 2, item 9).
  */
 const ROOT = path.resolve(__dirname, '../..');
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** A FHIR server that holds every request until released, then answers empty results. */
 function heldFhirServer() {
