@@ -8,21 +8,24 @@ import { UsageError, dateOption, parseCommandLine } from './lib/args';
 import { outcomeText } from './lib/fhir-loader';
 import { callService, forwardedSettings, startLocalService } from './lib/local-service';
 import { formatSummary, summarizeResponse } from './lib/response-summary';
-import { scenarioRequest, selectScenarios } from './lib/scenarios';
+import { REQUEST_HOOKS } from './lib/hook-requests';
+import { scenarioHookRequest, selectScenarios } from './lib/scenarios';
 import { line, plural, styleFor, type Output } from './lib/terminal';
 
 const USAGE = `Prints the service's answer to a captured CDS Hooks request, without running a server.
 
 Usage: npm run evaluate -- REQUEST.json [options]      (REQUEST.json may be - for standard input)
-       npm run evaluate -- --scenario ID [options]     (a shipped scenario patient's order-sign request)
+       npm run evaluate -- --scenario ID [options]     (a shipped scenario patient's request)
 
-  --scenario ID        instead of a file, the order-sign request for this scenario patient (scenario id or
-                       patient id, as in scenarios.json): its draft orders, and its chart as prefetch, dates
-                       moved to today (or --today)
+  --scenario ID        instead of a file, the request for this scenario patient (scenario id or patient id, as
+                       in scenarios.json): its orders, and its chart as prefetch, dates moved to today (or --today)
+  --hook HOOK          with --scenario, the hook to ask with: order-sign (default), order-select,
+                       order-dispatch or appointment-book (as the test page's hook selector sends it)
   --print-request      print the request JSON instead of evaluating it, e.g.
                        npm run evaluate -- --scenario facet-05-ultrasound-guided --print-request > request.json
   --json               print the full response JSON (or the error OperationOutcome) instead of the summary
-  --service ID         the CDS service to call (default: the only one, facet-joint-interventions)
+  --service ID         the CDS service to call (default: the one for the request's hook, e.g.
+                       facet-joint-interventions for order-sign, facet-joint-interventions-order-dispatch)
   --today YYYY-MM-DD   decide as if today were this date (default: today), to replay an old capture
   --help               this text
 
@@ -35,6 +38,7 @@ interface Options {
   /** The request file (- for standard input), or else `scenario`. */
   file?: string;
   scenario?: string;
+  hook: string;
   printRequest: boolean;
   json: boolean;
   service?: string;
@@ -49,6 +53,7 @@ function readOptions(argv: string[]): Options | 'help' {
       service: { type: 'string' },
       today: { type: 'string' },
       scenario: { type: 'string' },
+      hook: { type: 'string' },
       'print-request': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -58,9 +63,12 @@ function readOptions(argv: string[]): Options | 'help' {
   if (values.scenario !== undefined && positionals.length > 0) throw new UsageError(`give a request file or --scenario, not both (got ${positionals.join(' ')} and --scenario ${values.scenario})`);
   if (values.scenario === undefined && positionals.length === 0) throw new UsageError('give the request file to evaluate (or - for standard input), or --scenario ID');
   if (positionals.length > 1) throw new UsageError(`one request file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (values.hook !== undefined && values.scenario === undefined) throw new UsageError('--hook chooses the hook of a --scenario request; a request file names its own hook');
+  if (values.hook !== undefined && !REQUEST_HOOKS.includes(values.hook)) throw new UsageError(`--hook must be one of ${REQUEST_HOOKS.join(', ')}, got "${values.hook}"`);
   return {
     file: positionals[0],
     scenario: values.scenario,
+    hook: values.hook ?? 'order-sign',
     printRequest: values['print-request'] === true,
     json: values.json === true,
     service: values.service,
@@ -102,7 +110,7 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
       return 0;
     }
     options = read;
-    request = options.scenario !== undefined ? requestForScenario(options.scenario, options.service, options.today) : readRequest(options.file!, stdin);
+    request = options.scenario !== undefined ? requestForScenario(options.scenario, options.hook, options.service, options.today) : readRequest(options.file!, stdin);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     line(io.err, errStyle.red(`evaluate: ${error.message}`));
@@ -122,10 +130,13 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
     ...(today ? { clock: () => new Date(`${today}T12:00:00`) } : {}),
   });
   try {
-    const services = service.runtime.deps.services.map((s) => s.id);
-    const serviceId = options.service ?? (services.length === 1 ? services[0]! : undefined);
+    const hookServices = service.runtime.deps.services.flatMap((s) => s.hooks);
+    const services = hookServices.map((h) => h.id);
+    // A request names its hook: the service answering that hook is the one to call (each hook has its own CDS service).
+    const forHook = hookServices.filter((h) => h.hook.name === (request as { hook?: unknown })?.hook).map((h) => h.id);
+    const serviceId = options.service ?? (forHook.length === 1 ? forHook[0]! : services.length === 1 ? services[0]! : undefined);
     if (!serviceId || !services.includes(serviceId)) {
-      line(io.err, errStyle.red(`evaluate: ${options.service ? `no service "${options.service}"` : 'several services: choose one with --service'}; known: ${services.join(', ')}`));
+      line(io.err, errStyle.red(`evaluate: ${options.service ? `no service "${options.service}"` : 'no single service for this request\'s hook: choose one with --service'}; known: ${services.join(', ')}`));
       return 2;
     }
     const answer = await callService(service.baseUrl, serviceId, request);
@@ -150,26 +161,36 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
   }
 }
 
-/** A scenario patient's order-sign request (dates moved to `today`, default today), as the test page sends it. */
-function requestForScenario(id: string, serviceOption: string | undefined, today: string | undefined): unknown {
+/** A scenario patient's request for `hook` (dates moved to `today`, default today), as the test page sends it. */
+function requestForScenario(id: string, hook: string, serviceOption: string | undefined, today: string | undefined): unknown {
   const services = loadServices();
   const withScenarios = services.filter((s) => ScenarioLibrary.forService(s.id));
-  const service = serviceOption ? services.find((s) => s.id === serviceOption) : withScenarios.length === 1 ? withScenarios[0] : undefined;
+  const service = serviceOption ? services.find((s) => s.id === serviceOption || s.hooks.some((h) => h.id === serviceOption)) : withScenarios.length === 1 ? withScenarios[0] : undefined;
   if (!service) {
     throw new UsageError(`${serviceOption ? `no service "${serviceOption}"` : 'several services have scenarios: choose one with --service'}; known: ${services.map((s) => s.id).join(', ')}`);
   }
   const library = ScenarioLibrary.forService(service.id);
   if (!library) throw new UsageError(`service ${service.id} ships no scenarios`);
+  if (!service.hooks.some((h) => h.hook.name === hook)) throw new UsageError(`service ${service.id} does not answer ${hook}; it answers ${service.hooks.map((h) => h.hook.name).join(', ')}`);
   const [scenario] = selectScenarios(library, [id]);
-  return scenarioRequest(service, library, scenario!, today ?? localDate(new Date()));
+  return scenarioHookRequest(hook, service, library, scenario!, today ?? localDate(new Date()));
 }
 
 /** "order-sign for Patient/facet-05, 1 draft order", from a request the service accepted. */
 function describeRequest(request: unknown): string {
-  const r = request as { hook?: string; context?: { patientId?: string; draftOrders?: { entry?: unknown[] } }; prefetch?: object; fhirServer?: string };
-  const orders = r.context?.draftOrders?.entry?.length ?? 0;
+  const r = request as {
+    hook?: string;
+    context?: { patientId?: string; draftOrders?: { entry?: unknown[] }; dispatchedOrders?: unknown[]; appointments?: { entry?: unknown[] } };
+    prefetch?: object;
+    fhirServer?: string;
+  };
+  const what = r.context?.appointments
+    ? plural(r.context.appointments.entry?.length ?? 0, 'appointment')
+    : r.context?.dispatchedOrders
+      ? plural(r.context.dispatchedOrders.length, 'dispatched order')
+      : plural(r.context?.draftOrders?.entry?.length ?? 0, 'draft order');
   const data = r.prefetch ? plural(Object.keys(r.prefetch).length, 'prefetch key') : 'no prefetch';
-  return `${r.hook} for Patient/${r.context?.patientId}, ${plural(orders, 'draft order')}, ${data}${r.fhirServer ? `, fhirServer ${r.fhirServer}` : ''}`;
+  return `${r.hook} for Patient/${r.context?.patientId}, ${what}, ${data}${r.fhirServer ? `, fhirServer ${r.fhirServer}` : ''}`;
 }
 
 if (require.main === module) {

@@ -7,7 +7,7 @@ import { parseBytes, type AppConfig } from './config';
 import type { DecisionLog } from './audit/decision-log';
 import { handleHookCall } from './cds/hook-handler';
 import { validateFeedback } from './cds/validate-feedback';
-import type { LoadedService } from './declarations/types';
+import type { HookService, LoadedService } from './declarations/types';
 import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 import type { FhirClient } from './fhir/fhir-client';
 import { cors } from './http/cors';
@@ -43,7 +43,8 @@ const CHARSET = /;\s*charset\s*=\s*([^;\s]+)/i;
 
 export function createApp(deps: AppDeps): express.Express {
   const { config, logger } = deps;
-  const services = new Map(deps.services.map((s) => [s.id, s]));
+  // One CDS service per hook of each declaration, by its id (facet-joint-interventions, facet-joint-interventions-order-select…).
+  const services = new Map(deps.services.flatMap((s) => s.hooks.map((h) => [h.id, { service: s, hook: h }] as const)));
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   const app = express();
@@ -58,18 +59,20 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(opsRoutes(deps.metrics, deps.readiness));
 
   app.get('/cds-services', authenticate, (_req, res) => {
-    res.json({ services: deps.services.map((s) => s.discovery) });
+    res.json({ services: deps.services.flatMap((s) => s.hooks.map((h) => h.discovery)) });
   });
 
   app.post('/cds-services/:id', authenticate, findService, jsonBody(), async (req, res) => {
     const service = res.locals.service as LoadedService;
-    const endTimer = deps.metrics.hookDuration.startTimer({ service: service.id });
+    const hook = res.locals.hook as HookService;
+    const endTimer = deps.metrics.hookDuration.startTimer({ service: hook.id });
     try {
       const response = await handleHookCall(
         service,
         req.body,
         { client: res.locals.client, baseUrl: baseUrl(req) },
         { config, fhirClient: deps.fhirClient, logger, metrics: deps.metrics, decisionLog: deps.decisionLog, clock, newId },
+        hook,
       );
       endTimer({ status: '200' });
       res.json(response);
@@ -80,10 +83,10 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.post('/cds-services/:id/feedback', authenticate, findService, jsonBody(), async (req, res) => {
-    const service = res.locals.service as LoadedService;
+    const hook = res.locals.hook as HookService;
     const items = validateFeedback(req.body);
-    const result = await deps.store.saveFeedback(service.id, items, clock());
-    logger.info({ serviceId: service.id, received: items.length, ...result }, 'feedback stored');
+    const result = await deps.store.saveFeedback(hook.id, items, clock());
+    logger.info({ serviceId: hook.id, received: items.length, ...result }, 'feedback stored');
     res.json({ received: items.length, stored: result.stored, duplicates: result.duplicates });
   });
 
@@ -107,9 +110,10 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   function findService(req: Request, res: Response, next: NextFunction): void {
-    const service = services.get(String(req.params.id));
-    if (!service) throw new NotFoundError(`No CDS service with id "${String(req.params.id)}"`);
-    res.locals.service = service;
+    const found = services.get(String(req.params.id));
+    if (!found) throw new NotFoundError(`No CDS service with id "${String(req.params.id)}"`);
+    res.locals.service = found.service;
+    res.locals.hook = found.hook;
     next();
   }
 

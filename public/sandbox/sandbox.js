@@ -10,13 +10,23 @@
 
   var Orders = window.SandboxOrders;
   var Markdown = window.SandboxMarkdown;
+  var HookRequests = window.SandboxHookRequests;
+  /** What each hook stands for, and the verb on the send button. */
+  var HOOK_TEXT = {
+    'order-sign': { label: 'order-sign: the orders are signed', verb: 'Sign', hint: 'Every facet order is decided; coverage information is recorded on each.' },
+    'order-select': { label: 'order-select: the orders are picked', verb: 'Select', hint: 'Every order is sent as just selected; cards only (no coverage information unless asked for).' },
+    'order-dispatch': { label: 'order-dispatch: the signed orders go to a pain clinic', verb: 'Dispatch', hint: 'The orders are sent as signed ServiceRequests in the prefetch, by reference; coverage information on each.' },
+    'appointment-book': { label: 'appointment-book: the procedure is booked', verb: 'Book', hint: 'One proposed Appointment per procedure date, based on the orders; coverage information on the Appointment.' },
+  };
   var INDICATOR_WORDS = { info: 'Info', warning: 'Warning', critical: 'Critical' };
+  var PAST = { 'order-sign': 'Signed', 'order-select': 'Selected', 'order-dispatch': 'Dispatched', 'appointment-book': 'Booked' };
   var OUTCOME_WORDS = { covered: 'covered', 'not-covered': 'not covered', conditional: 'documentation needed', indeterminate: 'could not be checked' };
 
   var state = {
     today: '',
     service: null,
     scenario: null,
+    hook: 'order-sign',
     orders: [],
     prefetch: Promise.resolve({}),
     coverage: {},
@@ -41,13 +51,18 @@
     $('scenario').addEventListener('change', function (event) {
       selectScenario(event.target.value);
     });
+    $('hook').addEventListener('change', function (event) {
+      selectHook(event.target.value);
+    });
     getJson('/sandbox/api/catalog').then(
       function (catalog) {
         state.today = catalog.today;
         state.service = catalog.services[0];
         if (!state.service) return showStatus('No CDS service with scenario patients is loaded.', true);
         $('today').textContent = catalog.today;
-        $('endpoint').textContent = 'POST /cds-services/' + state.service.id;
+        fillHookSelect();
+        var wantedHook = new URLSearchParams(location.search).get('hook');
+        selectHook(hookService(wantedHook) ? wantedHook : state.service.hooks[0].hook);
         fillScenarioSelect();
         var wanted = new URLSearchParams(location.search).get('scenario');
         var first = state.service.scenarios.some(function (s) {
@@ -62,6 +77,47 @@
         showStatus('Could not load the scenario patients: ' + error.message, true);
       },
     );
+  }
+
+  function fillHookSelect() {
+    var select = $('hook');
+    select.textContent = '';
+    state.service.hooks.forEach(function (h) {
+      var option = document.createElement('option');
+      option.value = h.hook;
+      option.textContent = (HOOK_TEXT[h.hook] && HOOK_TEXT[h.hook].label) || h.hook;
+      select.appendChild(option);
+    });
+    select.disabled = false;
+  }
+
+  function hookService(hook) {
+    return (state.service.hooks || []).filter(function (h) {
+      return h.hook === hook;
+    })[0];
+  }
+
+  function selectHook(hook) {
+    var service = hookService(hook);
+    if (!service) return;
+    state.hook = hook;
+    $('hook').value = hook;
+    $('hook-name').textContent = hook;
+    $('endpoint').textContent = 'POST /cds-services/' + service.id;
+    $('hook-hint').textContent = (HOOK_TEXT[hook] && HOOK_TEXT[hook].hint) || '';
+    $('sign').textContent = verb();
+    if (state.scenario) {
+      history.replaceState(null, '', location.pathname + query());
+      clearCards('Hook set to ' + hook + '. ' + verb() + ' the orders to see the cards.');
+    }
+  }
+
+  function verb() {
+    return (HOOK_TEXT[state.hook] && HOOK_TEXT[state.hook].verb) || 'Send';
+  }
+
+  function query() {
+    return '?scenario=' + encodeURIComponent(state.scenario.id) + (state.hook === 'order-sign' ? '' : '&hook=' + encodeURIComponent(state.hook));
   }
 
   function fillScenarioSelect() {
@@ -82,7 +138,7 @@
     })[0];
     if (!scenario) return;
     state.scenario = scenario;
-    history.replaceState(null, '', '?scenario=' + encodeURIComponent(id));
+    history.replaceState(null, '', location.pathname + query());
     var patient = scenario.patient || { name: 'Patient/' + scenario.patientId };
     $('patient-name').textContent = patient.name + ' (Patient/' + scenario.patientId + ')' + [patient.gender, patient.birthDate && 'born ' + patient.birthDate].filter(Boolean).map(function (t) {
       return ', ' + t;
@@ -94,7 +150,7 @@
       })
       .join('; ');
     $('patient').hidden = false;
-    clearCards('Orders loaded for ' + patient.name + '. Sign them to see the cards.');
+    clearCards('Orders loaded for ' + patient.name + '. ' + verb() + ' them to see the cards.');
     useScenarioOrders();
     // The chart is fetched once per patient; signing waits for it.
     state.prefetch = getJson('/sandbox/api/services/' + encodeURIComponent(state.service.id) + '/scenarios/' + encodeURIComponent(id) + '/prefetch');
@@ -290,22 +346,16 @@
       .filter(function (r) {
         return /^Practitioner(Role)?\/[A-Za-z0-9\-.]{1,64}$/.test(r || '');
       })[0];
-    return {
-      hook: 'order-sign',
+    return HookRequests.build(state.hook, {
       hookInstance: uuid(),
-      context: {
-        userId: user || 'Practitioner/sandbox-clinician',
-        patientId: state.scenario.patientId,
-        draftOrders: {
-          resourceType: 'Bundle',
-          type: 'collection',
-          entry: state.orders.map(function (resource) {
-            return { resource: resource };
-          }),
-        },
-      },
+      patientId: state.scenario.patientId,
+      userId: user || 'Practitioner/sandbox-clinician',
+      orders: state.orders,
       prefetch: prefetch,
-    };
+      today: state.today,
+      // The test page shows the card for orders that meet the policy too (off by default: CRD resp-12).
+      extension: { 'davinci-crd.configuration': { 'meets-policy': true } },
+    });
   }
 
   function sign() {
@@ -313,13 +363,13 @@
     state.signing = true;
     var button = $('sign');
     button.disabled = true;
-    button.textContent = 'Signing…';
+    button.textContent = verb() + 'ing…';
     $('cards').setAttribute('aria-busy', 'true');
     return state.prefetch
       .then(function (prefetch) {
         var body = hookRequest(prefetch);
         $('request-json').textContent = JSON.stringify(body, null, 2);
-        return postJson('/cds-services/' + encodeURIComponent(state.service.id), body);
+        return postJson('/cds-services/' + encodeURIComponent(hookService(state.hook).id), body);
       })
       .then(function (answer) {
         $('response-json').textContent = JSON.stringify(answer.body, null, 2);
@@ -332,7 +382,7 @@
       .then(function () {
         state.signing = false;
         button.disabled = false;
-        button.textContent = 'Sign';
+        button.textContent = verb();
         $('cards').removeAttribute('aria-busy');
       });
   }
@@ -341,13 +391,24 @@
     state.coverage = {};
     state.stale = false;
     (response.systemActions || []).forEach(function (action) {
-      var info = action.resource && (action.resource.extension || []).filter(function (e) {
+      var resource = action.resource || {};
+      var infos = (resource.extension || []).filter(function (e) {
         return /ext-coverage-information$/.test(e.url);
-      })[0];
-      var covered = info && (info.extension || []).filter(function (e) {
-        return e.url === 'covered';
-      })[0];
-      if (covered) state.coverage[action.resource.id] = covered.valueCode;
+      });
+      if (resource.resourceType === 'Appointment') {
+        // Booked orders: each takes the repetition that bills its codes.
+        (resource.basedOn || []).forEach(function (ref) {
+          var id = String(ref.reference || '').split('/')[1];
+          var order = state.orders.filter(function (o) { return o.id === id; })[0];
+          var codes = ((order && order.code && order.code.coding) || []).map(function (c) { return c.code; });
+          var info = infos.filter(function (e) { return part(e, 'billingCode', true).some(function (b) { return codes.indexOf(b.valueCoding && b.valueCoding.code) !== -1; }); })[0] || infos[0];
+          var covered = info && part(info, 'covered')[0];
+          if (covered && id) state.coverage[id] = covered.valueCode;
+        });
+      } else {
+        var covered = infos[0] && part(infos[0], 'covered')[0];
+        if (covered) state.coverage[resource.id] = covered.valueCode;
+      }
     });
     renderOrders();
     var cards = $('cards');
@@ -362,9 +423,15 @@
       return 'ServiceRequest/' + id + ': ' + (OUTCOME_WORDS[state.coverage[id]] || state.coverage[id]);
     });
     showStatus(
-      'Signed ' + state.orders.length + ' order' + (state.orders.length === 1 ? '' : 's') + ' at ' + new Date().toLocaleTimeString() + ': ' +
+      PAST[state.hook] + ' ' + state.orders.length + ' order' + (state.orders.length === 1 ? '' : 's') + ' at ' + new Date().toLocaleTimeString() + ': ' +
         sorted.length + ' card' + (sorted.length === 1 ? '' : 's') + '.' + (outcomes.length ? ' ' + outcomes.join('; ') + '.' : ''),
     );
+  }
+
+  function part(extension, url) {
+    return (extension.extension || []).filter(function (e) {
+      return e.url === url;
+    });
   }
 
   function rank(indicator) {
@@ -523,7 +590,7 @@
   function sendFeedback(item, skip) {
     if (skip || !item.card) return Promise.resolve('no feedback sent (the card or suggestion has no uuid)');
     item.outcomeTimestamp = new Date().toISOString();
-    return postJson('/cds-services/' + encodeURIComponent(state.service.id) + '/feedback', { feedback: [item] }).then(
+    return postJson('/cds-services/' + encodeURIComponent(hookService(state.hook).id) + '/feedback', { feedback: [item] }).then(
       function (answer) {
         return answer.status === 200 ? 'feedback sent' : 'feedback refused (HTTP ' + answer.status + ': ' + outcomeText(answer.body) + ')';
       },

@@ -12,6 +12,7 @@ export interface OrderSignRequest {
     draftOrders: { resourceType: 'Bundle'; type: 'collection'; entry: Array<{ resource: ServiceRequest }> };
   };
   prefetch?: Record<string, unknown>;
+  extension?: Record<string, unknown>;
 }
 
 export interface OrderSignOptions {
@@ -20,6 +21,8 @@ export interface OrderSignOptions {
   /** The EHR's FHIR base URL, for the service to fetch what is not prefetched. */
   fhirServer?: string;
   prefetch?: Record<string, unknown>;
+  /** Request extensions, e.g. Da Vinci CRD davinci-crd.configuration. */
+  extension?: Record<string, unknown>;
 }
 
 const DEFAULT_USER = 'Practitioner/sandbox-clinician';
@@ -37,6 +40,7 @@ export function orderSignRequest(options: OrderSignOptions): OrderSignRequest {
       draftOrders: { resourceType: 'Bundle', type: 'collection', entry: options.orders.map((resource) => ({ resource })) },
     },
     ...(options.prefetch ? { prefetch: options.prefetch } : {}),
+    ...(options.extension ? { extension: options.extension } : {}),
   };
 }
 

@@ -57,20 +57,22 @@ const STATUS_WORDS: Array<[RegExp, CriterionStatus]> = [
 
 export function summarizeResponse(response: HookResponse): ResponseSummary {
   return {
-    orders: (response.systemActions ?? []).flatMap((action) => (action.resource?.resourceType === 'ServiceRequest' ? orderOutcomes(action.resource) : [])),
+    orders: (response.systemActions ?? []).flatMap((action) => (action.resource ? orderOutcomes(action.resource as ServiceRequest) : [])),
     cards: (response.cards ?? []).map(cardSummary),
   };
 }
 
+/** The outcomes recorded on an order, or on an Appointment (appointment-book), one per coverage-information repetition. */
 function orderOutcomes(order: ServiceRequest): OrderOutcome[] {
-  const codes = (order.code?.coding ?? []).map((c) => c.code).filter((c): c is string => typeof c === 'string');
-  return (order.extension ?? [])
-    .filter((e) => e.url === COVERAGE_INFORMATION_URL)
+  const ownCodes = (order.code?.coding ?? []).map((c) => c.code).filter((c): c is string => typeof c === 'string');
+  return (Array.isArray(order.extension) ? order.extension : [])
+    .filter((e) => e?.url === COVERAGE_INFORMATION_URL)
     .map((info) => {
       const part = (url: string): Extension | undefined => info.extension?.find((e) => e.url === url);
+      const billed = (info.extension ?? []).filter((e) => e.url === 'billingCode').map((e) => e.valueCoding?.code).filter((c): c is string => typeof c === 'string');
       return {
-        order: `ServiceRequest/${order.id ?? '?'}`,
-        codes,
+        order: `${order.resourceType}/${order.id ?? '?'}`,
+        codes: order.resourceType === 'ServiceRequest' ? ownCodes : billed,
         outcome: part('covered')?.valueCode ?? '(none)',
         ...(part('pa-needed')?.valueCode ? { paNeeded: part('pa-needed')!.valueCode } : {}),
         ...(part('reason')?.valueCodeableConcept?.text ? { reason: part('reason')!.valueCodeableConcept!.text } : {}),

@@ -9,7 +9,7 @@ import { summarizeResponse, type ResponseSummary } from './response-summary';
 /**
  * One scenario signed through the real HTTP path: an order-sign request carrying only `fhirServer`
  * (no prefetch), so the service fetches the whole chart from that server, then the response read back
- * and compared with what the scenario documents.
+ * and compared with what the scenario documents. It asks for the meets-policy cards too.
  */
 export interface ScenarioRun {
   scenario: Scenario;
@@ -32,7 +32,13 @@ export interface RunTarget {
 
 export async function runScenario(library: ScenarioLibrary, scenario: Scenario, target: RunTarget): Promise<ScenarioRun> {
   const started = performance.now();
-  const request = orderSignRequest({ patientId: scenario.patientId, orders: library.orders(scenario, target.today), fhirServer: target.fhirServer });
+  const request = orderSignRequest({
+    patientId: scenario.patientId,
+    orders: library.orders(scenario, target.today),
+    fhirServer: target.fhirServer,
+    // The demo shows every decision, the orders that meet the policy too (off by default: CRD resp-12).
+    extension: { 'davinci-crd.configuration': { 'meets-policy': true } },
+  });
   const answer = await callService(target.serviceUrl, target.serviceId, request);
   const elapsedMs = performance.now() - started;
   if (answer.status !== 200) {

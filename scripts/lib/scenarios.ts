@@ -3,6 +3,7 @@ import { prefetchFromChart } from '../../src/dev/chart-prefetch';
 import type { LoadedService } from '../../src/declarations/types';
 import { ScenarioLibrary, type Scenario } from '../../src/scenarios/catalog';
 import { UsageError } from './args';
+import { buildHookRequest } from './hook-requests';
 import { orderSignRequest, type OrderSignRequest } from './order-sign';
 
 /** The service whose scenario patients the tools load and run. */
@@ -43,4 +44,22 @@ export function scenarioRequest(service: LoadedService, library: ScenarioLibrary
   const request = orderSignRequest({ patientId: scenario.patientId, orders: library.orders(scenario, today) });
   const chart = library.patientResources(scenario, today);
   return { ...request, prefetch: prefetchFromChart(service, chart, { patientId: scenario.patientId, userId: request.context.userId }) };
+}
+
+/**
+ * The request of another hook for the same scenario patient, orders and chart (as the test page's hook
+ * selector sends it): order-select selects every order, order-dispatch sends them to a pain clinic,
+ * appointment-book books them, the signed orders in the prefetch's serviceRequests.
+ */
+export function scenarioHookRequest(hook: string, service: LoadedService, library: ScenarioLibrary, scenario: Scenario, today: string): Record<string, unknown> {
+  const sign = scenarioRequest(service, library, scenario, today);
+  if (hook === 'order-sign') return sign as unknown as Record<string, unknown>;
+  return buildHookRequest(hook, {
+    hookInstance: sign.hookInstance,
+    patientId: scenario.patientId,
+    userId: sign.context.userId,
+    orders: sign.context.draftOrders.entry.map((e) => e.resource),
+    prefetch: sign.prefetch,
+    today,
+  });
 }

@@ -1,18 +1,27 @@
+import type { UnitCards } from '../cards/build-response';
 import type { CallContext } from '../cds/hook-handler';
-import type { Card, HookRequest, HookResponse } from '../cds/types';
+import type { CoverageTarget } from '../cds/hooks/types';
+import type { HookRequest, HookResponse } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
 import type { DataStatus, Decision } from '../decision/types';
 import { fhirBaseUrl } from '../security/fhir-access';
 import type { DecisionRecord, OrderRecord } from '../store/types';
+import type { ServiceRequest } from 'fhir/r4';
 
 export interface DecisionRecordInput {
   service: LoadedService;
+  /** The CDS service called (one per hook); default the declaration's id. */
+  serviceId?: string;
+  /** The Coverage the coverage information was recorded against, when one was (default: the policy's). */
+  coverageRef?: string;
   request: HookRequest;
   call: CallContext;
   decision: Decision;
   data: DataStatus;
-  /** The card built for each decision unit (by unit id). */
-  cardsByUnit: Map<string, Card>;
+  /** The cards built for each decision unit (by unit id). */
+  cardsByUnit: Map<string, UnitCards>;
+  /** Where each order's coverage information went, when not on the order itself (appointment-book). */
+  targetsOf?: (order: ServiceRequest) => CoverageTarget[];
   response: HookResponse;
   assertionId: string;
   now: Date;
@@ -35,7 +44,7 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
     coverageAssertionId: input.assertionId,
     hookInstance: request.hookInstance,
     hook: request.hook,
-    serviceId: service.id,
+    serviceId: input.serviceId ?? service.id,
     serviceVersion: json.version,
     policyId: json.policy.id,
     policyRevision: json.policy.revision,
@@ -43,20 +52,26 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
     ...(call.client ? { clientIss: call.client.iss } : {}),
     ...(call.client?.tenant ? { tenant: call.client.tenant } : {}),
     ...(fhirServer ? { fhirServer } : {}),
-    userId: request.context.userId,
+    ...(request.context.userId ? { userId: request.context.userId } : {}),
     patientRef: `Patient/${request.context.patientId}`,
-    ...(decision.coverage ? { coverageRef: decision.coverage.reference } : {}),
+    ...((input.coverageRef ?? decision.coverage?.reference) ? { coverageRef: input.coverageRef ?? decision.coverage!.reference } : {}),
     orders: decision.units.flatMap((unit) => {
-      const card = cardsByUnit.get(unit.unit.id);
-      const suggestions = (card?.suggestions ?? []).map((s) => ({ uuid: s.uuid, label: s.label }));
-      return unit.unit.orders.map(
-        (order): OrderRecord => ({
-          orderRef: `ServiceRequest/${order.id}`,
+      const cards = cardsByUnit.get(unit.unit.id) ?? {};
+      const card = cards.decision;
+      const related = [cards.alternatives, cards.additionalOrders].filter((c) => c !== undefined);
+      const suggestions = [card, ...related].flatMap((c) => c?.suggestions ?? []).map((s) => ({ uuid: s.uuid, label: s.label }));
+      return unit.unit.orders.map((order): OrderRecord => {
+        const orderRef = `ServiceRequest/${order.id}`;
+        const recordedOn = (input.targetsOf?.(order) ?? []).map((t) => t.reference).filter((r) => r !== orderRef);
+        return {
+          orderRef,
+          ...(recordedOn.length > 0 ? { recordedOn } : {}),
           codes: (order.code?.coding ?? []).map((c) => c.code).filter((c): c is string => typeof c === 'string'),
           ...(typeof unit.unit.summary.levels === 'number' ? { levels: unit.unit.summary.levels } : {}),
           outcome: unit.outcome,
           unit: { id: unit.unit.id, label: unit.unit.label, facts: unit.unit.summary },
           ...(card ? { cardUuid: card.uuid } : {}),
+          ...(related.length > 0 ? { relatedCardUuids: related.map((c) => c.uuid) } : {}),
           suggestionUuids: suggestions.map((s) => s.uuid),
           ...(suggestions.length > 0 ? { suggestions } : {}),
           criteria: unit.results.map((r) => ({
@@ -68,8 +83,8 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
             evidence: r.evidence.map((e) => ({ text: e.text, ...(e.reference ? { reference: e.reference } : {}) })),
             ...(r.missing ? { missing: r.missing } : {}),
           })),
-        }),
-      );
+        };
+      });
     }),
     data: {
       keys: { ...data.keys },

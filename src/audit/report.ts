@@ -135,6 +135,12 @@ function countDecision(record: DecisionRecord, report: Report, criteria: Map<str
       for (const uuid of order.suggestionUuids) if (!suggestions.has(uuid)) suggestions.set(uuid, '(label not recorded)');
       const gaps = order.criteria.filter((c) => c.status === 'not-met' || c.status === 'not-documented').map((c) => c.id);
       cards.set(order.cardUuid, { outcome: order.outcome, gaps, suggestions });
+      // Alternatives and companion orders are on cards of their own (CRD response types): feedback on them is about the same decision.
+      for (const uuid of order.relatedCardUuids ?? []) {
+        report.feedback.cards++;
+        byOutcome.cards++;
+        cards.set(uuid, { outcome: order.outcome, gaps, suggestions });
+      }
     }
   }
 }

@@ -1,10 +1,15 @@
 import type { Coding, FhirResource, ServiceRequest } from 'fhir/r4';
+import { HOOKS } from '../cds/hooks';
+import type { CoverageTarget, HookDefinition } from '../cds/hooks/types';
+import type { MemberCoverage } from '../cds/member-coverage';
 import type { Action, Card, HookResponse, Link, Suggestion } from '../cds/types';
-import type { LoadedService } from '../declarations/types';
-import type { ActionSpec, CriterionResult, DataStatus, Decision, Notice, Outcome, UnitDecision } from '../decision/types';
+import type { ConfigurationOption, LoadedService } from '../declarations/types';
+import type { ActionSpec, CriterionResult, DataStatus, Decision, Notice, Outcome, SuggestionSpec, UnitDecision } from '../decision/types';
 import { scopeCodings } from '../cds/relevance';
-import { coverageInformation, coverageInformationAction } from './coverage-information';
+import { coverageInformation, coverageInformationAction, type CoverageProblem } from './coverage-information';
+import { crdVersion, type CrdVersion } from './crd-versions';
 import { escapeMarkdown, truncateSummary } from './markdown';
+import { suggestionType } from './response-types';
 import { withoutEmpty } from './without-empty';
 
 export type CrdConfiguration = Record<string, boolean | number>;
@@ -23,6 +28,29 @@ export interface ResponseContext {
   today: string;
   newId: () => string;
   configuration: CrdConfiguration;
+  /** The hook answered (default order-sign): whether it records coverage information by default, and offers suggestions. */
+  hook?: HookDefinition;
+  /** The CRD version answered in (default 2.2). */
+  version?: CrdVersion;
+  /** The member's coverage as resolved from the record (default: the policy's coverage, else none). */
+  memberCoverage?: MemberCoverage;
+  /** Where each decided order's coverage information goes and what cards call it (default: the order itself). */
+  targetsOf?: (order: ServiceRequest) => CoverageTarget[];
+}
+
+/** The context with its defaults filled in. */
+interface Answering extends ResponseContext {
+  hook: HookDefinition;
+  version: CrdVersion;
+  memberCoverage: MemberCoverage;
+  targetsOf: (order: ServiceRequest) => CoverageTarget[];
+}
+
+/** The cards built for one decision unit: the decision, and its alternatives and companion orders (CRD response types). */
+export interface UnitCards {
+  decision?: Card;
+  alternatives?: Card;
+  additionalOrders?: Card;
 }
 
 const OUTCOME_WORDS: Record<Outcome, string> = {
@@ -42,12 +70,15 @@ const STATUS_MARK: Record<CriterionResult['status'], string> = {
 const STATUS_ORDER: Record<CriterionResult['status'], number> = { 'not-met': 0, indeterminate: 1, 'not-documented': 2, met: 3 };
 const OUTCOME_ORDER: Record<Outcome, number> = { 'not-covered': 0, conditional: 1, indeterminate: 2, covered: 3 };
 
-/** Parses the request's `davinci-crd.configuration`: declared options of the right type, else defaults. */
-export function crdConfiguration(service: LoadedService, extension: Record<string, unknown> | undefined): CrdConfiguration {
+/**
+ * Parses the request's `davinci-crd.configuration`: declared options of the right type, else the defaults
+ * (the hook's own, when given: coverage-info is off by default on secondary hooks).
+ */
+export function crdConfiguration(service: LoadedService, extension: Record<string, unknown> | undefined, options?: ConfigurationOption[]): CrdConfiguration {
   const requested = extension?.['davinci-crd.configuration'];
   const given = requested && typeof requested === 'object' && !Array.isArray(requested) ? (requested as Record<string, unknown>) : {};
   const config: CrdConfiguration = {};
-  for (const option of service.definition.service.crd.configurationOptions) {
+  for (const option of options ?? service.definition.service.crd.configurationOptions) {
     const value = given[option.code];
     const valid = option.type === 'boolean' ? typeof value === 'boolean' : Number.isInteger(value) && (value as number) >= 0;
     config[option.code] = valid ? (value as boolean | number) : option.default;
@@ -57,33 +88,44 @@ export function crdConfiguration(service: LoadedService, extension: Record<strin
 
 export interface BuiltResponse {
   response: HookResponse;
-  /** The card built for each decision unit (by unit id), for the decision record. */
-  cardsByUnit: Map<string, Card>;
+  /** The cards built for each decision unit (by unit id), for the decision record. */
+  cardsByUnit: Map<string, UnitCards>;
+}
+
+function answering(ctx: ResponseContext): Answering {
+  return {
+    ...ctx,
+    hook: ctx.hook ?? HOOKS['order-sign'],
+    version: ctx.version ?? crdVersion('2.2'),
+    memberCoverage: ctx.memberCoverage ?? (ctx.decision.coverage ? { kind: 'active', reference: ctx.decision.coverage.reference } : { kind: 'none' }),
+    targetsOf: ctx.targetsOf ?? ((order) => [{ resource: order, reference: `ServiceRequest/${order.id}` }]),
+  };
 }
 
 /** Cards for the clinician and coverage-information system actions for the EHR, from one decision. */
-export function buildResponse(ctx: ResponseContext): BuiltResponse {
+export function buildResponse(context: ResponseContext): BuiltResponse {
+  const ctx = answering(context);
   const { decision, configuration } = ctx;
-  const cardsByUnit = new Map<string, Card>();
+  const { actions, coveredUnits } = coverageActions(ctx);
+  const cardsByUnit = new Map<string, UnitCards>();
   const unitCards = [...decision.units]
     .sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome])
-    .map((unit) => {
-      const card = decisionCard(unit, ctx);
-      cardsByUnit.set(unit.unit.id, card);
-      return card;
+    .flatMap((unit) => {
+      // CRD §resp-12: where coverage information already records the order as covered, a card saying so adds
+      // nothing; it is shown only when asked for (meets-policy).
+      const quiet = unit.outcome === 'covered' && coveredUnits.has(unit.unit.id) && configuration['meets-policy'] !== true;
+      const cards = unitCardsFor(unit, ctx, quiet);
+      cardsByUnit.set(unit.unit.id, cards);
+      return [cards.decision, cards.alternatives, cards.additionalOrders].filter((c): c is Card => c !== undefined);
     });
   const notices = [...decision.notices];
-  if (!decision.coverage && decision.units.length > 0) notices.push(noCoverageNotice(ctx));
-  const cards = [...unitCards, ...notices.map((notice) => noticeCard(notice, ctx))].filter(
-    (card) => configuration[card.source.topic?.code ?? ''] !== false,
-  );
+  const problem = decision.units.length > 0 ? coverageNotice(ctx) : undefined;
+  if (problem) notices.push(problem);
+  const cards = [...unitCards, ...notices.map((notice) => noticeCard(notice, ctx))].filter((card) => configuration[card.source.topic?.code ?? ''] !== false);
   const maxCards = typeof configuration['max-cards'] === 'number' ? configuration['max-cards'] : cards.length;
 
   const response: HookResponse = { cards: cards.slice(0, maxCards) };
-  if (decision.coverage && configuration['coverage-info'] !== false) {
-    const actions = decision.units.flatMap((unit) => coverageActions(unit, ctx));
-    if (actions.length > 0) response.systemActions = actions;
-  }
+  if (actions.length > 0) response.systemActions = actions;
   return { response, cardsByUnit };
 }
 
@@ -91,11 +133,12 @@ export function buildResponse(ctx: ResponseContext): BuiltResponse {
  * The answer when the policy module failed on this record (decision from `undecided`): one card per order
  * saying it could not be checked and why, and no coverage information (nothing was decided).
  */
-export function undecidedResponse(ctx: ResponseContext): BuiltResponse {
+export function undecidedResponse(context: ResponseContext): BuiltResponse {
+  const ctx = answering(context);
   const policy = ctx.service.definition.service.policy;
-  const cardsByUnit = new Map<string, Card>();
+  const cardsByUnit = new Map<string, UnitCards>();
   const cards = ctx.decision.units.map(({ unit }) => {
-    const orders = unit.orders.map((o) => orderLine(o, ctx.service)).join('; ');
+    const orders = unit.orders.map((o) => orderLine(o, ctx)).join('; ');
     const card: Card = {
       uuid: ctx.newId(),
       summary: truncateSummary(`${OUTCOME_WORDS.indeterminate}: ${orders} (part of the record could not be read)`),
@@ -110,66 +153,166 @@ export function undecidedResponse(ctx: ResponseContext): BuiltResponse {
       source: sourceFor(ctx, 'guideline'),
       links: linksFor('indeterminate', [], ctx),
     };
-    cardsByUnit.set(unit.id, card);
+    cardsByUnit.set(unit.id, { decision: card });
     return card;
   });
   return { response: { cards }, cardsByUnit };
 }
 
-function coverageActions(unit: UnitDecision, ctx: ResponseContext): Action[] {
+/** Whether this call records coverage information: on primary hooks unless turned off, on secondary hooks only when asked (CRD §resp-27/28). */
+function recordsCoverage(ctx: Answering): boolean {
+  const asked = ctx.configuration['coverage-info'];
+  return typeof asked === 'boolean' ? asked : ctx.hook.primary;
+}
+
+/**
+ * One coverage-information update per resource that carries it (the order, or the Appointment it is booked
+ * by), holding one repetition per decision unit and Coverage. Also which units were recorded as covered.
+ */
+function coverageActions(ctx: Answering): { actions: Action[]; coveredUnits: Set<string> } {
+  const coveredUnits = new Set<string>();
+  const member = ctx.memberCoverage;
+  const coverages = member.kind === 'active' ? [member.reference] : member.kind === 'several' ? member.references : member.kind === 'inactive' ? [member.reference] : [];
+  if (!recordsCoverage(ctx) || coverages.length === 0) return { actions: [], coveredUnits };
+  const problem: CoverageProblem | undefined = member.kind === 'several' ? 'coverage-not-found' : member.kind === 'inactive' ? 'no-active-coverage' : undefined;
+  const problemText =
+    member.kind === 'several'
+      ? `${member.references.length} Coverages are active today (${member.references.join(', ')}), and the plan cannot tell which one the order falls under`
+      : member.kind === 'inactive'
+        ? member.why
+        : undefined;
   const json = ctx.service.definition.service;
-  return unit.unit.orders.map((order) => {
-    // The codes decided: the order's in-scope codes, not every CPT/HCPCS on it (billing options the policy never looked at).
-    const billingCodes = scopeCodings(order, ctx.service);
-    const extension = coverageInformation({
-      order,
-      outcome: unit.outcome,
-      results: unit.results,
-      coverage: ctx.decision.coverage!,
-      billingCodes,
-      assertionId: ctx.assertionId,
-      date: ctx.today,
-      paNeeded: json.crd.paNeeded,
-      policyLabel: `${json.policy.id} ${json.policy.title}`,
+  const byTarget = new Map<string, { target: CoverageTarget; parts: Array<{ unit: UnitDecision; orders: ServiceRequest[] }> }>();
+  for (const unit of ctx.decision.units) {
+    for (const order of unit.unit.orders) {
+      for (const target of ctx.targetsOf(order)) {
+        const entry = byTarget.get(target.reference) ?? { target, parts: [] };
+        byTarget.set(target.reference, entry);
+        const part = entry.parts.find((p) => p.unit === unit);
+        if (part) part.orders.push(order);
+        else entry.parts.push({ unit, orders: [order] });
+      }
+    }
+  }
+  const actions = [...byTarget.values()].map(({ target, parts }) => {
+    const extensions = parts.flatMap(({ unit, orders }) => {
+      // The codes decided: the orders' in-scope codes, not every CPT/HCPCS on them (billing options the policy never looked at).
+      const billingCodes = dedupe(orders.flatMap((o) => scopeCodings(o, ctx.service)));
+      return coverages.map((coverage, k) =>
+        coverageInformation({
+          outcome: unit.outcome,
+          results: unit.results,
+          coverage,
+          ...(problem ? { problem, problemText } : {}),
+          billingCodes,
+          // CRD §resp-32: repetitions for different Coverages carry different assertion ids.
+          assertionId: k === 0 ? ctx.assertionId : `${ctx.assertionId}.${k + 1}`,
+          date: ctx.today,
+          paNeeded: json.crd.paNeeded,
+          policyLabel: `${json.policy.id} ${json.policy.title}`,
+          version: ctx.version,
+          secondary: !ctx.hook.primary,
+        }),
+      );
     });
-    const codes = billingCodes.map((c) => c.code).join(', ');
-    return coverageInformationAction(
-      order,
-      extension,
-      `Record coverage information on ServiceRequest/${order.id}${codes ? ` (CPT ${codes})` : ''}: ${unit.outcome}`,
-    );
+    if (!problem) for (const { unit } of parts) if (unit.outcome === 'covered') coveredUnits.add(unit.unit.id);
+    const codes = dedupe(parts.flatMap((p) => p.orders.flatMap((o) => scopeCodings(o, ctx.service)))).map((c) => c.code).join(', ');
+    const covered = [...new Set(extensions.map((e) => e.extension!.find((x) => x.url === 'covered')!.valueCode))].join(', ');
+    return coverageInformationAction(target.resource, extensions, `Record coverage information on ${target.reference}${codes ? ` (CPT ${codes})` : ''}: ${covered}`);
+  });
+  return { actions, coveredUnits };
+}
+
+function dedupe(codings: Coding[]): Coding[] {
+  const seen = new Set<string>();
+  return codings.filter((c) => {
+    const key = `${c.system}|${c.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 
-function decisionCard(decision: UnitDecision, ctx: ResponseContext): Card {
+/**
+ * The cards for one decision unit. The decision card explains the outcome (criteria, evidence, links,
+ * override reasons); alternatives and companion orders, where the hook still has proposed orders, go on
+ * their own cards in CRD's Propose Alternate Request and Identify Additional Orders shapes.
+ */
+function unitCardsFor(decision: UnitDecision, ctx: Answering, quiet: boolean): UnitCards {
+  const offered = ctx.hook.suggestions ? decision.suggestions : [];
+  const alternatives = offered.filter((s) => suggestionType(s) === 'alternate-request');
+  const additional = offered.filter((s) => suggestionType(s) === 'additional-orders');
+  const other = offered.filter((s) => suggestionType(s) === 'other');
+  return {
+    ...(quiet ? {} : { decision: decisionCard(decision, ctx, other) }),
+    ...(alternatives.length > 0 ? { alternatives: suggestionCard(decision, ctx, alternatives, 'alternatives') } : {}),
+    ...(additional.length > 0 ? { additionalOrders: suggestionCard(decision, ctx, additional, 'additional-orders') } : {}),
+  };
+}
+
+function decisionCard(decision: UnitDecision, ctx: Answering, suggestions: SuggestionSpec[]): Card {
   const json = ctx.service.definition.service;
-  const { unit, outcome, results } = decision;
+  const { outcome, results } = decision;
   const advisesAgainst = outcome === 'not-covered' || outcome === 'conditional';
   const card: Card = {
     uuid: ctx.newId(),
     summary: truncateSummary(summaryFor(decision, Object.keys(ctx.data.failures).length > 0)),
     detail: detailFor(decision, ctx),
     indicator: outcome === 'not-covered' ? 'warning' : 'info',
-    source: sourceFor(ctx, outcome === 'not-covered' ? 'off-guideline' : 'guideline'),
+    source: sourceFor(ctx, topicFor(outcome)),
     links: linksFor(outcome, results, ctx),
-    extension: { 'davinci-crd.associated-resource': unit.orders.map((o) => ({ reference: `ServiceRequest/${o.id}` })) },
+    extension: associated(decision, ctx),
   };
-  if (decision.suggestions.length > 0) {
-    card.suggestions = decision.suggestions.map(
-      (s): Suggestion => ({
-        label: s.label,
-        uuid: ctx.newId(),
-        ...(s.isRecommended ? { isRecommended: true } : {}),
-        // CDS Hooks: optional members are omitted, never sent empty.
-        ...(s.actions.length > 0 ? { actions: s.actions.map(suggestedAction) } : {}),
-      }),
-    );
+  if (suggestions.length > 0) {
+    card.suggestions = suggestions.map((s) => suggestion(s, ctx));
     card.selectionBehavior = 'at-most-one';
   }
   if (advisesAgainst && json.overrideReasons.codes.length > 0) {
     card.overrideReasons = json.overrideReasons.codes.map((r): Coding => ({ system: json.overrideReasons.system, code: r.code, display: r.display }));
   }
   return card;
+}
+
+/**
+ * A Propose Alternate Request card (choose at most one alternative to the unit's orders) or an Identify
+ * Additional Orders card (companion orders, any of which may be added). No links: the decision card has them.
+ */
+function suggestionCard(decision: UnitDecision, ctx: Answering, suggestions: SuggestionSpec[], kind: 'alternatives' | 'additional-orders'): Card {
+  const { unit } = decision;
+  const orders = unit.orders.map((o) => orderLine(o, ctx)).join('; ');
+  return {
+    uuid: ctx.newId(),
+    summary: truncateSummary(kind === 'alternatives' ? `Alternatives to ${unit.label}` : `Companion order for ${unit.label}`),
+    detail:
+      kind === 'alternatives'
+        ? `Orders: ${orders}\n\nEach suggestion revises or replaces these orders so that they meet ${escapeMarkdown(ctx.service.definition.service.policy.id)}; apply at most one.`
+        : `Orders: ${orders}\n\nEach suggestion adds an order alongside these.`,
+    indicator: 'info',
+    source: sourceFor(ctx, topicFor(decision.outcome)),
+    suggestions: suggestions.map((s) => suggestion(s, ctx)),
+    selectionBehavior: kind === 'alternatives' ? 'at-most-one' : 'any',
+    extension: associated(decision, ctx),
+  };
+}
+
+function topicFor(outcome: Outcome): string {
+  return outcome === 'not-covered' ? 'off-guideline' : 'guideline';
+}
+
+/** CRD §dev-25: the resources the card is about, computably. */
+function associated(decision: UnitDecision, ctx: Answering): Record<string, unknown> {
+  const references = [...new Set(decision.unit.orders.flatMap((o) => ctx.targetsOf(o).map((t) => t.reference)))];
+  return { 'davinci-crd.associated-resource': references.map((reference) => ({ reference })) };
+}
+
+function suggestion(s: SuggestionSpec, ctx: Answering): Suggestion {
+  return {
+    label: s.label,
+    uuid: ctx.newId(),
+    ...(s.isRecommended ? { isRecommended: true } : {}),
+    // CDS Hooks: optional members are omitted, never sent empty.
+    ...(s.actions.length > 0 ? { actions: s.actions.map(suggestedAction) } : {}),
+  };
 }
 
 /**
@@ -209,12 +352,12 @@ function lowerFirst(text: string): string {
 /** Cards show the first few pieces of evidence; the decision record keeps them all. */
 const EVIDENCE_ON_CARD = 4;
 
-function detailFor({ unit, outcome, results }: UnitDecision, ctx: ResponseContext): string {
+function detailFor({ unit, outcome, results }: UnitDecision, ctx: Answering): string {
   const policy = ctx.service.definition.service.policy;
   const lines: string[] = [];
   lines.push(`**${OUTCOME_WORDS[outcome]}** under ${escapeMarkdown(`${policy.id} ${policy.title}`)} (rev. ${escapeMarkdown(policy.revision)}).`);
   lines.push('');
-  lines.push(`Orders: ${unit.orders.map((o) => orderLine(o, ctx.service)).join('; ')}`);
+  lines.push(`Orders: ${unit.orders.map((o) => orderLine(o, ctx)).join('; ')}`);
   if (unit.readAs.length > 0) {
     lines.push('');
     lines.push('Read as:');
@@ -254,14 +397,16 @@ function criterionLine(r: CriterionResult): string {
   return line;
 }
 
-function orderLine(order: ServiceRequest, service: LoadedService): string {
-  const codes = scopeCodings(order, service)
+/** "ServiceRequest/sr-1 (CPT 64493)": the order by the resource the hook knows it as (the Appointment, for appointment-book). */
+function orderLine(order: ServiceRequest, ctx: Answering): string {
+  const codes = scopeCodings(order, ctx.service)
     .map((c) => c.code)
     .join(', ');
-  return `ServiceRequest/${escapeMarkdown(order.id ?? '?')}${codes ? ` (CPT ${codes})` : ''}`;
+  const names = ctx.targetsOf(order).map((t) => escapeMarkdown(t.reference));
+  return `${names.length > 0 ? names.join(', ') : `ServiceRequest/${escapeMarkdown(order.id ?? '?')}`}${codes ? ` (CPT ${codes})` : ''}`;
 }
 
-function linksFor(outcome: Outcome, results: CriterionResult[], ctx: ResponseContext): Link[] {
+function linksFor(outcome: Outcome, results: CriterionResult[], ctx: Answering): Link[] {
   const json = ctx.service.definition.service;
   const links: Link[] = [{ label: `${json.policy.id} ${json.policy.title} (policy)`, url: json.policy.url, type: 'absolute' }];
   if (outcome === 'conditional' || results.some((r) => r.status === 'not-documented')) {
@@ -270,18 +415,19 @@ function linksFor(outcome: Outcome, results: CriterionResult[], ctx: ResponseCon
   return links;
 }
 
-function sourceFor(ctx: ResponseContext, topicCode: string): Card['source'] {
+function sourceFor(ctx: Answering, topicCode: string): Card['source'] {
   const json = ctx.service.definition.service;
   const display = json.crd.configurationOptions.find((o) => o.code === topicCode)?.name ?? topicCode;
   return {
     label: ctx.sourceLabel,
     url: json.source.url,
     ...(json.source.icon ? { icon: json.source.icon } : {}),
-    topic: ctx.service.topic(topicCode, display),
+    // CRD §resp-5: a card type; its code system changed between 2.0.1 (CRD temp codes) and 2.2 (cdshooks-card-type).
+    topic: { system: ctx.version.topicSystem, code: topicCode, display },
   };
 }
 
-function noticeCard(notice: Notice, ctx: ResponseContext): Card {
+function noticeCard(notice: Notice, ctx: Answering): Card {
   const links: Link[] = (notice.links ?? []).map((l) => ({ ...l, type: 'absolute' }));
   return {
     uuid: ctx.newId(),
@@ -293,17 +439,52 @@ function noticeCard(notice: Notice, ctx: ResponseContext): Card {
   };
 }
 
-function noCoverageNotice(ctx: ResponseContext): Notice {
-  const key = Object.entries(ctx.service.definition.service.prefetch).find(([, p]) => p.template.startsWith('Coverage'))?.[0];
-  const status = key ? ctx.data.keys[key] : undefined;
-  return {
-    id: 'no-active-coverage',
-    summary: 'No active coverage found: coverage information was not recorded on the orders',
-    detail:
-      status === 'failed'
-        ? `The patient's coverage could not be retrieved from the EHR (${escapeMarkdown(ctx.data.failures[key!] ?? 'fetch failed')}). The policy decision above is shown, but it is not recorded on the orders as coverage information.`
-        : 'No active Coverage resource for this patient was found in the record, so the Da Vinci CRD coverage information (which must reference a Coverage) was not added to the orders. The policy decision is still shown. Check the member\'s eligibility.',
-    indicator: 'info',
-    topic: { code: 'insurance', display: 'Insurance' },
-  };
+/**
+ * What the clinician is told when the member's coverage is not one active Coverage (README "Coverage
+ * problems"): an Instructions card (text only) next to the policy decision, which is still shown.
+ */
+function coverageNotice(ctx: Answering): Notice | undefined {
+  const member = ctx.memberCoverage;
+  const recorded = recordsCoverage(ctx);
+  const insurance = { indicator: 'info' as const, topic: { code: 'insurance', display: 'Insurance' } };
+  switch (member.kind) {
+    case 'active':
+      return undefined;
+    case 'several':
+      return {
+        id: 'several-coverages',
+        summary: 'Several active coverages found: the plan cannot tell which one this order falls under',
+        detail: `The record has ${member.references.length} active Coverages (${member.references.map(escapeMarkdown).join(', ')}). ${recorded ? 'Coverage information records the orders as not covered, coverage not found (Da Vinci CRD §resp-45), on each of them. ' : ''}The policy decision is still shown. Check which plan is primary for this member and update the record.`,
+        ...insurance,
+      };
+    case 'inactive':
+      return {
+        id: 'no-active-coverage',
+        summary: 'No active coverage: the member has no coverage in effect on the order date',
+        detail: `${escapeMarkdown(member.why)}. ${recorded ? 'Coverage information records the orders as not covered, no active coverage (Da Vinci CRD §resp-45). ' : ''}The policy decision is still shown. Check the member's eligibility.`,
+        ...insurance,
+      };
+    case 'none':
+      return {
+        id: 'no-active-coverage',
+        summary: 'No active coverage found: coverage information was not recorded on the orders',
+        detail:
+          'No active Coverage resource for this patient was found in the record, so the Da Vinci CRD coverage information (which must reference a Coverage) was not added to the orders. The policy decision is still shown. Check the member\'s eligibility.',
+        ...insurance,
+      };
+    case 'unreferenceable':
+      return {
+        id: 'coverage-without-id',
+        summary: 'Coverage cannot be referenced: coverage information was not recorded on the orders',
+        detail: `${escapeMarkdown(member.why)}: the Da Vinci CRD coverage information names the Coverage it is about, so it was not added to the orders. The policy decision is still shown. Send the Coverage with its id.`,
+        ...insurance,
+      };
+    case 'unavailable':
+      return {
+        id: 'no-active-coverage',
+        summary: 'No active coverage found: coverage information was not recorded on the orders',
+        detail: `The patient's coverage could not be retrieved: ${escapeMarkdown(member.why)}. The policy decision above is shown, but it is not recorded on the orders as coverage information.`,
+        ...insurance,
+      };
+  }
 }

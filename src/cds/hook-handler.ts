@@ -1,20 +1,27 @@
-import type { FhirResource } from 'fhir/r4';
+import type { ServiceRequest } from 'fhir/r4';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { DecisionLog } from '../audit/decision-log';
 import { buildDecisionRecord } from '../audit/decision-record';
 import { buildResponse, crdConfiguration, undecidedResponse } from '../cards/build-response';
-import type { LoadedService } from '../declarations/types';
+import { crdVersion } from '../cards/crd-versions';
+import type { HookService, LoadedService } from '../declarations/types';
 import { decideChart } from '../decision/decide-chart';
 import { PolicyFailure, undecided } from '../decision/evaluate';
 import type { Decision } from '../decision/types';
+import { BadRequestError } from '../errors';
 import type { FhirClient } from '../fhir/fhir-client';
 import { gatherChart } from '../fhir/gather';
+import { FHIR_ID } from '../fhir/references';
 import type { Metrics } from '../observability/metrics';
 import { resolveFhirAccess, type AuthenticatedClient } from '../security/fhir-access';
-import type { HookResponse } from './types';
-import { inScopeOrders } from './relevance';
-import { validateHookRequest } from './validate-hook-request';
+import { referenceResolver, type FhirSession } from './hooks/references';
+import type { CoverageTarget, HookOrder } from './hooks/types';
+import { resolveMemberCoverage } from './member-coverage';
+import { policyForCall } from './policy-for-call';
+import { inScopeHookOrders } from './relevance';
+import type { HookRequest, HookResponse } from './types';
+import { answerVersion, validateHookRequest } from './validate-hook-request';
 
 export interface HookDeps {
   config: AppConfig;
@@ -34,45 +41,54 @@ export interface CallContext {
 }
 
 /**
- * One order-sign call, end to end: validate, pick the in-scope orders, gather the chart (prefetch,
- * else the FHIR server), extract facts once, decide every criterion, answer with cards and coverage
- * information, and hand the decision record to the audit log.
+ * One hook call, end to end, the same for every hook: validate (the hook's own context rules), find
+ * the orders (the hook's adapter: in the context, or by reference), pick the in-scope ones, gather the
+ * chart (prefetch, else the FHIR server), resolve the member's coverage, decide with the call's policy,
+ * answer with cards and coverage information, and hand the decision record to the audit log.
+ * `hookService` is the declaration's service for the hook called (default: its first, order-sign).
  */
-export async function handleHookCall(service: LoadedService, body: unknown, call: CallContext, deps: HookDeps): Promise<HookResponse> {
+export async function handleHookCall(service: LoadedService, body: unknown, call: CallContext, deps: HookDeps, hookService: HookService = service.hooks[0]!): Promise<HookResponse> {
   const started = performance.now();
-  const request = validateHookRequest(body, service.definition.service.hook, service.definition.service.crd.versions);
-  const orders = inScopeOrders(request.context.draftOrders, service);
-  if (orders.length === 0) {
-    // Most order-sign calls sign no facet order, so this path does as little as possible: the access log
-    // already records the call, and this detail (a child logger and a line, ~4% of such a call) is debug.
-    deps.logger.debug({ serviceId: service.id, hookInstance: request.hookInstance, iss: call.client?.iss, inScopeOrders: 0 }, 'no in-scope orders');
+  const json = service.definition.service;
+  const request = validateHookRequest(body, hookService.hook.name, json.crd.versions);
+  const session = fhirSession(request, call, deps);
+  const hookOrders = await hookService.hook.orders(request, referenceResolver(request, session), json.scope.resourceTypes);
+  const inScope = inScopeHookOrders(hookOrders.candidates, service);
+  if (inScope.length === 0) {
+    // Most calls concern no facet order, so this path does as little as possible: the access log already
+    // records the call, and this detail (a child logger and a line, ~4% of such a call) is debug.
+    deps.logger.debug({ serviceId: hookService.id, hookInstance: request.hookInstance, iss: call.client?.iss, inScopeOrders: 0 }, 'no in-scope orders');
     return { cards: [] };
   }
-  const log = deps.logger.child({ serviceId: service.id, hookInstance: request.hookInstance, iss: call.client?.iss });
+  requireTargetIds(inScope);
+  const log = deps.logger.child({ serviceId: hookService.id, hookInstance: request.hookInstance, iss: call.client?.iss });
 
-  const fhir = resolveFhirAccess(request, call.client, deps.config);
-  // One deadline for every FHIR call of this hook (gatherChart raises its listener limit to the calls it makes).
-  const deadline = AbortSignal.timeout(deps.config.fhirTimeoutMs);
   const chart = await gatherChart({
     request,
     service,
+    prefetch: hookService.prefetch,
     client: deps.fhirClient,
-    access: fhir.access,
-    accessRefusal: fhir.refusal,
-    deadline,
+    access: session.access,
+    accessRefusal: session.refusal,
+    deadline: session.deadline(),
   });
   for (const failure of Object.values(chart.data.failureKinds ?? {})) deps.metrics.fhirErrors.inc({ failure });
+  // The orders being decided are not their own history (order-dispatch and appointment-book find them in the prefetch).
+  const resources = hookOrders.notChart.size > 0 ? chart.resources.filter((r) => !hookOrders.notChart.has(`${r.resourceType}/${r.id}`)) : chart.resources;
 
   const now = deps.clock();
   const today = localDate(now);
+  const memberCoverage = resolveMemberCoverage(resources, today, chart.data, hookService.prefetch);
+  const orders = inScope.map((o) => o.order);
   let decided: { decision: Decision; indexed: number; undecided?: true };
   try {
     decided = decideChart(
       {
         service,
+        policy: policyForCall(service, { request, memberCoverage }),
         orders,
-        draftOrders: (request.context.draftOrders.entry ?? []).map((e) => e.resource as FhirResource),
-        resources: chart.resources,
+        draftOrders: hookOrders.session,
+        resources,
         patientId: request.context.patientId,
         today,
         data: chart.data,
@@ -83,45 +99,107 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
     if (!(error instanceof PolicyFailure)) throw error;
     const cause = error.cause as Error | undefined;
     log.error({ step: error.step, err: { message: cause?.message, stack: cause?.stack } }, 'policy module failed on this record: answering "could not be checked"');
-    decided = { decision: undecided(orders), indexed: chart.resources.length, undecided: true };
+    decided = { decision: undecided(orders), indexed: resources.length, undecided: true };
   }
   const { decision, indexed } = decided;
 
   const assertionId = deps.newId();
+  const targetsOf = targetsLookup(inScope);
+  const version = crdVersion(answerVersion(request, json.crd.versions));
   const { response, cardsByUnit } = (decided.undecided ? undecidedResponse : buildResponse)({
     service,
     decision,
     data: chart.data,
-    sourceLabel: deps.config.healthPlanName ?? service.definition.service.source.label,
+    sourceLabel: deps.config.healthPlanName ?? json.source.label,
     baseUrl: call.baseUrl,
     assertionId,
     today,
     newId: deps.newId,
-    configuration: crdConfiguration(service, request.extension),
+    configuration: crdConfiguration(service, request.extension, hookService.configurationOptions),
+    hook: hookService.hook,
+    version,
+    memberCoverage,
+    targetsOf,
   });
 
   const elapsedMs = performance.now() - started;
   deps.decisionLog.record(
-    buildDecisionRecord({ service, request, call, decision, data: chart.data, cardsByUnit, response, assertionId, now, elapsedMs }),
+    buildDecisionRecord({
+      service,
+      serviceId: hookService.id,
+      ...(memberCoverage.kind === 'active' || memberCoverage.kind === 'inactive' ? { coverageRef: memberCoverage.reference } : {}),
+      request,
+      call,
+      decision,
+      data: chart.data,
+      cardsByUnit,
+      targetsOf,
+      response,
+      assertionId,
+      now,
+      elapsedMs,
+    }),
   );
   for (const unit of decision.units) {
-    deps.metrics.orderOutcomes.inc({ service: service.id, outcome: unit.outcome }, unit.unit.orders.length);
-    for (const r of unit.results) deps.metrics.criterionResults.inc({ service: service.id, criterion: r.id, section: r.section, status: r.status });
+    deps.metrics.orderOutcomes.inc({ service: hookService.id, outcome: unit.outcome }, unit.unit.orders.length);
+    for (const r of unit.results) deps.metrics.criterionResults.inc({ service: hookService.id, criterion: r.id, section: r.section, status: r.status });
   }
   log.info(
     {
+      hook: request.hook,
+      crdVersion: version.version,
       inScopeOrders: orders.length,
       outcomes: decision.units.map((u) => u.outcome),
+      coverage: memberCoverage.kind,
       resources: indexed,
       ignoredOtherPatient: chart.ignored,
       dataKeys: chart.data.keys,
-      fhirServerCalled: fhir.access !== undefined,
+      fhirServerCalled: session.access !== undefined,
       cards: response.cards.length,
       elapsedMs: Math.round(elapsedMs),
     },
     'hook decided',
   );
   return response;
+}
+
+/**
+ * FHIR access for the call, worked out once and only when needed: the allowlist check, and one deadline
+ * for every FHIR call of the hook (orders fetched by reference and the chart share it).
+ */
+function fhirSession(request: HookRequest, call: CallContext, deps: HookDeps): FhirSession {
+  let decision: ReturnType<typeof resolveFhirAccess> | undefined;
+  let deadline: AbortSignal | undefined;
+  const access = () => (decision ??= resolveFhirAccess(request, call.client, deps.config));
+  return {
+    get access() {
+      return access().access;
+    },
+    get refusal() {
+      return access().refusal;
+    },
+    deadline: () => (deadline ??= AbortSignal.timeout(deps.config.fhirTimeoutMs)),
+    client: deps.fhirClient,
+  };
+}
+
+/** Coverage information is recorded on each decided order's targets: each needs an id (an Appointment without one cannot be updated). */
+function requireTargetIds(orders: HookOrder[]): void {
+  for (const order of orders) {
+    for (const target of order.targets) {
+      if (target.resource === order.order) continue; // the order itself: its id was checked with the order
+      const id = (target.resource as { id?: unknown }).id;
+      if (typeof id !== 'string' || !FHIR_ID.test(id)) {
+        const at = `${target.at ?? order.at}.id`;
+        throw new BadRequestError(`${target.at ?? order.at} is a ${target.resource.resourceType} for a decided order and needs a FHIR id, for its coverage information`, at, typeof id === 'string' ? 'value' : 'required');
+      }
+    }
+  }
+}
+
+function targetsLookup(orders: HookOrder[]): (order: ServiceRequest) => CoverageTarget[] {
+  const byOrder = new Map(orders.map((o) => [o.order, o.targets]));
+  return (order) => byOrder.get(order) ?? [{ resource: order, reference: `ServiceRequest/${order.id}` }];
 }
 
 /** The calendar date where the service runs (TZ), as YYYY-MM-DD. */

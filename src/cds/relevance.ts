@@ -1,5 +1,6 @@
 import type { Bundle, Coding, ServiceRequest } from 'fhir/r4';
 import type { LoadedService } from '../declarations/types';
+import type { HookOrder } from './hooks/types';
 import { BadRequestError } from '../errors';
 import { canonicalCode, canonicalSystem } from '../fhir/code-systems';
 import { orderCodings, orderText } from '../fhir/order-codes';
@@ -38,36 +39,55 @@ export function scopeCodings(order: ServiceRequest, service: LoadedService): Cod
  * unlisted code whose text describes an in-scope procedure. Status is not filtered (re-signed orders count).
  */
 export function inScopeOrders(draftOrders: Bundle, service: LoadedService): ServiceRequest[] {
+  return inScopeHookOrders(draftOrderCandidates(draftOrders), service).map((c) => c.order);
+}
+
+/** The orders of a draftOrders Bundle as hook orders: each recorded on itself. */
+export function draftOrderCandidates(draftOrders: Bundle): HookOrder[] {
+  return (draftOrders.entry ?? []).map((entry, i) => {
+    const order = entry.resource as ServiceRequest;
+    return {
+      order,
+      at: `context.draftOrders.entry[${i}]`,
+      idAt: `context.draftOrders.entry[${i}].resource.id`,
+      targets: [{ resource: order, reference: `${order.resourceType}/${order.id}` }],
+    };
+  });
+}
+
+/**
+ * The hook orders this service decides (same rules as inScopeOrders, for any hook). Each needs an id that
+ * is a FHIR id, unique in the request: coverage information, facts and suggestions address orders by id.
+ */
+export function inScopeHookOrders(candidates: HookOrder[], service: LoadedService): HookOrder[] {
   const scope = service.definition.service.scope;
-  const selected: ServiceRequest[] = [];
-  const seen = new Map<string, number>();
-  (draftOrders.entry ?? []).forEach((entry, i) => {
-    const resource = entry.resource as ServiceRequest;
-    if (!scope.resourceTypes.includes(resource.resourceType)) return;
+  const selected: HookOrder[] = [];
+  const seen = new Map<string, string>();
+  for (const candidate of candidates) {
+    const resource = candidate.order;
+    if (!scope.resourceTypes.includes(resource.resourceType)) continue;
     // Out-of-scope orders are not decided, shown or addressed: their ids are not checked (any string will do).
-    if (scopeCodings(resource, service).length === 0) return;
+    if (scopeCodings(resource, service).length === 0) continue;
     if (!resource.id) {
       throw new BadRequestError(
-        `context.draftOrders.entry[${i}] is a ${service.id} order without an id; orders need ids for coverage information and suggestions`,
-        `context.draftOrders.entry[${i}].resource.id`,
+        `${candidate.at} is a ${service.id} order without an id; orders need ids for coverage information and suggestions`,
+        candidate.idAt,
         'required',
       );
     }
     // In-scope orders end up in facts, evidence and references: their ids must be FHIR ids.
-    if (!FHIR_ID.test(resource.id)) {
-      throw new BadRequestError(`context.draftOrders.entry[${i}].resource.id must be a FHIR id`, `context.draftOrders.entry[${i}].resource.id`, 'value');
-    }
+    if (!FHIR_ID.test(resource.id)) throw new BadRequestError(`${candidate.idAt.replace(/\.id$/, '')}.id must be a FHIR id`, candidate.idAt, 'value');
     // Coverage information and suggestions address orders by id: two orders with one id are ambiguous.
     const first = seen.get(resource.id);
     if (first !== undefined) {
       throw new BadRequestError(
-        `context.draftOrders.entry[${i}].resource.id "${resource.id}" is also the id of entry[${first}]; each order needs its own id`,
-        `context.draftOrders.entry[${i}].resource.id`,
+        `${candidate.idAt} "${resource.id}" is also the id of ${first}; each order needs its own id`,
+        candidate.idAt,
         'value',
       );
     }
-    seen.set(resource.id, i);
-    selected.push(resource);
-  });
+    seen.set(resource.id, candidate.at.replace(/^context\.draftOrders\./, ''));
+    selected.push(candidate);
+  }
   return selected;
 }

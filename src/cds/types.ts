@@ -1,8 +1,9 @@
-import type { Bundle, Coding, FhirResource } from 'fhir/r4';
+import type { Bundle, Coding, FhirResource, Task } from 'fhir/r4';
+import type { HookName } from './hooks/types';
 
 /** The parts of a CDS Hooks 2.0.1 request this service reads (unknown members are ignored). */
 export interface HookRequest {
-  hook: string;
+  hook: HookName;
   hookInstance: string;
   fhirServer?: string;
   fhirAuthorization?: FhirAuthorization;
@@ -20,11 +21,27 @@ export interface FhirAuthorization {
   patient?: string;
 }
 
+/**
+ * A hook's context, validated by its hook definition (src/cds/hooks). patientId is in every hook this
+ * service serves; the rest depends on the hook (order-dispatch has no userId). Unknown members are kept
+ * as sent and ignored.
+ */
 export interface HookContext {
-  userId: string;
   patientId: string;
+  userId?: string;
   encounterId?: string;
-  draftOrders: Bundle;
+  /** order-sign, order-select */
+  draftOrders?: Bundle;
+  /** order-select: the orders the clinician just selected ("Type/id"). */
+  selections?: string[];
+  /** order-dispatch: the orders sought to be fulfilled ("Type/id"; hook version 1.0 sent one as `order`). */
+  dispatchedOrders?: string[];
+  /** order-dispatch: who is asked to perform them. */
+  performer?: string;
+  /** order-dispatch: one Task per dispatched order, with timing and constraints (1.0: `task`). */
+  fulfillmentTasks?: Task[];
+  /** appointment-book: a Bundle of proposed Appointments. */
+  appointments?: Bundle;
   [key: string]: unknown;
 }
 

@@ -1,22 +1,21 @@
-import type { Bundle } from 'fhir/r4';
 import { BadRequestError } from '../errors';
-import { FHIR_ID } from '../fhir/references';
+import { HOOKS, isHookName } from './hooks';
+import { object, present, quoted, string } from './hooks/context-fields';
 import type { FhirAuthorization, HookRequest } from './types';
-
-const USER_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
 
 export const REQUESTED_VERSION = 'davinci-crd.requestedVersion';
 
 /**
- * Checks a hook request against CDS Hooks 2.0.1 and the service's hook. Each failure is a 400 naming
- * the offending element. Unknown members are ignored (the spec's extensibility rule).
+ * Checks a hook request against CDS Hooks 2.0.1 and the service's hook: the members every request has
+ * here, the context through the hook's own definition (src/cds/hooks). Each failure is a 400 naming the
+ * offending element. Unknown members are ignored (the spec's extensibility rule, CRD §hook-23).
  * `crdVersions` are the Da Vinci CRD versions the service declares (discovery `davinci-crd.version`):
  * a request asking for another one in `extension["davinci-crd.requestedVersion"]` gets 400.
  */
 export function validateHookRequest(body: unknown, expectedHook: string, crdVersions: readonly string[]): HookRequest {
   const request = object(body, '(request body)', 'The request body must be a JSON object');
   const hook = string(request.hook, 'hook');
-  if (hook !== expectedHook) throw new BadRequestError(`hook must be "${expectedHook}" for this service, got ${quoted(hook)}`, 'hook', 'value');
+  if (hook !== expectedHook || !isHookName(hook)) throw new BadRequestError(`hook must be "${expectedHook}" for this service, got ${quoted(hook)}`, 'hook', 'value');
   const hookInstance = string(request.hookInstance, 'hookInstance');
   if (hookInstance.length > 128) throw new BadRequestError('hookInstance must be at most 128 characters', 'hookInstance', 'value');
 
@@ -27,19 +26,7 @@ export function validateHookRequest(body: unknown, expectedHook: string, crdVers
     throw new BadRequestError('fhirServer is required when fhirAuthorization is present', 'fhirServer', 'required');
   }
 
-  const context = object(request.context, 'context');
-  const userId = string(context.userId, 'context.userId');
-  if (!USER_REFERENCE.test(userId)) {
-    throw new BadRequestError('context.userId must be a reference such as "Practitioner/123"', 'context.userId', 'value');
-  }
-  const patientId = string(context.patientId, 'context.patientId');
-  if (!FHIR_ID.test(patientId)) throw new BadRequestError('context.patientId must be a FHIR id', 'context.patientId', 'value');
-  let encounterId: string | undefined;
-  if (present(context.encounterId)) {
-    encounterId = string(context.encounterId, 'context.encounterId');
-    if (!FHIR_ID.test(encounterId)) throw new BadRequestError('context.encounterId must be a FHIR id', 'context.encounterId', 'value');
-  }
-  const draftOrders = bundle(context.draftOrders, 'context.draftOrders');
+  const context = HOOKS[hook].validateContext(object(request.context, 'context'));
 
   let prefetch: Record<string, unknown> | undefined;
   if (present(request.prefetch)) prefetch = object(request.prefetch, 'prefetch');
@@ -48,37 +35,23 @@ export function validateHookRequest(body: unknown, expectedHook: string, crdVers
   const asked = extension?.[REQUESTED_VERSION];
   if (present(asked)) requestedVersion(asked, crdVersions);
 
-  return {
-    hook,
-    hookInstance,
-    fhirServer,
-    fhirAuthorization,
-    context: { ...context, userId, patientId, encounterId, draftOrders } as HookRequest['context'],
-    prefetch,
-    extension,
-  };
+  return { hook, hookInstance, fhirServer, fhirAuthorization, context, prefetch, extension };
 }
 
 /**
- * Optional members: JSON null is read as absent (some clients serialise unset members as null), so
- * `"encounterId": null` or `"fhirServer": null` is a request without them, not a 400 saying they are required.
+ * The CRD version to answer in: the one the request asks for (already checked to be declared), else the
+ * newest the service declares (CRD §dev-3: a client that wants another one says so).
  */
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
+export function answerVersion(request: HookRequest, crdVersions: readonly string[]): string {
+  const asked = request.extension?.[REQUESTED_VERSION];
+  if (typeof asked === 'string' && crdVersions.includes(asked)) return asked;
+  return [...crdVersions].sort(compareVersions).at(-1)!;
 }
 
-function object(value: unknown, path: string, message?: string): Record<string, unknown> {
-  if (value === undefined || value === null) throw new BadRequestError(message ?? `${path} is required`, path, 'required');
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new BadRequestError(message ?? `${path} must be a JSON object`, path, 'structure');
-  }
-  return value as Record<string, unknown>;
-}
-
-function string(value: unknown, path: string): string {
-  if (value === undefined || value === null) throw new BadRequestError(`${path} is required`, path, 'required');
-  if (typeof value !== 'string' || value.trim() === '') throw new BadRequestError(`${path} must be a non-empty string`, path, 'value');
-  return value;
+function compareVersions(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am! - bm! || an! - bn!;
 }
 
 function absoluteUrl(value: unknown, path: string): string {
@@ -97,14 +70,10 @@ function absoluteUrl(value: unknown, path: string): string {
   return text.replace(/\/+$/, '');
 }
 
-/** A client's value in a message: quoted, and cut short so that a huge value is not echoed back or logged. */
-function quoted(value: string): string {
-  return value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)` : JSON.stringify(value);
-}
-
 /**
- * CRD: a client may ask for one of the versions the service declares in discovery. The service answers
- * in one wire format only, so a version it does not declare cannot be honoured: 400, listing the ones it does.
+ * CRD: a client may ask for one of the versions the service declares in discovery (each changes the
+ * coverage-information codes and card topics the answer uses); a version it does not declare gets 400,
+ * listing the ones it does.
  */
 function requestedVersion(value: unknown, supported: readonly string[]): void {
   if (typeof value === 'string' && supported.includes(value)) return;
@@ -141,24 +110,4 @@ function authorization(value: unknown): FhirAuthorization {
     subject: optional<string>(auth.subject),
     patient: optional<string>(auth.patient),
   };
-}
-
-function bundle(value: unknown, path: string): Bundle {
-  const b = object(value, path);
-  if (b.resourceType !== 'Bundle') throw new BadRequestError(`${path} must be a FHIR Bundle`, `${path}.resourceType`, 'value');
-  if (b.entry === undefined) return b as unknown as Bundle;
-  if (!Array.isArray(b.entry)) throw new BadRequestError(`${path}.entry must be an array`, `${path}.entry`, 'structure');
-  b.entry.forEach((entry: unknown, i: number) => {
-    const e = object(entry, `${path}.entry[${i}]`);
-    const resource = object(e.resource, `${path}.entry[${i}].resource`);
-    if (typeof resource.resourceType !== 'string' || !/^[A-Z][A-Za-z]+$/.test(resource.resourceType)) {
-      throw new BadRequestError(`${path}.entry[${i}].resource must be a FHIR resource`, `${path}.entry[${i}].resource.resourceType`, 'value');
-    }
-    // The id's format is checked where an order is read (relevance.ts): orders this service does not
-    // read may carry ids it would reject (the CDS Hooks 3.0 order-sign example's "draft‑rx‑1" has U+2011).
-    if (resource.id !== undefined && typeof resource.id !== 'string') {
-      throw new BadRequestError(`${path}.entry[${i}].resource.id must be a string`, `${path}.entry[${i}].resource.id`, 'value');
-    }
-  });
-  return b as unknown as Bundle;
 }

@@ -4,10 +4,12 @@ import type { LoadedService } from '../declarations/types';
 import { extractFacts } from '../facts/extract';
 import { ResourceIndex } from '../facts/resource-index';
 import { decide } from './evaluate';
-import type { DataStatus, Decision } from './types';
+import type { DataStatus, Decision, PolicyModule } from './types';
 
 export interface ChartDecisionInput {
   service: LoadedService;
+  /** The policy that decides (src/cds/policy-for-call.ts); default the declaration's. */
+  policy?: PolicyModule<unknown>;
   /** The in-scope draft orders. */
   orders: ServiceRequest[];
   /** Every draft order of the session (facts may read them all). */
@@ -33,6 +35,7 @@ export function decideChart(input: ChartDecisionInput, logger?: Logger): ChartDe
   const decision = decide(
     { service: input.service, orders: input.orders, facts, patientId: input.patientId, today: input.today, data: input.data },
     logger,
+    input.policy,
   );
   return { decision, indexed: index.size };
 }

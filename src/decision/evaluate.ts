@@ -1,6 +1,6 @@
 import type { ServiceRequest } from 'fhir/r4';
 import type { Logger } from 'pino';
-import type { Criterion, CriterionResult, DataStatus, Decision, PolicyInput, UnitDecision } from './types';
+import type { Criterion, CriterionResult, DataStatus, Decision, PolicyInput, PolicyModule, UnitDecision } from './types';
 import { decideOutcome } from './outcome';
 
 /**
@@ -23,8 +23,7 @@ export class PolicyFailure extends Error {
  * applicable criterion is evaluated once per unit, and the outcome follows from the results.
  * Suggestions and notices that fail are left out (logged); the decision stands without them.
  */
-export function decide<T>(input: PolicyInput<T>, logger?: Logger): Decision {
-  const policy = input.service.definition.policy;
+export function decide<T>(input: PolicyInput<T>, logger?: Logger, policy: PolicyModule<T> = input.service.definition.policy): Decision {
   const coverage = required('coverage', () => policy.coverage(input));
   const units: UnitDecision[] = required('prepare', () => policy.prepare(input)).map((unit) => {
     const results = policy.criteria.flatMap((criterion) => {

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { HOOKS, HOOK_NAMES, isHookName, type HookDefinition } from '../cds/hooks';
+import { CRD_VERSIONS } from '../cards/crd-versions';
 import { StartupError } from '../errors';
 import { compileFacts } from '../facts/compile';
 import { PREFETCH_TOKEN, isSupportedPrefetchToken } from '../fhir/prefetch-template';
-import type { LoadedService, ServiceDefinition, ServiceJson } from './types';
+import type { ConfigurationOption, HookService, LoadedService, PrefetchKeyDeclaration, ServiceDefinition, ServiceJson } from './types';
 import { compileValueSets } from './value-sets';
 
 /** Where service folders live: cds-services/ next to src/ (also next to dist/src/ after a build). */
@@ -55,24 +57,60 @@ export function compileService<T>(definition: ServiceDefinition<T>): LoadedServi
     definition,
     valueSets,
     facts,
-    discovery: discoveryEntry(json),
-    topic: (code, display) => ({ system: json.source.topicSystem, code, display }),
+    hooks: json.hooks.map((name, i) => hookService(json, HOOKS[name as keyof typeof HOOKS], i === 0)),
   };
 }
 
-function discoveryEntry(json: ServiceJson): Record<string, unknown> {
+/**
+ * The CDS service id of one of a declaration's hooks: the first hook listed is served at the declaration's
+ * own id (facet-joint-interventions has always been the order-sign service: integrators configured it),
+ * every other one at `<id>-<hook>`, e.g. facet-joint-interventions-order-select.
+ */
+export function hookServiceId(json: Pick<ServiceJson, 'id' | 'hooks'>, hook: string): string {
+  return json.hooks[0] === hook ? json.id : `${json.id}-${hook}`;
+}
+
+function hookService(json: ServiceJson, hook: HookDefinition, first: boolean): HookService {
+  const id = hookServiceId(json, hook.name);
+  const prefetch = prefetchFor(json, hook);
+  // CRD §resp-27/28: coverage information is the default on primary hooks; a secondary hook gives it only when asked.
+  const configurationOptions: ConfigurationOption[] = json.crd.configurationOptions.map((o) =>
+    o.code === 'coverage-info' ? { ...o, default: hook.primary && o.default === true } : { ...o },
+  );
+  const usage = [json.usageRequirements, hook.usage].filter(Boolean).join(' ');
   return {
-    hook: json.hook,
-    id: json.id,
-    title: json.title,
-    description: json.description,
-    ...(json.usageRequirements ? { usageRequirements: json.usageRequirements } : {}),
-    prefetch: Object.fromEntries(Object.entries(json.prefetch).map(([key, p]) => [key, p.template])),
-    extension: {
-      'davinci-crd.version': json.crd.versions,
-      'davinci-crd.configuration-options': json.crd.configurationOptions,
+    id,
+    hook,
+    prefetch,
+    configurationOptions,
+    discovery: {
+      hook: hook.name,
+      id,
+      title: first ? json.title : `${json.title} (${hook.name})`,
+      description: json.description,
+      ...(usage ? { usageRequirements: usage } : {}),
+      prefetch: Object.fromEntries(Object.entries(prefetch).map(([key, p]) => [key, p.template])),
+      extension: {
+        'davinci-crd.version': json.crd.versions,
+        'davinci-crd.configuration-options': configurationOptions,
+      },
     },
   };
+}
+
+/**
+ * The declared prefetch templates a hook can fill: those whose tokens name members of its context (a hook
+ * without userId cannot fill {{userPractitionerId}}). A required key a hook cannot fill is a broken declaration.
+ */
+function prefetchFor(json: ServiceJson, hook: HookDefinition): Record<string, PrefetchKeyDeclaration> {
+  const usable: Record<string, PrefetchKeyDeclaration> = {};
+  for (const [key, declaration] of Object.entries(json.prefetch)) {
+    const tokens = [...declaration.template.matchAll(PREFETCH_TOKEN)].map((m) => m[1]!);
+    const fillable = tokens.every((t) => (t.startsWith('context.') ? hook.tokenFields.includes(t.slice('context.'.length)) : hook.tokenFields.includes('userId')));
+    if (fillable) usable[key] = declaration;
+    else if (declaration.required) throw new StartupError(`service ${json.id}: required prefetch.${key} uses a token the ${hook.name} context does not have`);
+  }
+  return usable;
 }
 
 function validateServiceJson(json: ServiceJson): void {
@@ -82,13 +120,16 @@ function validateServiceJson(json: ServiceJson): void {
   };
   requireString(json.id, 'id');
   if (!/^[a-z0-9][a-z0-9-]*$/.test(json.id)) throw new StartupError(`${where}: id must be lower-case letters, digits and hyphens`);
-  requireString(json.hook, 'hook');
+  if (!Array.isArray(json.hooks) || json.hooks.length === 0) throw new StartupError(`${where}: hooks must list the CDS hooks the service answers`);
+  for (const hook of json.hooks) {
+    if (!isHookName(hook)) throw new StartupError(`${where}: hook "${String(hook)}" is not one this engine serves (${HOOK_NAMES.join(', ')})`);
+  }
+  if (new Set(json.hooks).size !== json.hooks.length) throw new StartupError(`${where}: hooks lists a hook twice`);
   requireString(json.title, 'title');
   requireString(json.description, 'description');
   requireString(json.version, 'version');
   requireString(json.source?.label, 'source.label');
   requireString(json.source?.url, 'source.url');
-  requireString(json.source?.topicSystem, 'source.topicSystem');
   requireString(json.policy?.url, 'policy.url');
   if (!json.prefetch || typeof json.prefetch !== 'object') throw new StartupError(`${where}: prefetch is required`);
   for (const [key, p] of Object.entries(json.prefetch)) {
@@ -105,6 +146,9 @@ function validateServiceJson(json: ServiceJson): void {
   // CRD: at least one version, each "major.minor" (2.2, not 2.2.1); requests asking for another are refused.
   if (json.crd.versions.length === 0 || !json.crd.versions.every((v) => typeof v === 'string' && /^\d+\.\d+$/.test(v))) {
     throw new StartupError(`${where}: crd.versions must list at least one CRD version as "major.minor" (e.g. "2.2")`);
+  }
+  for (const version of json.crd.versions) {
+    if (!CRD_VERSIONS[version]) throw new StartupError(`${where}: CRD version ${version} is not one this engine answers in (${Object.keys(CRD_VERSIONS).join(', ')})`);
   }
   for (const option of json.crd.configurationOptions) {
     if (!option.code || !['boolean', 'integer'].includes(option.type) || !option.name || !option.description || option.default === undefined) {

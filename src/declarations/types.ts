@@ -1,4 +1,4 @@
-import type { Coding } from 'fhir/r4';
+import type { HookDefinition } from '../cds/hooks/types';
 import type { PolicyModule } from '../decision/types';
 import type { CompiledFact } from '../facts/compile';
 import type { ValueSetMatcher } from './value-sets';
@@ -27,7 +27,11 @@ export interface ConfigurationOption {
 
 export interface ServiceJson {
   id: string;
-  hook: string;
+  /**
+   * The CDS hooks the service answers, each at its own CDS service id (CDS Hooks gives a service one hook):
+   * the first at `id`, every other one at `<id>-<hook>` (see hookServiceId).
+   */
+  hooks: string[];
   title: string;
   description: string;
   usageRequirements?: string;
@@ -45,7 +49,6 @@ export interface ServiceJson {
     label: string;
     /** The policy document (absolute). */
     url: string;
-    topicSystem: string;
     icon?: string;
   };
   policy: { id: string; title: string; revision: string; url: string };
@@ -108,13 +111,25 @@ export interface ServiceDefinition<T = unknown> {
   policy: PolicyModule<T>;
 }
 
+/** One hook a declaration answers: its CDS service (route, discovery entry) and the hook's own rules. */
+export interface HookService {
+  /** The CDS service id: `POST /cds-services/{id}`, discovery's `id`. */
+  id: string;
+  hook: HookDefinition;
+  /** The declared prefetch templates this hook's context can fill. */
+  prefetch: Record<string, PrefetchKeyDeclaration>;
+  /** The configuration options this hook honours, with its defaults (coverage-info is off by default on secondary hooks). */
+  configurationOptions: ConfigurationOption[];
+  /** The discovery entry, as served by GET /cds-services. */
+  discovery: Record<string, unknown>;
+}
+
 /** A declaration after start-up validation and compilation. */
 export interface LoadedService<T = unknown> {
   id: string;
   definition: ServiceDefinition<T>;
   valueSets: Record<string, ValueSetMatcher>;
   facts: CompiledFact[];
-  /** The discovery entry, as served by GET /cds-services. */
-  discovery: Record<string, unknown>;
-  topic: (code: string, display: string) => Coding;
+  /** One CDS service per hook, the first (the declaration's own id) first. */
+  hooks: HookService[];
 }

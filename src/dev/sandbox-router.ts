@@ -64,7 +64,8 @@ export function sandboxRouter(services: LoadedService[], clock: () => Date, asse
       services: withScenarios.map(({ service, library, procedures }) => ({
         id: service.id,
         title: service.definition.service.title,
-        hook: service.definition.service.hook,
+        // One CDS service per hook (the page's hook selector calls the chosen one).
+        hooks: service.hooks.map((h) => ({ hook: h.hook.name, id: h.id, primary: h.hook.primary })),
         procedures,
         scenarios: library.scenarios.map((scenario) => ({
           id: scenario.id,

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Bundle, FhirResource, OperationOutcome } from 'fhir/r4';
 import type { HookRequest } from '../cds/types';
-import type { LoadedService } from '../declarations/types';
+import type { LoadedService, PrefetchKeyDeclaration } from '../declarations/types';
 import type { DataStatus } from '../decision/types';
 import { BadRequestError, PreconditionFailedError } from '../errors';
 import { FhirFetchError, nextLink, type FhirAccess, type FhirClient } from './fhir-client';
@@ -18,6 +18,8 @@ export interface GatheredChart {
 export interface GatherOptions {
   request: HookRequest;
   service: LoadedService;
+  /** The prefetch keys of the hook called (default: every key the service declares). */
+  prefetch?: Record<string, PrefetchKeyDeclaration>;
   client: FhirClient;
   /** Present only when the FHIR server may be called (allowlisted for this client). */
   access?: FhirAccess;
@@ -42,7 +44,7 @@ type Classified =
  */
 export async function gatherChart(options: GatherOptions): Promise<GatheredChart> {
   const { request, service, access, deadline } = options;
-  const declared = service.definition.service.prefetch;
+  const declared = options.prefetch ?? service.definition.service.prefetch;
   const keys: DataStatus['keys'] = {};
   const failures: DataStatus['failures'] = {};
   const failureKinds: Record<string, string> = {};

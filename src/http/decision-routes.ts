@@ -22,7 +22,7 @@ export function decisionRoutes(store: Store, authenticate: RequestHandler, logge
       throw new BadRequestError('coverageAssertionId must be 1-128 letters, digits, ".", "_", ":" or "-"', 'coverageAssertionId', 'value');
     }
     const client = res.locals.client as AuthenticatedClient | undefined;
-    const record = await store.getDecision(id);
+    const record = (await store.getDecision(id)) ?? (await additionalAssertion(store, id));
     const visible = record !== undefined && mayRead(client, record);
     logger.info({ coverageAssertionId: id, iss: client?.iss, tenant: client?.tenant, found: visible }, 'decision record read');
     if (!visible) throw new NotFoundError(`No decision with coverage-assertion-id "${id}"`);
@@ -30,6 +30,22 @@ export function decisionRoutes(store: Store, authenticate: RequestHandler, logge
   });
 
   return router;
+}
+
+/**
+ * A call that recorded coverage information against several Coverages gave each its own assertion id
+ * (CRD §resp-32): `<id>.2`, `<id>.3`… all belong to the record of `<id>`, whose response carries them.
+ */
+async function additionalAssertion(store: Store, id: string): Promise<DecisionRecord | undefined> {
+  const match = /^(.+)\.([2-9]|[1-9]\d+)$/.exec(id);
+  if (!match) return undefined;
+  const record = await store.getDecision(match[1]!);
+  const issued = record?.response?.systemActions?.some((a) =>
+    ((a.resource as { extension?: Array<{ extension?: Array<{ url?: string; valueString?: string }> }> } | undefined)?.extension ?? []).some((e) =>
+      (e.extension ?? []).some((x) => x.url === 'coverage-assertion-id' && x.valueString === id),
+    ),
+  );
+  return issued ? record : undefined;
 }
 
 /** Open mode (no clients file, development only) reads all; a verified client reads its own. */

@@ -29,12 +29,17 @@ export interface SuggestionRecord {
 
 export interface OrderRecord {
   orderRef: string;
+  /** The resources the coverage information was recorded on, when not the order itself (appointment-book: the Appointment). */
+  recordedOn?: string[];
   codes: string[];
   levels?: number;
   outcome: string;
   /** The decision unit (orders decided together, e.g. 64493 + 64494) and how it was read (pathway, region, levels). */
   unit?: { id: string; label: string; facts: Record<string, string | number> };
+  /** The card explaining the decision (absent when none was shown: a covered order whose coverage information says so). */
   cardUuid?: string;
+  /** The unit's other cards: its alternatives and companion orders (CRD Alternate Request, Additional Orders). */
+  relatedCardUuids?: string[];
   suggestionUuids: string[];
   suggestions?: SuggestionRecord[];
   criteria: CriterionRecord[];

@@ -71,7 +71,10 @@ describe('decision record of a hook call', () => {
     ]);
     const order = record.orders[0]!;
     expect(order.cardUuid).toBe(response.body.cards[0].uuid);
-    expect(order.suggestions?.map((s) => s.uuid)).toEqual((response.body.cards[0].suggestions ?? []).map((s: { uuid: string }) => s.uuid));
+    // The unit's other cards (its companion orders: CRD Additional Orders) are kept with it, and every suggestion on its cards.
+    const unitCards = response.body.cards.filter((c: { extension?: Record<string, unknown> }) => c.extension?.['davinci-crd.associated-resource']);
+    expect(order.relatedCardUuids).toEqual(unitCards.slice(1).map((c: { uuid: string }) => c.uuid));
+    expect(order.suggestions?.map((s) => s.uuid)).toEqual(unitCards.flatMap((c: { suggestions?: Array<{ uuid: string }> }) => (c.suggestions ?? []).map((s) => s.uuid)));
     expect(order.criteria.find((c) => c.id === 'pain-three-months')).toMatchObject({
       section: 'I.A.1.a',
       status: 'met',

@@ -10,7 +10,7 @@ import type { Runtime } from '../../src/runtime';
 import { PostgresStore } from '../../src/store/postgres-store';
 import { SqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/types';
-import { SERVICE_PATH, facetOrder, fullPrefetch, hookRequest } from '../helpers/builders';
+import { MEETS_POLICY, SERVICE_PATH, facetOrder, fullPrefetch, hookRequest } from '../helpers/builders';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { TEST_NOW, testRuntime } from '../helpers/runtime';
 import { bareChart, documentedChart } from './charts';
@@ -18,17 +18,21 @@ import { bareChart, documentedChart } from './charts';
 const FEEDBACK_PATH = `${SERVICE_PATH}/feedback`;
 const REASONS = 'http://facet-cds.dev/fhir/CodeSystem/override-reason';
 
+type CardMade = { uuid: string; suggestions?: Array<{ uuid: string; label: string }> };
 interface Made {
-  card: { uuid: string; suggestions?: Array<{ uuid: string; label: string }> };
+  /** The card explaining the decision. */
+  card: CardMade;
+  /** The first card offering suggestions (alternatives or companion orders), if any. */
+  suggesting?: CardMade;
 }
 
-/** One hook call; returns the decision's first card. */
+/** One hook call (the meets-policy cards on, as the test page asks); returns the decision's first card and its first card with suggestions. */
 async function decide(runtime: Runtime, orders: FhirResource[], chart: FhirResource[], extra: Record<string, unknown> = {}): Promise<Made> {
   const res = await request(runtime.app)
     .post(SERVICE_PATH)
-    .send({ ...hookRequest({ orders, prefetch: fullPrefetch(chart) }), ...extra });
+    .send({ ...hookRequest({ orders, prefetch: fullPrefetch(chart), extension: MEETS_POLICY }), ...extra });
   expect(res.status).toBe(200);
-  return { card: res.body.cards[0] };
+  return { card: res.body.cards[0], suggesting: res.body.cards.find((c: CardMade) => c.suggestions?.length) };
 }
 
 async function feedback(runtime: Runtime, items: unknown[]): Promise<void> {
@@ -43,7 +47,7 @@ const override = (card: string, code: string, userComment?: string) => ({
   overrideReason: { reason: { system: REASONS, code }, ...(userComment ? { userComment } : {}) },
   outcomeTimestamp: at,
 });
-const accept = (card: Made['card']) => ({ card: card.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: card.suggestions![0]!.uuid }], outcomeTimestamp: at });
+const accept = (made: Made) => ({ card: made.suggesting!.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: made.suggesting!.suggestions![0]!.uuid }], outcomeTimestamp: at });
 
 /**
  * A small clinic day through the real HTTP routes: every outcome, feedback of every kind, and one
@@ -66,13 +70,13 @@ async function clinicDay(runtime: Runtime, setNow: (d: Date) => void): Promise<v
 
   await feedback(runtime, [
     override(conditional[0]!.card.uuid, 'documented-elsewhere'),
-    accept(conditional[1]!.card),
-    accept(ultrasound[0]!.card),
+    accept(conditional[1]!),
+    accept(ultrasound[0]!),
     override(ultrasound[1]!.card.uuid, 'clinical-exception', 'patient cannot lie prone'),
     override(shortTherapy.card.uuid, 'record-incorrect'),
   ]);
   // A repeat (deduped) and a change of mind (the latest counts): conditional[1] ends overridden.
-  await feedback(runtime, [accept(conditional[1]!.card), { ...override(conditional[1]!.card.uuid, 'documented-elsewhere'), outcomeTimestamp: '2026-11-26T15:20:00Z' }]);
+  await feedback(runtime, [accept(conditional[1]!), { ...override(conditional[1]!.suggesting!.uuid, 'documented-elsewhere'), outcomeTimestamp: '2026-11-26T15:20:00Z' }]);
 }
 
 function expectClinicDayFigures(report: Report): void {
@@ -83,16 +87,18 @@ function expectClinicDayFigures(report: Report): void {
   expect(criterion('physical-therapy')).toMatchObject({ section: 'I.A.1.b.i', notMet: 1, notDocumented: 3, indeterminate: 1, evaluated: 9, cardsWithFeedback: 3, overridden: 3 });
   expect(criterion('image-guidance')).toMatchObject({ notMet: 2, notDocumented: 0, cardsWithFeedback: 2, overridden: 1 });
   expect(report.criteria[0]!.notMet + report.criteria[0]!.notDocumented).toBeGreaterThanOrEqual(4);
+  // 9 decision cards, and 6 cards of alternatives or companion orders (CRD Alternate Request, Additional Orders):
+  // a physical therapy referral for each conditional decision and the short-therapy one, a fluoroscopic alternative for each ultrasound one.
   expect(report.feedback).toMatchObject({
-    cards: 9,
+    cards: 15,
     cardsWithFeedback: 5,
     accepted: 1,
     overridden: 4,
     overrideRate: 0.8,
     overridesWithComment: 1,
     byOutcome: {
-      conditional: { cards: 3, withFeedback: 2, overridden: 2 },
-      'not-covered': { cards: 3, withFeedback: 3, overridden: 2 },
+      conditional: { cards: 6, withFeedback: 2, overridden: 2 },
+      'not-covered': { cards: 6, withFeedback: 3, overridden: 2 },
       covered: { cards: 2, withFeedback: 0, overridden: 0 },
       indeterminate: { cards: 1, withFeedback: 0, overridden: 0 },
     },

@@ -6,7 +6,7 @@ import { loadServices } from '../../src/declarations/load';
 import type { LoadedService } from '../../src/declarations/types';
 import type { Decision } from '../../src/decision/types';
 import type { Runtime } from '../../src/runtime';
-import { PATIENT_ID, SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
+import { MEETS_POLICY, PATIENT_ID, SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
 import { cdsResponseProblems, expectValidCdsResponse } from '../helpers/cds-response';
 import { sequentialIds, testRuntime } from '../helpers/runtime';
 import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
@@ -71,7 +71,9 @@ describe('the hook response', () => {
 
     it('is a valid CDS Hooks 2.0.1 response: no null or empty members, summary under 140, indicator, source label', () => {
       expect(cdsResponseProblems(response)).toEqual([]);
-      expect(response.cards.length).toBeGreaterThan(0);
+      // CRD resp-12: covered is said by the coverage information alone (the meets-policy option shows a card).
+      if (outcome === 'covered') expect(response.cards).toEqual([]);
+      else expect(response.cards.length).toBeGreaterThan(0);
     });
 
     it('names the health plan, the policy and a card-type topic on every card', () => {
@@ -89,7 +91,8 @@ describe('the hook response', () => {
     });
 
     it('sets selectionBehavior on every card with suggestions, and describes every action', () => {
-      for (const card of response.cards) if (card.suggestions) expect(card.selectionBehavior).toBe('at-most-one');
+      // Alternatives: at most one; companion orders (CRD Additional Orders): any of them.
+      for (const card of response.cards) if (card.suggestions) expect(card.selectionBehavior).toBe(card.suggestions.every((s: any) => s.actions?.every((a: any) => a.type === 'create')) ? 'any' : 'at-most-one');
       for (const action of actionsOf(response)) expect(action.description).toEqual(expect.any(String));
     });
 
@@ -108,19 +111,23 @@ describe('the hook response', () => {
     });
   });
 
-  it('offers an alternative the EHR can apply when the order is not covered (0216T → 64493)', async () => {
+  it('offers an alternative the EHR can apply when the order is not covered (0216T → 64493), on a CRD Alternate Request card', async () => {
     const body = await decide(hookRequest({ orders: [lumbarBlockOrder('sr-1', '0216T')], prefetch: fullPrefetch(chart) }));
-    const [card] = body.cards;
+    const [card, alternatives] = body.cards;
     expect(card.indicator).toBe('warning');
     expect(card.source.topic.code).toBe('off-guideline');
     expect(card.overrideReasons.length).toBeGreaterThan(0);
-    expect(card.suggestions[0]).toMatchObject({ isRecommended: true, actions: [{ type: 'update', resource: { id: 'sr-1', code: { coding: [{ code: '64493' }] } } }] });
+    expect(card.suggestions).toBeUndefined();
+    expect(alternatives.summary).toMatch(/^Alternatives to /);
+    expect(alternatives.source.topic.code).toBe('off-guideline');
+    expect(alternatives.extension).toEqual(card.extension);
+    expect(alternatives.suggestions[0]).toMatchObject({ isRecommended: true, actions: [{ type: 'update', resource: { id: 'sr-1', code: { coding: [{ code: '64493' }] } } }] });
   });
 
   it('uses HEALTH_PLAN_NAME as the card source label', async () => {
     const named = await testRuntime({ env: { HEALTH_PLAN_NAME: 'Sunshine Health' } });
     try {
-      const body = await decide(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(chart) }), undefined, named.app);
+      const body = await decide(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(chart), extension: MEETS_POLICY }), undefined, named.app);
       expect(body.cards.map((c: any) => c.source.label)).toEqual(['Sunshine Health']);
     } finally {
       await named.close();
@@ -186,6 +193,7 @@ describe('the hook response', () => {
       expect(crdConfiguration(service!, { 'davinci-crd.configuration': { 'max-cards': '2', guideline: 'no', 'alt-drug': true } })).toEqual({
         'coverage-info': true,
         guideline: true,
+        'meets-policy': false,
         'off-guideline': true,
         insurance: true,
         'max-cards': 10,

@@ -1,22 +1,25 @@
 import type { Extension, ServiceRequest } from 'fhir/r4';
-import { COVERAGE_INFORMATION_URL, coverageInformation, coverageInformationAction } from '../../src/cards/coverage-information';
+import { COVERAGE_INFORMATION_URL, coverageInformation, coverageInformationAction, type CoverageInformationInput } from '../../src/cards/coverage-information';
+import { crdVersion } from '../../src/cards/crd-versions';
 import type { CriterionResult, Outcome } from '../../src/decision/types';
 import { CPT, facetOrder } from '../helpers/builders';
 
 /** The Da Vinci CRD coverage-information extension and its invariants (crd-notes.md). */
 const result = (id: string, status: CriterionResult['status']): CriterionResult => ({ id, section: `§${id}`, title: `Title ${id}`, status, summary: '', evidence: [], categorical: false });
 
-function build(outcome: Outcome, results: CriterionResult[] = []): Record<string, unknown[]> {
+function build(outcome: Outcome, results: CriterionResult[] = [], options: Partial<CoverageInformationInput> = {}): Record<string, unknown[]> {
   const ext = coverageInformation({
-    order: facetOrder('sr-1', '64493'),
     outcome,
     results,
-    coverage: { reference: 'Coverage/cov-1', programs: [], evidence: '' },
+    coverage: 'Coverage/cov-1',
     billingCodes: [{ system: CPT, code: '64493' }],
     assertionId: 'assert-1',
     date: '2026-11-26',
     paNeeded: { covered: 'no-auth', conditional: 'auth-needed' },
     policyLabel: 'CP.MP.171 Facet Joint Interventions',
+    version: crdVersion('2.2'),
+    secondary: false,
+    ...options,
   });
   expect(ext.url).toBe(COVERAGE_INFORMATION_URL);
   const parts: Record<string, unknown[]> = {};
@@ -59,6 +62,40 @@ describe('coverageInformation', () => {
     expect(parts.reason).toEqual([
       { coding: [{ system: 'http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp', code: 'technical', display: 'Technical issue' }], text: 'Could not retrieve the data needed for: §a Title a' },
     ]);
+  });
+
+  describe('in CRD 2.0.1 codes (davinci-crd.requestedVersion "2.0")', () => {
+    const v2_0 = { version: crdVersion('2.0') };
+
+    it('not-covered says pa-needed no-auth: 2.0.1\'s crd-ci-q2 expression requires pa-needed on every extension', () => {
+      expect(build('not-covered', [result('a', 'not-met')], v2_0)).toMatchObject({ covered: ['not-covered'], 'pa-needed': ['no-auth'] });
+    });
+
+    it('indeterminate does not exist in 2.0.1: conditional, pa-needed conditional, info-needed OTH, the reason in text only', () => {
+      const parts = build('indeterminate', [result('a', 'indeterminate')], v2_0);
+      expect(parts).toMatchObject({ covered: ['conditional'], 'pa-needed': ['conditional'], 'info-needed': ['OTH'] });
+      expect(parts.reason).toEqual([{ text: 'Could not retrieve the data needed for: §a Title a' }]);
+    });
+
+    it('a coverage problem\'s reason has no 2.0.1 code: text only', () => {
+      expect(build('covered', [], { ...v2_0, problem: 'no-active-coverage', problemText: 'Coverage/c ended on 2026-01-01' }).reason).toEqual([{ text: 'No active coverage: Coverage/c ended on 2026-01-01' }]);
+    });
+  });
+
+  it('a coverage problem overrides the policy outcome: not covered, with the CRD reason code (2.2)', () => {
+    const parts = build('covered', [], { problem: 'coverage-not-found', problemText: '2 Coverages are active' });
+    expect(parts).toMatchObject({ covered: ['not-covered'] });
+    expect(parts['pa-needed']).toBeUndefined();
+    expect(parts.reason).toEqual([
+      { coding: [{ system: 'http://hl7.org/fhir/us/davinci-crd/CodeSystem/temp', code: 'coverage-not-found', display: 'Coverage not found' }], text: 'Coverage not resolved to a single plan: 2 Coverages are active' },
+    ]);
+  });
+
+  it('on a secondary hook (order-select) a conditional order asks for no documentation (CRD hook-19)', () => {
+    const parts = build('conditional', [result('a', 'not-documented')], { secondary: true });
+    expect(parts).toMatchObject({ covered: ['conditional'], 'pa-needed': ['auth-needed'], 'info-needed': ['OTH'] });
+    expect(parts['doc-needed']).toBeUndefined();
+    expect(parts['doc-purpose']).toBeUndefined();
   });
 });
 

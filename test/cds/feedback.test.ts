@@ -58,7 +58,8 @@ describe('feedback', () => {
 
   it('takes feedback on a card this service returned, by its uuid', async () => {
     const hook = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [lumbarBlockOrder('sr-1', '0216T')], prefetch: fullPrefetch(lumbarBlockChart()) }));
-    const card = hook.body.cards[0];
+    // The fluoroscopic alternative is on the Alternate Request card (CRD response types).
+    const card = hook.body.cards.find((c: any) => c.suggestions);
     const res = await send({ feedback: [{ card: card.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: card.suggestions[0].uuid }], outcomeTimestamp: '2026-11-26T15:05:00Z' }] });
     expect(res.body).toEqual({ received: 1, stored: 1, duplicates: 0 });
     expect((await stored())[0]).toMatchObject({ card: card.uuid, acceptedSuggestions: [{ id: card.suggestions[0].uuid }] });

@@ -9,6 +9,7 @@ import { guardOutboundCalls } from '../fhir/outbound-calls';
 
 /** One order-sign call end to end: relevance first, then data, decision and response. */
 const FHIR = 'https://ehr.example.test/fhir';
+const MEETS_POLICY = { 'davinci-crd.configuration': { 'meets-policy': true } };
 
 function coverageInformation(res: request.Response, orderId: string): Array<{ url: string; [k: string]: unknown }> {
   const action = res.body.systemActions.find((a: any) => a.resource.id === orderId);
@@ -44,13 +45,30 @@ describe('handleHookCall', () => {
     expect(res.body).toEqual({ cards: [] });
   });
 
-  it('decides a facet order from prefetch alone: a card and coverage information', async () => {
+  it('decides a facet order from prefetch alone: coverage information, and no card repeating it (CRD resp-12)', async () => {
     const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()) }));
+    expect(res.status).toBe(200);
+    expectValidCdsResponse(res.body);
+    expect(covered(res, 'sr-1')).toBe('covered');
+    expect(res.body.cards).toEqual([]);
+    expect(outbound.unexpected).toEqual([]);
+  });
+
+  it('shows the meets-policy card when the client turns the option on', async () => {
+    const body = hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY });
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
     expect(res.body.cards[0].summary).toMatch(/^Meets policy: Lumbar facet joint injection, 1 level \(CPT 64493\)/);
     expect(covered(res, 'sr-1')).toBe('covered');
-    expect(outbound.unexpected).toEqual([]);
+  });
+
+  it('shows the meets-policy card, whatever the option, when no coverage information records the order (coverage-info off)', async () => {
+    const extension = { 'davinci-crd.configuration': { 'coverage-info': false } };
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()), extension }));
+    expect(res.status).toBe(200);
+    expect(res.body.systemActions).toBeUndefined();
+    expect(res.body.cards[0].summary).toMatch(/^Meets policy: /);
   });
 
   it('decides re-signed orders the same as drafts (status is not filtered)', async () => {
@@ -65,7 +83,7 @@ describe('handleHookCall', () => {
 
   it('decides only the facet orders of a mixed session', async () => {
     const orders = [facetOrder('sr-mri', '72148'), lumbarBlockOrder('sr-1'), { resourceType: 'MedicationRequest', id: 'rx-1', status: 'draft', intent: 'order', subject: { reference: 'Patient/pat-1' }, medicationCodeableConcept: { text: 'ibuprofen' } }];
-    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: orders as any, prefetch: fullPrefetch(lumbarBlockChart()) }));
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: orders as any, prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY }));
     expect(res.status).toBe(200);
     expect(res.body.systemActions.map((a: any) => a.resource.id)).toEqual(['sr-1']);
     expect(res.body.cards.flatMap((c: any) => c.extension?.['davinci-crd.associated-resource'] ?? [])).toEqual([{ reference: 'ServiceRequest/sr-1' }]);
@@ -76,7 +94,7 @@ describe('handleHookCall', () => {
       [lumbarBlockOrder('sr-1'), facetOrder('sr-1', '72148')],
       [facetOrder('sr-1', '72148'), lumbarBlockOrder('sr-1')],
     ]) {
-      const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders, prefetch: fullPrefetch(lumbarBlockChart()) }));
+      const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders, prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY }));
       expect(res.status).toBe(200);
       expect(res.body.cards[0].summary).toMatch(/^Meets policy: Lumbar facet joint injection, 1 level \(CPT 64493\)/);
       expect(covered(res, 'sr-1')).toBe('covered');

@@ -76,10 +76,10 @@ const cases: Array<[what: string, mutate: (b: Body) => void, expression: string,
   ['a prefetch value without resourceType', withValue('prefetch', { conditions: { entry: [] } }), 'prefetch.conditions', /must be a FHIR resource/],
   ['a prefetch Bundle whose entry is not an array', withValue('prefetch', { conditions: { resourceType: 'Bundle', entry: {} } }), 'prefetch.conditions.entry', /entry must be an array/],
   ['extension not an object', withValue('extension', 'davinci-crd.configuration'), 'extension', /extension must be a JSON object/],
-  // CRD: the service declares "davinci-crd.version": ["2.2"] in discovery and answers only in that format.
-  ['a CRD version the service does not declare', withValue('extension', { 'davinci-crd.requestedVersion': '2.0' }), 'extension.davinci-crd.requestedVersion', /"2\.0" is not a Da Vinci CRD version this service supports; supported: "2\.2"$/],
-  ['a CRD version with a patch number', withValue('extension', { 'davinci-crd.requestedVersion': '2.2.1' }), 'extension.davinci-crd.requestedVersion', /"2\.2\.1" is not a Da Vinci CRD version this service supports; supported: "2\.2"$/],
-  ['a CRD version that is not a string', withValue('extension', { 'davinci-crd.requestedVersion': 2.2 }), 'extension.davinci-crd.requestedVersion', /2\.2 is not a Da Vinci CRD version this service supports; supported: "2\.2"$/],
+  // CRD: the service declares "davinci-crd.version": ["2.0", "2.2"] in discovery and answers in those formats only.
+  ['a CRD version the service does not declare', withValue('extension', { 'davinci-crd.requestedVersion': '2.1' }), 'extension.davinci-crd.requestedVersion', /"2\.1" is not a Da Vinci CRD version this service supports; supported: "2\.0", "2\.2"$/],
+  ['a CRD version with a patch number', withValue('extension', { 'davinci-crd.requestedVersion': '2.0.1' }), 'extension.davinci-crd.requestedVersion', /"2\.0\.1" is not a Da Vinci CRD version this service supports; supported: "2\.0", "2\.2"$/],
+  ['a CRD version that is not a string', withValue('extension', { 'davinci-crd.requestedVersion': 2.2 }), 'extension.davinci-crd.requestedVersion', /2\.2 is not a Da Vinci CRD version this service supports; supported: "2\.0", "2\.2"$/],
 ];
 
 describe('POST /cds-services/facet-joint-interventions: bad hook requests', () => {
@@ -116,7 +116,7 @@ describe('POST /cds-services/facet-joint-interventions: bad hook requests', () =
   it('refuses an unsupported CRD version with a not-supported issue, before looking at the orders', async () => {
     const body = valid();
     body.context.draftOrders.entry = [];
-    body.extension = { 'davinci-crd.requestedVersion': '2.0' };
+    body.extension = { 'davinci-crd.requestedVersion': '3.0' };
     const res = await request(runtime.app).post(SERVICE_PATH).send(body);
     expect(res.status).toBe(400);
     expect(res.body.issue[0]).toMatchObject({ code: 'not-supported', expression: ['extension.davinci-crd.requestedVersion'] });
@@ -124,6 +124,7 @@ describe('POST /cds-services/facet-joint-interventions: bad hook requests', () =
 
   it.each([
     ['the declared CRD version', { 'davinci-crd.requestedVersion': '2.2', 'davinci-crd.configuration': { 'max-cards': 5 } }],
+    ['the older declared CRD version the CRD test kit uses', { 'davinci-crd.requestedVersion': '2.0' }],
     ['no requested CRD version', { 'davinci-crd.configuration': { 'max-cards': 5 } }],
     ['a null requested CRD version (as absent)', { 'davinci-crd.requestedVersion': null }],
   ])('proceeds with %s', async (_what, extension) => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_SERVICES_DIR, compileService, loadServices } from '../../src/declarations/load';
+import { DEFAULT_SERVICES_DIR, compileService, hookServiceId, loadServices } from '../../src/declarations/load';
 import type { ServiceDefinition } from '../../src/declarations/types';
 import { StartupError } from '../../src/errors';
 import facetDefinition from '../../cds-services/facet-joint-interventions';
@@ -75,10 +75,26 @@ module.exports = { default: copy };\n`,
 });
 
 describe('compileService', () => {
-  it('compiles the real declaration', () => {
+  it('compiles the real declaration: one CDS service per hook, the first at the declaration\'s id, the others at <id>-<hook>', () => {
     const service = compileService(facetDefinition);
-    expect(service.discovery).toMatchObject({ hook: 'order-sign', id: 'facet-joint-interventions' });
-    expect(service.topic('guideline', 'Guideline')).toEqual({ system: 'http://terminology.hl7.org/CodeSystem/cdshooks-card-type', code: 'guideline', display: 'Guideline' });
+    expect(service.hooks.map((h) => [h.hook.name, h.id])).toEqual([
+      ['order-sign', 'facet-joint-interventions'],
+      ['order-select', 'facet-joint-interventions-order-select'],
+      ['order-dispatch', 'facet-joint-interventions-order-dispatch'],
+      ['appointment-book', 'facet-joint-interventions-appointment-book'],
+    ]);
+    expect(service.hooks[0]!.discovery).toMatchObject({ hook: 'order-sign', id: 'facet-joint-interventions' });
+    expect(hookServiceId(facetDefinition.service, 'order-dispatch')).toBe('facet-joint-interventions-order-dispatch');
+  });
+
+  it('gives each hook the prefetch its context can fill; a required key a hook cannot fill stops start-up', () => {
+    const withUserToken = copy((d) => (d.service.prefetch.practitioner = { template: '{{context.userId}}', required: false, description: 'The ordering clinician' }));
+    const service = compileService(withUserToken);
+    // order-dispatch has no userId in its context: the key is not in its discovery entry.
+    expect(Object.keys(service.hooks.find((h) => h.hook.name === 'order-dispatch')!.prefetch)).not.toContain('practitioner');
+    expect(Object.keys(service.hooks.find((h) => h.hook.name === 'order-sign')!.prefetch)).toContain('practitioner');
+    const required = copy((d) => (d.service.prefetch.practitioner = { template: 'Practitioner/{{userPractitionerId}}', required: true, description: 'x' }));
+    expect(() => compileService(required)).toThrow('service facet-joint-interventions: required prefetch.practitioner uses a token the order-dispatch context does not have');
   });
 
   it.each<[string, (d: ServiceDefinition<unknown>) => void, RegExp]>([
@@ -93,6 +109,10 @@ describe('compileService', () => {
     ['no CRD version', (d) => (d.service.crd.versions = []), /crd\.versions must list at least one CRD version as "major\.minor"/],
     ['a CRD version with a patch number', (d) => (d.service.crd.versions = ['2.2.1']), /crd\.versions must list at least one CRD version as "major\.minor"/],
     ['a configuration option without a default', (d) => delete (d.service.crd.configurationOptions[0] as { default?: unknown }).default, /configuration option coverage-info needs code, type, name, description and default/],
+    ['no hooks', (d) => (d.service.hooks = []), /hooks must list the CDS hooks the service answers/],
+    ['a hook the engine does not serve', (d) => (d.service.hooks = ['order-sign', 'patient-view']), /hook "patient-view" is not one this engine serves \(order-sign, order-select, order-dispatch, appointment-book\)/],
+    ['a hook listed twice', (d) => (d.service.hooks = ['order-sign', 'order-sign']), /hooks lists a hook twice/],
+    ['a CRD version the engine has no profile for', (d) => (d.service.crd.versions = ['2.1', '2.2']), /CRD version 2\.1 is not one this engine answers in \(2\.0, 2\.2\)/],
   ])('stops start-up on %s, naming it', (_what, breakIt, message) => {
     const broken = copy(breakIt);
     expect(() => compileService(broken)).toThrow(StartupError);

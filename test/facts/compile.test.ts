@@ -3,7 +3,7 @@ import request from 'supertest';
 import { compileFacts, compileFhirPath } from '../../src/facts/compile';
 import { compileValueSets } from '../../src/declarations/value-sets';
 import { StartupError } from '../../src/errors';
-import { SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
+import { SERVICE_PATH, fullPrefetch, hookRequest, MEETS_POLICY } from '../helpers/builders';
 import { testRuntime } from '../helpers/runtime';
 import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
 
@@ -52,7 +52,7 @@ describe('at request time', () => {
     const evaluate = jest.spyOn(fhirpath, 'evaluate');
     const parse = jest.spyOn(fhirpath, 'parse');
     try {
-      const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()) }));
+      const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY }));
       expect(res.status).toBe(200);
       expect(res.body.cards[0].summary).toMatch(/^Meets policy/);
       expect(compile).not.toHaveBeenCalled();

@@ -37,7 +37,7 @@ describe('found by fuzzing', () => {
       suggested.prefetch.procedures = null;
       const withSuggestions = await request(runtime.app).post(SERVICE_PATH).send(suggested);
       expect(withSuggestions.status).toBe(200);
-      expect(withSuggestions.body.cards[0].suggestions?.length).toBeGreaterThan(0);
+      expect(withSuggestions.body.cards.some((c: { suggestions?: unknown[] }) => (c.suggestions?.length ?? 0) > 0)).toBe(true);
       expectValidCdsResponse(withSuggestions.body);
     } finally {
       await runtime.close();
@@ -76,7 +76,7 @@ describe('found by fuzzing', () => {
       const { logger, lines } = capturingLogger();
       const runtime = await testRuntime({ logger, services: [withPolicy({ suggest: boom, notices: boom })] });
       try {
-        const res = await request(runtime.app).post(SERVICE_PATH).send(realistic());
+        const res = await request(runtime.app).post(SERVICE_PATH).send({ ...realistic(), extension: { 'davinci-crd.configuration': { 'meets-policy': true } } });
         expect(res.status).toBe(200);
         expectValidCdsResponse(res.body);
         expect(res.body.cards[0].summary).toMatch(/^Meets policy/);

@@ -12,6 +12,15 @@ export const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 export const LOCAL = 'http://facet-cds.dev/fhir/CodeSystem/facet-cds';
 export const SERVICE_ID = 'facet-joint-interventions';
 export const SERVICE_PATH = `/cds-services/${SERVICE_ID}`;
+/** The CDS service of each other hook the declaration answers (README "Hooks"). */
+export const HOOK_PATHS = {
+  'order-sign': SERVICE_PATH,
+  'order-select': `${SERVICE_PATH}-order-select`,
+  'order-dispatch': `${SERVICE_PATH}-order-dispatch`,
+  'appointment-book': `${SERVICE_PATH}-appointment-book`,
+} as const;
+/** davinci-crd.configuration asking for the card on orders that meet the policy (off by default: CRD resp-12). */
+export const MEETS_POLICY = { 'davinci-crd.configuration': { 'meets-policy': true } };
 
 /** The prefetch keys the facet service declares, and the resource types that fill each one. */
 export const PREFETCH_KEYS: Record<string, string[]> = {

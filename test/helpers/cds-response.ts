@@ -102,3 +102,20 @@ export function expectValidCdsResponse(body: unknown): void {
   const problems = cdsResponseProblems(body);
   if (problems.length > 0) throw new Error(`Invalid CDS Hooks response:\n- ${problems.join('\n- ')}`);
 }
+
+type CardLike = { extension?: Record<string, unknown>; links?: unknown[]; indicator?: string; suggestions?: Array<{ label: string; actions?: Array<{ type: string }> }> };
+
+/** The cards about one order (davinci-crd.associated-resource), e.g. "ServiceRequest/sr-1". */
+export function cardsAbout<C extends CardLike>(body: { cards: C[] }, reference: string): C[] {
+  return body.cards.filter((c) => (c.extension?.['davinci-crd.associated-resource'] as Array<{ reference: string }> | undefined)?.some((r) => r.reference === reference));
+}
+
+/** The card explaining the decision on an order (the one with links: its alternatives and companion orders have none). */
+export function decisionCardAbout<C extends CardLike>(body: { cards: C[] }, reference: string): C | undefined {
+  return cardsAbout(body, reference).find((c) => Array.isArray(c.links) && c.links.length > 0);
+}
+
+/** Every suggestion label on the cards about an order. */
+export function suggestionLabelsAbout(body: { cards: CardLike[] }, reference: string): string[] {
+  return cardsAbout(body, reference).flatMap((c) => (c.suggestions ?? []).map((s) => s.label));
+}

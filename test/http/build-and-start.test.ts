@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { fullPrefetch, hookRequest } from '../helpers/builders';
+import { fullPrefetch, hookRequest, MEETS_POLICY } from '../helpers/builders';
 import { freePort } from '../../scripts/lib/free-port';
 import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
 
@@ -62,7 +62,7 @@ describe('the production build', () => {
       const base = `http://127.0.0.1:${port}`;
       const discovery = await request(base).get('/cds-services');
       expect(discovery.status).toBe(200);
-      expect(discovery.body.services.map((s: { id: string }) => s.id)).toEqual(['facet-joint-interventions']);
+      expect(discovery.body.services.map((s: { id: string }) => s.id)).toEqual(['facet-joint-interventions', 'facet-joint-interventions-order-select', 'facet-joint-interventions-order-dispatch', 'facet-joint-interventions-appointment-book']);
 
       const profile = await request(base).get('/docs/data-profile');
       expect(profile.status).toBe(200);
@@ -70,7 +70,7 @@ describe('the production build', () => {
 
       const hook = await request(base)
         .post('/cds-services/facet-joint-interventions')
-        .send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()) }));
+        .send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY }));
       expect(hook.status).toBe(200);
       expect(hook.body.cards[0].summary).toMatch(/^Meets policy/);
 

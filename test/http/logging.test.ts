@@ -2,7 +2,7 @@ import type { FhirResource } from 'fhir/r4';
 import nock from 'nock';
 import request from 'supertest';
 import type { Runtime } from '../../src/runtime';
-import { SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
+import { MEETS_POLICY, SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
 import { capturingLogger, testRuntime } from '../helpers/runtime';
 import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
 import { guardOutboundCalls } from '../fhir/outbound-calls';
@@ -48,7 +48,7 @@ describe('logs', () => {
   });
 
   it('has each key once per line: the process is `service`, the CDS service called is `serviceId`', async () => {
-    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order()], prefetch: fullPrefetch(chart()), patientId: PATIENT_ID }));
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order()], prefetch: fullPrefetch(chart()), patientId: PATIENT_ID, extension: MEETS_POLICY }));
     expect(res.status).toBe(200);
     const feedback = await request(runtime.app)
       .post(`${SERVICE_PATH}/feedback`)

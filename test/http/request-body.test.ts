@@ -37,7 +37,7 @@ describe('request bodies', () => {
     const res = await request(runtime.app).post(SERVICE_PATH).set('Content-Type', 'application/json').send(body);
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
-    expect(res.body.cards).toHaveLength(1);
+    expect(res.body.systemActions).toHaveLength(1);
   });
 
   it('refuses a body over the default 10mb limit with 413 and an OperationOutcome', async () => {

@@ -4,7 +4,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import axios from 'axios';
 import request from 'supertest';
 import type { Runtime } from '../../src/runtime';
-import { PATIENT_ID, SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
+import { PATIENT_ID, SERVICE_PATH, fullPrefetch, hookRequest, MEETS_POLICY } from '../helpers/builders';
 import { expectValidCdsResponse } from '../helpers/cds-response';
 import { startFhirServer, type FhirTestServer } from '../helpers/fhir-server';
 import { testRuntime } from '../helpers/runtime';
@@ -42,7 +42,7 @@ describe('against a FHIR server on localhost', () => {
   it('fetches every declared key from the FHIR server, with the Bearer token, and decides', async () => {
     const res = await request(runtime.app)
       .post(SERVICE_PATH)
-      .send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], fhirServer: fhir.baseUrl, accessToken: TOKEN }));
+      .send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], fhirServer: fhir.baseUrl, accessToken: TOKEN, extension: MEETS_POLICY }));
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
 

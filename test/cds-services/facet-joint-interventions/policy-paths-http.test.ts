@@ -5,7 +5,7 @@ import { COVERAGE_INFORMATION_URL } from '../../../src/cards/coverage-informatio
 import type { Runtime } from '../../../src/runtime';
 import { SERVICE_PATH, fullPrefetch, hookRequest } from '../../helpers/builders';
 import { REFERENCE_DATE } from '../../helpers/chart';
-import { expectValidCdsResponse } from '../../helpers/cds-response';
+import { decisionCardAbout, expectValidCdsResponse } from '../../helpers/cds-response';
 import { testRuntime } from '../../helpers/runtime';
 import { pathTables } from './paths/run';
 import { buildChart } from './paths/scenario';
@@ -45,15 +45,17 @@ describe('policy paths over HTTP', () => {
       expectValidCdsResponse(res.body);
       for (const [orderId, expected] of Object.entries(scenario.expect)) {
         const action = (res.body.systemActions ?? []).find((a: { resource: ServiceRequest }) => a.resource.id === orderId);
-        const card = res.body.cards.find((c: { extension?: Record<string, Array<{ reference: string }>> }) =>
-          c.extension?.['davinci-crd.associated-resource']?.some((r) => r.reference === `ServiceRequest/${orderId}`),
-        );
-        expect(card).toBeDefined();
+        const card = decisionCardAbout(res.body, `ServiceRequest/${orderId}`);
+        // A member without active coverage: CRD resp-45, not covered (no-active-coverage) whatever the policy says.
+        const noCoverage = scenario.notices?.includes('no-active-coverage') === true;
         if (action) {
           const info = action.resource.extension.find((e: { url: string }) => e.url === COVERAGE_INFORMATION_URL);
-          expect({ orderId, covered: info.extension.find((e: { url: string }) => e.url === 'covered').valueCode }).toEqual({ orderId, covered: expected.outcome });
+          expect({ orderId, covered: info.extension.find((e: { url: string }) => e.url === 'covered').valueCode }).toEqual({ orderId, covered: noCoverage ? 'not-covered' : expected.outcome });
+          // CRD resp-12: coverage information saying "covered" needs no card repeating it.
+          expect({ orderId, card: card !== undefined }).toEqual({ orderId, card: noCoverage || expected.outcome !== 'covered' });
         } else {
           expect(scenario.notices).toContain('no-active-coverage');
+          expect(card).toBeDefined();
         }
       }
       expect(nock.pendingMocks()).toEqual([]);

@@ -1,7 +1,7 @@
 import type { FhirResource, ServiceRequest } from 'fhir/r4';
 import request from 'supertest';
 import type { Runtime } from '../../../src/runtime';
-import { SERVICE_PATH, fullPrefetch, hookRequest } from '../../helpers/builders';
+import { MEETS_POLICY, SERVICE_PATH, fullPrefetch, hookRequest } from '../../helpers/builders';
 import { ChartBuilder, REFERENCE_DATE, icd, monthsBefore, order } from '../../helpers/chart';
 import { expectValidCdsResponse } from '../../helpers/cds-response';
 import { testRuntime } from '../../helpers/runtime';
@@ -16,7 +16,8 @@ describe('the record and the orders a decision reads', () => {
   afterAll(() => runtime.close());
 
   async function sign(orders: FhirResource[], chart: FhirResource[]) {
-    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders, prefetch: fullPrefetch(chart) }));
+    // The meets-policy card on: these cases read the decision off the card.
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders, prefetch: fullPrefetch(chart), extension: MEETS_POLICY }));
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
     return res.body as { cards: Array<{ summary: string; detail: string }>; systemActions?: Array<{ resource: ServiceRequest }> };

@@ -10,7 +10,7 @@ import { ScenarioLibrary, type Scenario } from '../../../src/scenarios/catalog';
 import { COVERAGE_INFORMATION_URL } from '../../../src/cards/coverage-information';
 import { renderScenarios, SCENARIO_DIR } from '../../../scripts/generate-scenarios';
 import { SERVICE_PATH, fullPrefetch, hookRequest } from '../../helpers/builders';
-import { expectValidCdsResponse } from '../../helpers/cds-response';
+import { decisionCardAbout, expectValidCdsResponse, suggestionLabelsAbout } from '../../helpers/cds-response';
 import { testRuntime } from '../../helpers/runtime';
 import { dataStatus } from './paths/scenario';
 
@@ -93,12 +93,11 @@ describe('scenario patients (cds-services/facet-joint-interventions/scenarios)',
         const action = res.body.systemActions.find((a: { resource: ServiceRequest }) => a.resource.id === expected.order);
         const info = action.resource.extension.find((e: { url: string }) => e.url === COVERAGE_INFORMATION_URL);
         expect({ order: expected.order, covered: info.extension.find((e: { url: string }) => e.url === 'covered').valueCode }).toEqual({ order: expected.order, covered: expected.outcome });
-        const card = res.body.cards.find((c: { extension?: Record<string, Array<{ reference: string }>> }) =>
-          c.extension?.['davinci-crd.associated-resource']?.some((r) => r.reference === `ServiceRequest/${expected.order}`),
-        );
-        expect(card).toBeDefined();
-        expect(card.indicator).toBe(expected.outcome === 'not-covered' ? 'warning' : 'info');
-        if (expected.suggestion) expect(card.suggestions.map((s: { label: string }) => s.label).join('\n')).toContain(expected.suggestion);
+        const card = decisionCardAbout(res.body, `ServiceRequest/${expected.order}`);
+        // CRD resp-12: an order the coverage information records as covered gets no card repeating it.
+        if (expected.outcome === 'covered') expect(card).toBeUndefined();
+        else expect(card!.indicator).toBe(expected.outcome === 'not-covered' ? 'warning' : 'info');
+        if (expected.suggestion) expect(suggestionLabelsAbout(res.body, `ServiceRequest/${expected.order}`).join('\n')).toContain(expected.suggestion);
       }
     });
   });

@@ -99,7 +99,7 @@ export const sessionPaths: PathScenario[] = [
     notices: ['medicaid'],
   },
   {
-    name: 'no active coverage: the decision is shown, coverage information cannot be recorded',
+    name: 'no active coverage: the decision is shown; coverage information, where recorded, says not covered (no active coverage)',
     chart: (c) => {
       lumbarCandidate(c, ['coverage']);
       c.coverage({ status: 'cancelled' });
