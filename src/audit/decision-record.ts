@@ -22,6 +22,8 @@ export interface DecisionRecordInput {
   cardsByUnit: Map<string, UnitCards>;
   /** Where each order's coverage information went, when not on the order itself (appointment-book). */
   targetsOf?: (order: ServiceRequest) => CoverageTarget[];
+  /** "Type/id" of the resource each order was read from, when not a ServiceRequest of its own (an Appointment without an order). */
+  orderRefOf?: (order: ServiceRequest) => string;
   response: HookResponse;
   assertionId: string;
   now: Date;
@@ -61,7 +63,7 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
       const related = [cards.alternatives, cards.additionalOrders].filter((c) => c !== undefined);
       const suggestions = [card, ...related].flatMap((c) => c?.suggestions ?? []).map((s) => ({ uuid: s.uuid, label: s.label }));
       return unit.unit.orders.map((order): OrderRecord => {
-        const orderRef = `ServiceRequest/${order.id}`;
+        const orderRef = input.orderRefOf?.(order) ?? `ServiceRequest/${order.id}`;
         const recordedOn = (input.targetsOf?.(order) ?? []).map((t) => t.reference).filter((r) => r !== orderRef);
         return {
           orderRef,

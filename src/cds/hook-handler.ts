@@ -102,6 +102,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
     decided = { decision: undecided(orders), indexed: resources.length, undecided: true };
   }
   const { decision, indexed } = decided;
+  standInReferences(decision, inScope);
 
   const assertionId = deps.newId();
   const targetsOf = targetsLookup(inScope);
@@ -134,6 +135,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
       data: chart.data,
       cardsByUnit,
       targetsOf,
+      orderRefOf: orderReferences(inScope),
       response,
       assertionId,
       now,
@@ -200,6 +202,23 @@ function requireTargetIds(orders: HookOrder[]): void {
 function targetsLookup(orders: HookOrder[]): (order: ServiceRequest) => CoverageTarget[] {
   const byOrder = new Map(orders.map((o) => [o.order, o.targets]));
   return (order) => byOrder.get(order) ?? [{ resource: order, reference: `ServiceRequest/${order.id}` }];
+}
+
+/** "Type/id" of what each decided order was read from: the order, or the Appointment that stands for it. */
+function orderReferences(orders: HookOrder[]): (order: ServiceRequest) => string {
+  const byOrder = new Map(orders.map((o) => [o.order, o.standsFor]));
+  return (order) => byOrder.get(order) ?? `ServiceRequest/${order.id}`;
+}
+
+/** Evidence citing an order read from another resource (an Appointment without an order) cites that resource. */
+function standInReferences(decision: Decision, orders: HookOrder[]): void {
+  const standIns = new Map(orders.filter((o) => o.standsFor).map((o) => [`ServiceRequest/${o.order.id}`, o.standsFor!]));
+  if (standIns.size === 0) return;
+  for (const unit of decision.units) {
+    for (const result of unit.results) {
+      result.evidence = result.evidence.map((e) => (e.reference && standIns.has(e.reference) ? { ...e, reference: standIns.get(e.reference)! } : e));
+    }
+  }
 }
 
 /** The calendar date where the service runs (TZ), as YYYY-MM-DD. */

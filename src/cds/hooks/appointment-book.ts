@@ -42,10 +42,17 @@ export const appointmentBook: HookDefinition = {
         const appointment = resource as Appointment;
         const at = `context.appointments.entry[${i}]`;
         const target: CoverageTarget = { resource: appointment, reference: `Appointment/${appointment.id}`, at: `${at}.resource` };
-        const basedOn = (Array.isArray(appointment.basedOn) ? appointment.basedOn : []).filter((r) => orderType(r, appointment) !== undefined && resourceTypes.includes(orderType(r, appointment)!));
+        const all = Array.isArray(appointment.basedOn) ? appointment.basedOn : [];
+        all.forEach((r, j) => {
+          // A reference the service cannot follow is the client's mistake; a logical one (identifier only) is just not followed.
+          if (typeof r?.reference === 'string' && !contained(r) && !normalizeReference(r.reference)) {
+            throw new BadRequestError(`${at}.resource.basedOn[${j}] must reference the order as "ServiceRequest/123" (or "#id" for a contained one)`, `${at}.resource.basedOn[${j}]`, 'value');
+          }
+        });
+        const basedOn = all.filter((r) => resourceTypes.includes(orderType(r, appointment) ?? ''));
         if (basedOn.length === 0) {
           const order = orderFromAppointment(appointment, patientId);
-          add(byOrder, `Appointment/${appointment.id ?? `#${i}`}`, { order, at, idAt: `${at}.resource.id`, targets: [target] });
+          add(byOrder, `Appointment/${appointment.id ?? `#${i}`}`, { order, at, idAt: `${at}.resource.id`, targets: [target], standsFor: target.reference });
           return;
         }
         await Promise.all(

@@ -25,6 +25,12 @@ export interface HookOrder {
   idAt: string;
   /** Coverage information goes on these (the order itself; for appointment-book, its Appointments). */
   targets: CoverageTarget[];
+  /**
+   * The resource the order was read from when it is not itself an order ("Appointment/123" for an
+   * Appointment without an order): evidence and the decision record name that, not a ServiceRequest
+   * that does not exist.
+   */
+  standsFor?: string;
 }
 
 export interface HookOrders {
