@@ -177,7 +177,7 @@ function coverageActions(ctx: Answering): { actions: Action[]; coveredUnits: Set
   const problem: CoverageProblem | undefined = member.kind === 'several' ? 'coverage-not-found' : member.kind === 'inactive' ? 'no-active-coverage' : undefined;
   const problemText =
     member.kind === 'several'
-      ? `${member.references.length} Coverages are active today (${member.references.join(', ')}), and the plan cannot tell which one the order falls under`
+      ? `${member.count} Coverages are active today (${member.references.join(', ')}${member.count > member.references.length ? ` and ${member.count - member.references.length} without an id` : ''}), and the plan cannot tell which one the order falls under`
       : member.kind === 'inactive'
         ? member.why
         : undefined;
@@ -454,7 +454,7 @@ function coverageNotice(ctx: Answering): Notice | undefined {
       return {
         id: 'several-coverages',
         summary: 'Several active coverages found: the plan cannot tell which one this order falls under',
-        detail: `The record has ${member.references.length} active Coverages (${member.references.map(escapeMarkdown).join(', ')}). ${recorded ? 'Coverage information records the orders as not covered, coverage not found (Da Vinci CRD §resp-45), on each of them. ' : ''}The policy decision is still shown. Check which plan is primary for this member and update the record.`,
+        detail: `The record has ${member.count} active Coverages (${member.references.map(escapeMarkdown).join(', ')}${member.count > member.references.length ? `, and ${member.count - member.references.length} without an id` : ''}). ${recorded ? 'Coverage information records the orders as not covered, coverage not found (Da Vinci CRD §resp-45), on each of them. ' : ''}The policy decision is still shown. Check which plan is primary for this member and update the record.`,
         ...insurance,
       };
     case 'inactive':

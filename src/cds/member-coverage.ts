@@ -7,13 +7,16 @@ import { FHIR_ID } from '../fhir/references';
  * The member's coverage as Da Vinci CRD needs it: the coverage-information extension names exactly one
  * Coverage on the client's system (`coverage` 1..1), so each way the record can fail to give one is told
  * apart. What the service answers for each (CRD 2.2 §resp-45, §hook-13, §hook-16) is in
- * src/cards/coverage-actions.ts and README "Coverage problems".
+ * src/cards/build-response.ts (coverageActions, coverageNotice) and README "Coverage problems".
  */
 export type MemberCoverage =
   /** One Coverage active today, with an id: the decision is recorded against it. */
   | { kind: 'active'; reference: string }
-  /** Several Coverages active today: the plan cannot tell which one the order falls under (§resp-45 coverage-not-found). */
-  | { kind: 'several'; references: string[] }
+  /**
+   * Several Coverages active today: the plan cannot tell which one the order falls under (§resp-45
+   * coverage-not-found). `references` are those with an id (coverage information goes on each), `count` all of them.
+   */
+  | { kind: 'several'; references: string[]; count: number }
   /** Coverages, none active today (cancelled, or period over): §resp-45 no-active-coverage, recorded against the latest one. */
   | { kind: 'inactive'; reference: string; why: string }
   /** No Coverage in the record at all: nothing to record coverage information against. */
@@ -39,7 +42,10 @@ export function resolveMemberCoverage(resources: FhirResource[], today: string, 
   if (active.length > 1) {
     const references = [...new Set(referenceable(active))];
     if (references.length === 0) return { kind: 'unreferenceable', why: `none of the ${active.length} active Coverages has an id, and coverage information must reference one` };
-    return references.length === 1 ? { kind: 'active', reference: references[0]! } : { kind: 'several', references };
+    // The same Coverage sent twice is one coverage; one without an id is another, which the record cannot name.
+    const unnamed = active.length - referenceable(active).length;
+    if (references.length === 1 && unnamed === 0) return { kind: 'active', reference: references[0]! };
+    return { kind: 'several', references, count: references.length + unnamed };
   }
   // None active: the one that ended last is the member's most recent coverage.
   const latest = [...coverages].sort((a, b) => endOf(b).localeCompare(endOf(a)));
