@@ -10,7 +10,8 @@ import { CHROMIUM_PATH, browserMode, launchChromium, type Browser } from './chro
 /**
  * The order-entry test page in a real browser (Debian chromium driven by playwright-core), against the
  * real service: sign the ultrasound-guided order, see it not covered, apply the fluoroscopic alternative
- * the card suggests, see the re-signed order covered; dismiss a card with an override reason.
+ * the card suggests, see the re-signed order covered (the page asks for the meets-policy card); dismiss a
+ * card with an override reason; send the same orders with another hook from the hook selector.
  * Screenshots go to test-results/ (and to docs/sandbox.png with UPDATE_SCREENSHOTS=1).
  */
 const mode = browserMode();
@@ -73,7 +74,9 @@ describeInBrowser('order-entry test page (/sandbox) in Chromium', () => {
     await page.screenshot({ path: path.join(RESULTS_DIR, 'sandbox-not-covered.png') });
     if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: DOCS_SCREENSHOT });
 
-    await notCovered.getByRole('button', { name: /fluoroscopic or CT guidance \(CPT 64493\)/ }).click();
+    // The alternative is on its own card (CRD Propose Alternate Request), next to the decision card.
+    const alternatives = page.getByRole('article').filter({ hasText: 'Alternatives to' });
+    await alternatives.getByRole('button', { name: /fluoroscopic or CT guidance \(CPT 64493\)/ }).click();
     const covered = page.getByRole('article').filter({ hasText: 'Meets policy' });
     await covered.waitFor();
     expect(await code.inputValue()).toBe('64493');
@@ -112,6 +115,38 @@ describeInBrowser('order-entry test page (/sandbox) in Chromium', () => {
     await page.getByText(/Dismissed ".*" with the reason/).waitFor();
     expect(await page.getByRole('article').count()).toBe(0);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('cards-heading');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it.each([
+    ['order-dispatch', 'Dispatch', 'facet-joint-interventions-order-dispatch'],
+    ['appointment-book', 'Book', 'facet-joint-interventions-appointment-book'],
+    ['order-select', 'Select', 'facet-joint-interventions-order-select'],
+  ])('the hook selector sends the orders as %s, to that hook\'s service: the same decision as signing them', async (hook, verb, serviceId) => {
+    const { page, errors } = await openPage('facet-05-ultrasound-guided');
+    await page.locator('#patient-name', { hasText: 'Susan Patel' }).waitFor();
+    await page.getByLabel('Hook (when the EHR asks)').selectOption(hook);
+    expect(await page.locator('#hook-name').textContent()).toBe(hook);
+    expect(page.url()).toContain(`hook=${hook}`);
+
+    const call = page.waitForResponse((r) => r.url().endsWith(`/cds-services/${serviceId}`));
+    await page.getByRole('button', { name: verb, exact: true }).click();
+    const response = await call;
+    expect(response.status()).toBe(200);
+    expect(response.request().postDataJSON()).toMatchObject({ hook });
+    const notCovered = page.getByRole('article').filter({ hasText: 'Not covered' });
+    await notCovered.waitFor();
+    expect(await notCovered.getByRole('heading').textContent()).toContain('CPT 0216T');
+    if (hook === 'order-select') {
+      // A secondary hook: cards only, and the alternatives, since the order is still a draft.
+      expect(await page.getByRole('article').filter({ hasText: 'Alternatives to' }).count()).toBe(1);
+    } else {
+      // Coverage information recorded (on the Appointment for appointment-book); signed orders get no alternatives.
+      expect(await page.locator('.coverage').textContent()).toBe('Coverage: not-covered');
+      expect(await page.getByRole('article').filter({ hasText: 'Alternatives to' }).count()).toBe(0);
+    }
+    await page.screenshot({ path: path.join(RESULTS_DIR, `sandbox-${hook}.png`) });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -28,7 +28,7 @@ describe('/sandbox routes (development only)', () => {
       expect(res.headers['content-security-policy']).toContain("script-src 'self'");
       expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
     }
-    for (const asset of ['sandbox.js', 'markdown.js', 'orders.js', 'sandbox.css']) {
+    for (const asset of ['sandbox.js', 'markdown.js', 'orders.js', 'hook-requests.js', 'sandbox.css']) {
       const res = await request(runtime.app).get(`/sandbox/${asset}`);
       expect({ asset, status: res.status }).toEqual({ asset, status: 200 });
       expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -41,6 +41,13 @@ describe('/sandbox routes (development only)', () => {
     expect(res.body.today).toBe(today);
     const service = res.body.services[0];
     expect(service.id).toBe(SERVICE_ID);
+    // The hook selector's choices: each hook with the service id it is called at.
+    expect(service.hooks).toEqual([
+      { hook: 'order-sign', id: SERVICE_ID, primary: true },
+      { hook: 'order-select', id: `${SERVICE_ID}-order-select`, primary: false },
+      { hook: 'order-dispatch', id: `${SERVICE_ID}-order-dispatch`, primary: true },
+      { hook: 'appointment-book', id: `${SERVICE_ID}-appointment-book`, primary: true },
+    ]);
     expect(service.scenarios).toHaveLength(library.scenarios.length);
     const five = service.scenarios.find((s: { id: string }) => s.id === 'facet-05-ultrasound-guided');
     expect(five.patient).toEqual({ name: 'Susan Patel', gender: 'female', birthDate: expect.stringMatching(/^19\d\d-\d\d-\d\d$/) });

@@ -115,6 +115,28 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
       expect(evaluated.text()).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
     });
 
+    it.each([
+      ['order-select', 'facet-joint-interventions-order-select: order-select for Patient/facet-05', /Card 1 \[warning\] Not covered: /],
+      ['order-dispatch', 'facet-joint-interventions-order-dispatch: order-dispatch for Patient/facet-05', /ServiceRequest\/facet-05-sr-1 {2}CPT 0216T {2}not-covered/],
+      ['appointment-book', 'facet-joint-interventions-appointment-book: appointment-book for Patient/facet-05, 1 appointment', /Appointment\/appt-facet-05-1 {2}CPT 0216T {2}not-covered/],
+    ])('--hook %s asks with that hook, at its own service, and gets the decision order-sign gives', async (hook, header, outcome) => {
+      const io = memoryOutput();
+      expect(await main(['--scenario', 'facet-05-ultrasound-guided', '--hook', hook, ...AS_WRITTEN], io)).toBe(0);
+      expect(io.text()).toContain(header);
+      expect(io.text()).toMatch(outcome);
+      expect(io.text()).toMatch(/✗ not met {2}.*Ultrasound guidance/);
+
+      const printed = memoryOutput();
+      expect(await main(['--scenario', 'facet-05-ultrasound-guided', '--hook', hook, '--print-request', ...AS_WRITTEN], printed)).toBe(0);
+      const request = JSON.parse(printed.text());
+      expect(request.hook).toBe(hook);
+      const file = path.join(dir, `printed-${hook}.json`);
+      fs.writeFileSync(file, printed.text());
+      const replayed = memoryOutput();
+      expect(await main([file, ...AS_WRITTEN], replayed)).toBe(0);
+      expect(replayed.text()).toContain(header);
+    });
+
     it('moves the dates to today by default, so the printed request decides as documented on any day', async () => {
       const io = memoryOutput();
       expect(await main(['--scenario', 'facet-02-conservative-therapy-undocumented'], io)).toBe(0);
@@ -125,6 +147,8 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
       [['--scenario', 'facet-99'], 'No scenario "facet-99". Known: facet-01'],
       [['x.json', '--scenario', 'facet-05'], 'give a request file or --scenario, not both'],
       [['--scenario', 'facet-05', '--service', 'nope'], 'no service "nope"; known: facet-joint-interventions'],
+      [['--scenario', 'facet-05', '--hook', 'patient-view'], '--hook must be one of order-sign, order-select, order-dispatch, appointment-book, got "patient-view"'],
+      [['x.json', '--hook', 'order-select'], '--hook chooses the hook of a --scenario request; a request file names its own hook'],
     ])('refuses %j with a clear message (exit 2)', async (argv, message) => {
       const io = memoryOutput();
       expect(await main(argv, io)).toBe(2);
@@ -134,7 +158,7 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     it('documents the options in --help', async () => {
       const io = memoryOutput();
       expect(await main(['--help'], io)).toBe(0);
-      for (const option of ['--scenario ID', '--print-request', '--service ID', '--today YYYY-MM-DD', '--json']) expect(io.text()).toContain(option);
+      for (const option of ['--scenario ID', '--hook HOOK', '--print-request', '--service ID', '--today YYYY-MM-DD', '--json']) expect(io.text()).toContain(option);
     });
   });
 
