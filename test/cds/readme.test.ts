@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import facetDefinition from '../../cds-services/facet-joint-interventions';
+import { loadServices } from '../../src/declarations/load';
 
 /** The README's reference tables stay true to the code they describe. */
 const ROOT = path.resolve(__dirname, '../..');
@@ -51,6 +52,12 @@ describe('README', () => {
       expect(scripts).toContain(name);
       expect(readme).toContain(`npm run ${name}`);
     }
+  });
+
+  it('tables every hook the service answers with the service id discovery gives it', () => {
+    const rows = [...section('Hooks').matchAll(/^\| `([a-z-]+)` \| `([a-z-]+)` \|/gm)].map((m) => [m[1], m[2]]);
+    const served = loadServices().flatMap((s) => s.hooks.map((h) => [h.hook.name, h.id]));
+    expect(rows).toEqual(served);
   });
 
   it('names the Da Vinci CRD versions the service declares in discovery', () => {
