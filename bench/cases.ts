@@ -1,4 +1,4 @@
-import { fullPrefetch, hookRequest } from '../test/helpers/builders';
+import { MEETS_POLICY, fullPrefetch, hookRequest } from '../test/helpers/builders';
 import { BENCH_PATIENT, benchChart, nonFacetOrder, type BenchChart } from './chart';
 
 export const SERVICE_ID = 'facet-joint-interventions';
@@ -38,8 +38,10 @@ function expectNoCards(response: { cards: unknown[] }): string | undefined {
 /** The rows: two no-facet requests (the early exit) and the facet order on each chart size. */
 export function benchCases(): BenchCase[] {
   const mid = chartOf(500);
+  // The EHR asks for the card on an order that meets the policy (meets-policy; off by default, CRD resp-12), so
+  // the hook builds the card the baseline answers with, as it did before that option existed.
   const request = (orders: unknown[], prefetch?: Record<string, unknown>) =>
-    JSON.stringify(hookRequest({ orders: orders as never, patientId: BENCH_PATIENT, ...(prefetch ? { prefetch } : {}) }));
+    JSON.stringify(hookRequest({ orders: orders as never, patientId: BENCH_PATIENT, ...(prefetch ? { prefetch } : {}), extension: MEETS_POLICY }));
   return [
     { id: 'no-facet', label: 'no facet order, no prefetch', resources: 0, body: request([nonFacetOrder()]), check: expectNoCards },
     {
@@ -65,5 +67,5 @@ export function benchCases(): BenchCase[] {
 /** The fallback request: the facet order, no prefetch, the FHIR server to fetch everything from. */
 export function fallbackBody(fhirServer: string): string {
   const chart = chartOf(50);
-  return JSON.stringify(hookRequest({ orders: chart.orders, patientId: BENCH_PATIENT, fhirServer, accessToken: 'bench-token' }));
+  return JSON.stringify(hookRequest({ orders: chart.orders, patientId: BENCH_PATIENT, fhirServer, accessToken: 'bench-token', extension: MEETS_POLICY }));
 }
