@@ -6,6 +6,7 @@ import type { Runtime } from '../../src/runtime';
 import { guardOutboundCalls } from '../fhir/outbound-calls';
 import { CPT, SERVICE_PATH } from '../helpers/builders';
 import { expectValidCdsResponse } from '../helpers/cds-response';
+import { coverageInformationOf, documentedMisfires, failedInvariants, structureProblems, topicSystem, type CrdLine } from '../helpers/crd-coverage-information';
 import { testRuntime } from '../helpers/runtime';
 
 /**
@@ -145,6 +146,27 @@ describe('official order-sign examples', () => {
     // The example asks for at most 5 cards.
     expect(res.body.cards.length).toBeGreaterThan(0);
     expect(res.body.cards.length).toBeLessThanOrEqual(5);
+  });
+
+  it.each<[string, CrdLine | undefined, CrdLine]>([
+    ['2.0', '2.0', '2.0'],
+    ['2.2', '2.2', '2.2'],
+    ['none (the newest)', undefined, '2.2'],
+  ])('the CRD example recoded to a facet order, CRD version asked: %s → conformant coverage information and card topics in that version', async (_label, asked, answered) => {
+    const body = crdExampleWithFacetOrder();
+    if (asked) body.extension = { ...body.extension, 'davinci-crd.requestedVersion': asked };
+    else delete body.extension?.['davinci-crd.requestedVersion'];
+    exampleFhirServer();
+    const res = await request(runtime.app).post(SERVICE_PATH).send(body);
+    expect(res.status).toBe(200);
+    expectValidCdsResponse(res.body);
+    const info = coverageInformationOf(res.body);
+    expect(info.map((i) => i.on)).toEqual(['ServiceRequest/1357']);
+    for (const { extension } of info) {
+      expect(structureProblems(extension, answered)).toEqual([]);
+      expect(failedInvariants(extension, answered)).toEqual(documentedMisfires(extension, answered));
+    }
+    for (const card of res.body.cards) expect(card.source.topic.system).toBe(topicSystem(answered));
   });
 });
 
