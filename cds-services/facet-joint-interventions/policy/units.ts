@@ -1,17 +1,22 @@
-import type { DecisionUnit, PolicyInput } from '../../../src/decision/types';
+import type { DecisionUnit, Evidence, PolicyInput } from '../../../src/decision/types';
+import type { FactRecord } from '../../../src/facts/extract';
 import codingJson from '../coding.json';
 import { buildChart } from './chart';
+import { dateOf } from './dates';
 import { facetSessions, positiveBlocks, regionHistory, type HistoryContext } from './history';
-import { readOrder } from './orders';
+import { procedureCodes, readOrder } from './orders';
 import { busiestSideCount, sortLevels } from './levels';
-import type { Chart, FacetContext, Intent, Laterality, Modality, OrderInfo, Pathway, PriorSession, Region, RegionHistory, Thresholds, UnitInfo } from './types';
+import { codings, describe, string } from './read';
+import { atOtherSites, atSameSite, siteMatch } from './sites';
+import { laterEvidence } from './timeline';
+import type { Chart, ChartProcedure, FacetContext, Intent, Laterality, Modality, OrderInfo, Pathway, PriorSession, Region, RegionHistory, Thresholds, UnitInfo, ValueSets } from './types';
 
 const chartCache = new WeakMap<object, Chart>();
 
 /** The chart is built once per request (keyed on the request's fact set) and shared by every unit. */
 export function chartFor(input: PolicyInput<Thresholds>): Chart {
   let chart = chartCache.get(input.facts);
-  if (!chart) chartCache.set(input.facts, (chart = buildChart(input.facts)));
+  if (!chart) chartCache.set(input.facts, (chart = buildChart(input.facts, input.today)));
   return chart;
 }
 
@@ -31,7 +36,12 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
   const orders = input.orders.map((order) => readOrder(order, records.get(`ServiceRequest/${order.id}`)!, { vs, coding, chart, today }));
   const hctx: HistoryContext = { chart, vs, coding, t };
   const sessions = facetSessions(hctx);
-  const recordedToday = facetSessions(hctx, ['completed', 'in-progress', 'preparation']);
+  // For one procedure per visit, a procedure planned for a later date (in preparation or in progress) is on
+  // the chart for that date; a "completed" one dated after today is not evidence and is set aside.
+  const visitProcedures = [...chart.procedures, ...chart.later.procedures.filter((p) => PLANNED.has(p.status))];
+  const recordedToday = facetSessions(hctx, ['completed', 'in-progress', 'preparation'], visitProcedures);
+  const inScope = new Set(orders.map((o) => o.ref));
+  const otherOrders = (facts.draftOrders ?? []).filter((r) => !inScope.has(r.ref) && isOtherPainProcedure(r, vs));
 
   const groups = groupIntoProcedures(orders);
 
@@ -40,18 +50,33 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
     const regions = info.region ? [info.region] : [...new Set(group.flatMap((o) => o.codes.flatMap((c) => c.regions)))];
     const history = regionHistory(sessions, regions, info.date, hctx, group.map((o) => o.ref));
     const { pathway, evidence } = pathwayOf(info, history, t);
-    const unit: UnitInfo = { ...info, pathway, pathwayEvidence: evidence, sameVisit: [] };
+    const unit: UnitInfo = { ...info, pathway, pathwayEvidence: evidence, sameVisit: [], otherOrdersSameDay: [] };
     const context: FacetContext = { today, unit, chart, history, sessionOrders: orders, t, vs, coding };
     return { key, context };
   });
 
   for (const { key, context } of units) {
     const { unit } = context;
-    const others = units.filter((u) => u.key !== key && u.context.unit.date === unit.date).map((u) => label(u.context.unit));
-    const recorded = recordedToday
-      .filter((s) => s.date === unit.date && !(s.kind === unit.kind && (s.region ?? unit.region) === unit.region))
-      .map((s) => `${s.label} (${s.refs[0]}, on record)`);
-    unit.sameVisit = [...others, ...recorded];
+    const sameDay = (date: string | undefined) => date === unit.date;
+    const others: Evidence[] = units
+      .filter((u) => u.key !== key && sameDay(u.context.unit.date))
+      .map((u) => ({ text: `${label(u.context.unit)}, ordered in this request`, reference: u.context.unit.orders[0]!.ref }));
+    const recorded: Evidence[] = recordedToday
+      .filter((s) => sameDay(s.date) && !(s.kind === unit.kind && (s.region ?? unit.region) === unit.region))
+      .map((s) => ({ text: `${s.label}, on record`, reference: s.refs[0] }));
+    const sameDayOrders = otherOrders.filter((r) => sameDay(dateOf(string(r, 'occurrence')) ?? today));
+    const otherOrdered: Evidence[] = sameDayOrders.map((r) => ({ text: `${procedureText(r)}, ordered in this request (an invasive pain procedure)`, reference: r.ref }));
+    unit.otherOrdersSameDay = sameDayOrders.map((r) => r.ref).filter((ref) => !ref.includes('/#'));
+    const otherRecorded: Evidence[] = visitProcedures
+      .filter((p) => sameDay(p.date) && VISIT_STATUS.has(p.status) && isOtherPainProcedureOnRecord(p, vs, coding))
+      .map((p) => ({ text: `${p.text}, on record (${p.status}; an invasive pain procedure)`, reference: p.ref }));
+    const setAside = laterEvidence(
+      chart.later.procedures
+        .filter((p) => sameDay(p.date) && !PLANNED.has(p.status) && (procedureCodes(p.codings, coding).length > 0 || isOtherPainProcedureOnRecord(p, vs, coding)))
+        .map((p) => ({ ref: p.ref, text: `${p.text} (${p.status})`, date: p.date })),
+      today,
+    );
+    unit.sameVisit = [...others, ...recorded, ...otherOrdered, ...otherRecorded, ...setAside];
   }
 
   return units.map(({ key, context }) => ({
@@ -69,6 +94,27 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
   }));
 }
 
+const PLANNED = new Set(['preparation', 'in-progress']);
+const VISIT_STATUS = new Set(['completed', 'in-progress', 'preparation']);
+
+/** A draft order of this request for an invasive pain procedure other than a facet one (an epidural, an SI joint injection…). */
+function isOtherPainProcedure(record: FactRecord, vs: ValueSets): boolean {
+  return codings(record, 'codings').some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(string(record, 'codeText'));
+}
+
+/** A procedure on the chart that is an invasive pain procedure and not a facet one. */
+function isOtherPainProcedureOnRecord(p: ChartProcedure, vs: ValueSets, coding: typeof codingJson): boolean {
+  if (procedureCodes(p.codings, coding).length > 0) return false;
+  return p.codings.some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(p.text);
+}
+
+function procedureText(record: FactRecord): string {
+  const list = codings(record, 'codings');
+  const text = describe(list, string(record, 'codeText'));
+  const code = list.find((c) => c.code)?.code;
+  return code && !text.includes(code) ? `${text} (${code})` : text;
+}
+
 /**
  * Orders of the same date, kind and region are one procedure. An order whose region is not charted (an
  * add-on line without bodySite) joins the one procedure of that date and kind its code allows, if there is
@@ -77,19 +123,22 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
 function groupIntoProcedures(orders: OrderInfo[]): Map<string, OrderInfo[]> {
   const groups = new Map<string, OrderInfo[]>();
   const add = (key: string, order: OrderInfo) => groups.set(key, [...(groups.get(key) ?? []), order]);
-  for (const order of orders.filter((o) => o.region)) add(`${order.date}|${order.kind}|${order.region}`, order);
-  for (const order of orders.filter((o) => !o.region)) {
+  // An order naming another joint (a sacroiliac joint under a facet code) is not part of a facet procedure.
+  for (const order of orders.filter((o) => o.nonFacetJoint)) add(`${order.date}|${order.kind}|non-facet|${order.ref}`, order);
+  const facet = orders.filter((o) => !o.nonFacetJoint);
+  for (const order of facet.filter((o) => o.region)) add(`${order.date}|${order.kind}|${order.region}`, order);
+  for (const order of facet.filter((o) => !o.region)) {
     const allowed = new Set(order.codes.flatMap((c) => c.regions));
     const candidates = [...groups.keys()].filter((key) => {
-      const [date, kind, region] = key.split('|');
-      return date === order.date && kind === order.kind && allowed.has(region as Region);
+      const [date, kind, region, nonFacet] = key.split('|');
+      return date === order.date && kind === order.kind && allowed.has(region as Region) && nonFacet === undefined;
     });
     add(candidates.length === 1 ? candidates[0]! : `${order.date}|${order.kind}|unknown`, order);
   }
   return groups;
 }
 
-function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit'> {
+function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit' | 'otherOrdersSameDay'> {
   const first = orders[0]!;
   const ultrasound = orders.find((o) => o.guidance === 'ultrasound');
   const modality = worstModality(orders.map((o) => o.modality).filter((m): m is Modality => m !== undefined));
@@ -118,6 +167,7 @@ function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvide
     date: first.date,
     dateFromOrder: first.dateFromOrder,
     ...(intentOrder ? { intent: intentOrder.intent, intentEvidence: intentOrder.intentEvidence } : {}),
+    ...(first.nonFacetJoint ? { nonFacetJoint: first.nonFacetJoint } : {}),
   };
 }
 
@@ -136,10 +186,20 @@ function worstModality(list: Modality[]): Modality | undefined {
 
 function pathwayOf(info: ReturnType<typeof unitInfo>, history: RegionHistory, t: Thresholds): { pathway: Pathway; evidence: string } {
   if (info.kind !== 'injection') {
-    const last = history.radiofrequency.at(-1);
-    return last
-      ? { pathway: 'repeat-radiofrequency', evidence: `repeat neurotomy: ${last.label}` }
-      : { pathway: 'initial-radiofrequency', evidence: 'initial neurotomy: no earlier conventional radiofrequency neurotomy in this region on record' };
+    // A repeat neurotomy repeats "the previous treatment": one at the same joint levels (I.B.2).
+    const last = atSameSite(history.radiofrequency, info.levelNames).at(-1);
+    if (last) {
+      const uncharted = siteMatch(last.levels, info.levelNames) === 'uncharted' ? ' (levels not charted on both: compared by region)' : '';
+      return { pathway: 'repeat-radiofrequency', evidence: `repeat neurotomy: ${last.label}${uncharted}` };
+    }
+    const elsewhere = atOtherSites(history.radiofrequency, info.levelNames);
+    return {
+      pathway: 'initial-radiofrequency',
+      evidence:
+        elsewhere.length > 0
+          ? `initial neurotomy at ${info.levelNames.join(', ')}: the earlier neurotomy in this region (${elsewhere.at(-1)!.label}, ${elsewhere.at(-1)!.levels.join(', ')}) was at other levels`
+          : 'initial neurotomy: no earlier conventional radiofrequency neurotomy in this region on record',
+    };
   }
   if (info.intent) return { pathway: info.intent, evidence: `${info.intent} (${info.intentEvidence ?? 'marked on the order'})` };
   const positive = positiveBlocks(history, t).length;
@@ -153,7 +213,10 @@ function pathwayOf(info: ReturnType<typeof unitInfo>, history: RegionHistory, t:
   };
 }
 
-export function label(unit: Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit'>): string {
+export function label(unit: Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit' | 'otherOrdersSameDay'>): string {
+  if (unit.nonFacetJoint) {
+    return `CPT ${[...new Set(unit.orders.flatMap((o) => o.codes.map((c) => c.code)))].join(', ')} order naming another joint`;
+  }
   const region = unit.region ? `${unit.region[0]!.toUpperCase()}${unit.region.slice(1)}` : 'Cervical/thoracic';
   const kind = unit.kind === 'radiofrequency' && unit.modality === 'pulsed' ? 'pulsed radiofrequency neurotomy' : KIND_LABEL[unit.kind];
   const guidance = unit.guidance === 'ultrasound' ? ' (ultrasound-guided)' : '';
@@ -162,6 +225,9 @@ export function label(unit: Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'same
 }
 
 function readAs(unit: UnitInfo): string[] {
+  if (unit.nonFacetJoint) {
+    return [`Not decided as a facet procedure: its ${unit.nonFacetJoint.evidence} names a joint that is not a facet joint; it appears to be ${unit.nonFacetJoint.appearsToBe}`];
+  }
   return [
     `Procedure: ${KIND_LABEL[unit.kind]}${unit.modality ? `, ${unit.modality} technique` : ''}; ${unit.guidanceEvidence}`,
     `Region: ${unit.region ?? 'not determined'} (${unit.regionEvidence})`,
