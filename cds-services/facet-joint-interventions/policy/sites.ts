@@ -42,5 +42,7 @@ export function siteEvidence(session: PriorSession, orderLevels: string[], label
       : match === 'same'
         ? `same levels (${sharedLevels(session.levels, orderLevels).join(', ')})`
         : `another site (${session.levels.join(', ')}; this order ${orderLevels.join(', ')})`;
-  return { text: `${label}: ${session.label}, ${how}`, reference: session.refs[0], ...(match === 'other' ? { setAside: 'another level' } : {}) };
+  return match === 'other'
+    ? { text: `set aside, ${label}: ${session.label}, ${how}`, reference: session.refs[0], setAside: 'another level' }
+    : { text: `${label}: ${session.label}, ${how}`, reference: session.refs[0] };
 }

@@ -23,7 +23,7 @@ export function blocksCoverLevels(id: CriterionId, ctx: FacetContext, levels: st
     ...(b.relief?.evidence ?? []),
   ]);
   if (levels.length === 0) {
-    if (blocks.length > 0) evidence.push({ text: `levels of this order not charted: blocks compared by region (${unit.region ?? 'same'}) only`, setAside: 'levels not compared' });
+    if (blocks.length > 0) evidence.push({ text: `levels of this order not charted: the levels could not be compared, blocks counted by region (${unit.region ?? 'same'})` });
     const pos = blocks.filter(positive);
     const unk = blocks.filter(unknown);
     if (pos.length >= 2) return met(`${plural(pos.length, 'diagnostic block')} with ≥ ${t.diagnosticReliefPercent}% relief in the ${unit.region} region (levels not compared)`, evidence);
@@ -35,7 +35,7 @@ export function blocksCoverLevels(id: CriterionId, ctx: FacetContext, levels: st
   const covers = (b: PriorSession, level: string) => b.levels.length === 0 || b.levels.includes(level);
   const uncharted = blocks.filter((b) => b.levels.length === 0);
   if (uncharted.length > 0) {
-    evidence.push(...uncharted.map((b) => ({ text: `levels of the ${b.label} not charted: counted for every level of the region`, reference: b.refs[0], setAside: 'levels not compared' })));
+    evidence.push(...uncharted.map((b) => ({ text: `levels of the ${b.label} not charted: the levels could not be compared, counted for every level of the region`, reference: b.refs[0] })));
   }
   const perLevel = levels.map((level) => ({
     level,

@@ -548,7 +548,7 @@ export const levelPaths: PathScenario[] = [
       }
     },
     orders: () => [order('sr-rf', '64635', { levels: ['L4-L5'], date: NEXT_WEEK })],
-    expect: { 'sr-rf': { outcome: 'covered', criteria: { 'rf-two-positive-blocks': 'met' }, evidence: { 'rf-two-positive-blocks': { setAside: [/levels of the facet injection on .* not charted/] } } } },
+    expect: { 'sr-rf': { outcome: 'covered', criteria: { 'rf-two-positive-blocks': 'met' }, evidence: { 'rf-two-positive-blocks': { counted: [/levels of the facet injection on .* not charted: the levels could not be compared/] } } } },
   },
   {
     name: 'blocks cover the levels: a therapeutic injection at L5-S1 after blocks at L4-L5 is not covered (I.D.1)',
