@@ -104,6 +104,7 @@ function readProcedure(r: FactRecord): ChartProcedure {
 function readObservation(r: FactRecord): ChartObservation {
   const effective = string(r, 'effective');
   const concept = concepts(r, 'valueConcept')[0];
+  const codeText = string(r, 'text');
   return {
     ref: r.ref,
     codings: codings(r, 'codings'),
@@ -117,7 +118,7 @@ function readObservation(r: FactRecord): ChartObservation {
     string: string(r, 'valueString'),
     interpretation: concepts(r, 'interpretation'),
     partOf: references(r, 'partOf'),
-    text: describe(codings(r, 'codings'), string(r, 'text')),
+    ...(codeText ? { codeText } : {}),
     bodySites: concepts(r, 'bodySites'),
   };
 }

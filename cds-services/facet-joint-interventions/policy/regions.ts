@@ -31,16 +31,26 @@ export function conditionRegions(condition: ChartCondition, vs: ValueSets): Regi
   return regions;
 }
 
+const procedureRegionCache = new WeakMap<ValueSets, WeakMap<ChartProcedure, Region[]>>();
+
 /** A procedure's regions (physical therapy for the neck): its bodySite, code text, reasons and referenced diagnoses. */
 export function procedureRegions(procedure: ChartProcedure, vs: ValueSets, conditionsByRef: Map<string, ChartCondition>): Region[] {
+  let cache = procedureRegionCache.get(vs);
+  if (!cache) procedureRegionCache.set(vs, (cache = new WeakMap()));
+  let regions = cache.get(procedure);
+  if (!regions) cache.set(procedure, (regions = readProcedureRegions(procedure, vs, conditionsByRef)));
+  return regions;
+}
+
+function readProcedureRegions(procedure: ChartProcedure, vs: ValueSets, conditionsByRef: Map<string, ChartCondition>): Region[] {
   const reasons = procedure.reasonReferences.map((ref) => conditionsByRef.get(ref)).filter((c): c is ChartCondition => c !== undefined);
   const named = regionsNamed([{ text: procedure.text }, ...procedure.bodySites, ...procedure.reasonConcepts], vs);
   return [...new Set([...named, ...reasons.flatMap((c) => conditionRegions(c, vs))])];
 }
 
-/** An observation's regions (a lumbar facet loading test): its code text and bodySite. */
+/** An observation's regions (a lumbar facet loading test): its code (text and displays) and bodySite. */
 export function observationRegions(observation: ChartObservation, vs: ValueSets): Region[] {
-  return regionsNamed([{ text: observation.text }, ...observation.bodySites], vs);
+  return regionsNamed([{ coding: observation.codings, ...(observation.codeText ? { text: observation.codeText } : {}) }, ...observation.bodySites], vs);
 }
 
 /**

@@ -154,8 +154,8 @@ export interface ChartObservation {
   string?: string;
   interpretation: CodeableConcept[];
   partOf: string[];
-  /** Code text and displays (e.g. "Lumbar facet loading test"). */
-  text: string;
+  /** `code.text` as charted (e.g. "Lumbar facet loading test"), when there is one. */
+  codeText?: string;
   bodySites: CodeableConcept[];
 }
 

@@ -18,7 +18,7 @@ function examValue(o: ChartObservation, ctx: FacetContext): FindingValue {
 }
 
 function examLabel(o: ChartObservation): string {
-  return o.codings[0]?.display ?? o.text ?? o.codings[0]?.code ?? 'exam finding';
+  return o.codings[0]?.display ?? o.codeText ?? o.codings[0]?.code ?? 'exam finding';
 }
 
 /**

@@ -15,8 +15,16 @@ import { adlInterference } from './pain';
  * adjacent level when both are charted.
  */
 
-/** Every current facet synovial cyst: a cyst code, or an "other dorsopathy" M53.8x whose text says cyst. */
+const cystCache = new WeakMap<FacetContext['chart'], ChartCondition[]>();
+
+/** Every current facet synovial cyst: a cyst code, or an "other dorsopathy" M53.8x whose text says cyst (read once per chart). */
 function allCysts(ctx: FacetContext): ChartCondition[] {
+  let cysts = cystCache.get(ctx.chart);
+  if (!cysts) cystCache.set(ctx.chart, (cysts = readCysts(ctx)));
+  return cysts;
+}
+
+function readCysts(ctx: FacetContext): ChartCondition[] {
   const { vs } = ctx;
   return ctx.chart.conditions.filter(
     (c) =>

@@ -78,7 +78,7 @@ export function adlInterference(ctx: FacetContext): { interferes: boolean | unde
     ...laterEvidence(
       chart.later.observations
         .filter((o) => t.functionalScales.some((scale) => o.codings.some((c) => vs[scale.valueSet]!.matchesCoding(c))) || o.codings.some((c) => vs.adlInterference!.matchesCoding(c)))
-        .map((o) => ({ ref: o.ref, text: `${o.text} ${o.value ?? ''}`.trim(), date: o.date })),
+        .map((o) => ({ ref: o.ref, text: `${o.codings[0]?.display ?? o.codeText ?? o.codings[0]?.code} ${o.value ?? ''}`.trim(), date: o.date })),
       ctx.today,
     ),
     ...laterConditions(ctx, 'adlInterference'),
