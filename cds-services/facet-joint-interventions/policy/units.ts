@@ -1,15 +1,12 @@
-import type { DecisionUnit, Evidence, PolicyInput } from '../../../src/decision/types';
-import type { FactRecord } from '../../../src/facts/extract';
+import type { DecisionUnit, PolicyInput } from '../../../src/decision/types';
 import codingJson from '../coding.json';
 import { buildChart } from './chart';
-import { dateOf } from './dates';
 import { facetSessions, positiveBlocks, regionHistory, type HistoryContext } from './history';
-import { procedureCodes, readOrder } from './orders';
+import { readOrder } from './orders';
 import { busiestSideCount, sortLevels } from './levels';
-import { codings, describe, string } from './read';
 import { atOtherSites, atSameSite, siteMatch } from './sites';
-import { laterEvidence } from './timeline';
-import type { Chart, ChartProcedure, FacetContext, Intent, Laterality, Modality, OrderInfo, Pathway, PriorSession, Region, RegionHistory, Thresholds, UnitInfo, ValueSets } from './types';
+import type { Chart, FacetContext, Intent, Laterality, Modality, OrderInfo, Pathway, PriorSession, Region, RegionHistory, Thresholds, UnitInfo } from './types';
+import { otherPainOrders, proceduresForVisits, sameVisit } from './visit';
 
 const chartCache = new WeakMap<object, Chart>();
 
@@ -38,10 +35,9 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
   const sessions = facetSessions(hctx);
   // For one procedure per visit, a procedure planned for a later date (in preparation or in progress) is on
   // the chart for that date; a "completed" one dated after today is not evidence and is set aside.
-  const visitProcedures = [...chart.procedures, ...chart.later.procedures.filter((p) => PLANNED.has(p.status))];
+  const visitProcedures = proceduresForVisits(chart);
   const recordedToday = facetSessions(hctx, ['completed', 'in-progress', 'preparation'], visitProcedures);
-  const inScope = new Set(orders.map((o) => o.ref));
-  const otherOrders = (facts.draftOrders ?? []).filter((r) => !inScope.has(r.ref) && isOtherPainProcedure(r, vs));
+  const otherOrders = otherPainOrders(facts.draftOrders ?? [], orders, vs);
 
   const groups = groupIntoProcedures(orders);
 
@@ -56,27 +52,10 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
   });
 
   for (const { key, context } of units) {
-    const { unit } = context;
-    const sameDay = (date: string | undefined) => date === unit.date;
-    const others: Evidence[] = units
-      .filter((u) => u.key !== key && sameDay(u.context.unit.date))
-      .map((u) => ({ text: `${label(u.context.unit)}, ordered in this request`, reference: u.context.unit.orders[0]!.ref }));
-    const recorded: Evidence[] = recordedToday
-      .filter((s) => sameDay(s.date) && !(s.kind === unit.kind && (s.region ?? unit.region) === unit.region))
-      .map((s) => ({ text: `${s.label}, on record`, reference: s.refs[0] }));
-    const sameDayOrders = otherOrders.filter((r) => sameDay(dateOf(string(r, 'occurrence')) ?? today));
-    const otherOrdered: Evidence[] = sameDayOrders.map((r) => ({ text: `${procedureText(r)}, ordered in this request (an invasive pain procedure)`, reference: r.ref }));
-    unit.otherOrdersSameDay = sameDayOrders.map((r) => r.ref).filter((ref) => !ref.includes('/#'));
-    const otherRecorded: Evidence[] = visitProcedures
-      .filter((p) => sameDay(p.date) && VISIT_STATUS.has(p.status) && isOtherPainProcedureOnRecord(p, vs, coding))
-      .map((p) => ({ text: `${p.text}, on record (${p.status}; an invasive pain procedure)`, reference: p.ref }));
-    const setAside = laterEvidence(
-      chart.later.procedures
-        .filter((p) => sameDay(p.date) && !PLANNED.has(p.status) && (procedureCodes(p.codings, coding).length > 0 || isOtherPainProcedureOnRecord(p, vs, coding)))
-        .map((p) => ({ ref: p.ref, text: `${p.text} (${p.status})`, date: p.date })),
-      today,
-    );
-    unit.sameVisit = [...others, ...recorded, ...otherOrdered, ...otherRecorded, ...setAside];
+    const others = units.filter((u) => u.key !== key).map(({ context: { unit } }) => ({ date: unit.date, label: label(unit), ref: unit.orders[0]!.ref }));
+    const visit = sameVisit(context.unit, others, recordedToday, otherOrders, visitProcedures, chart, { vs, coding, today });
+    context.unit.sameVisit = visit.evidence;
+    context.unit.otherOrdersSameDay = visit.otherOrders;
   }
 
   return units.map(({ key, context }) => ({
@@ -92,27 +71,6 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
       kind: context.unit.kind,
     },
   }));
-}
-
-const PLANNED = new Set(['preparation', 'in-progress']);
-const VISIT_STATUS = new Set(['completed', 'in-progress', 'preparation']);
-
-/** A draft order of this request for an invasive pain procedure other than a facet one (an epidural, an SI joint injection…). */
-function isOtherPainProcedure(record: FactRecord, vs: ValueSets): boolean {
-  return codings(record, 'codings').some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(string(record, 'codeText'));
-}
-
-/** A procedure on the chart that is an invasive pain procedure and not a facet one. */
-function isOtherPainProcedureOnRecord(p: ChartProcedure, vs: ValueSets, coding: typeof codingJson): boolean {
-  if (procedureCodes(p.codings, coding).length > 0) return false;
-  return p.codings.some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(p.text);
-}
-
-function procedureText(record: FactRecord): string {
-  const list = codings(record, 'codings');
-  const text = describe(list, string(record, 'codeText'));
-  const code = list.find((c) => c.code)?.code;
-  return code && !text.includes(code) ? `${text} (${code})` : text;
 }
 
 /**
