@@ -374,6 +374,28 @@ export const reportWordPaths: PathScenario[] = [
     expect: { 'sr-block': { outcome: 'not-covered', criteria: { 'imaging-no-other-cause': 'not-met' }, references: { 'imaging-no-other-cause': /^ImagingStudy\// } } },
   },
   {
+    name: 'report words: the note of an imaging Procedure (72148) naming a metastasis is another cause',
+    chart: (c) => {
+      lumbarCandidate(c, ['imaging']);
+      const ref = c.spineImaging(monthsBefore(2));
+      const procedure = c.resources.find((r) => `${r.resourceType}/${r.id}` === ref) as unknown as { note: Array<{ text: string }> };
+      procedure.note = [{ text: 'Read: lytic lesion of the L3 vertebral body, suspicious for metastasis' }];
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'not-covered', criteria: { 'imaging-no-other-cause': 'not-met' }, references: { 'imaging-no-other-cause': /^Procedure\// } } },
+  },
+  {
+    name: 'report words: an imaging Procedure note "no lytic lesion, no metastasis" is not another cause',
+    chart: (c) => {
+      lumbarCandidate(c, ['imaging']);
+      const ref = c.spineImaging(monthsBefore(2));
+      const procedure = c.resources.find((r) => `${r.resourceType}/${r.id}` === ref) as unknown as { note: Array<{ text: string }> };
+      procedure.note = [{ text: 'Read: degenerative facets at L4-L5; no lytic lesion; no metastasis' }];
+    },
+    orders: () => [firstBlockOrder()],
+    expect: { 'sr-block': { outcome: 'covered', criteria: { 'imaging-no-other-cause': 'met' }, evidence: { 'imaging-no-other-cause': { setAside: [/negated: "no lytic lesion"/], notCounted: /lytic|metasta/i } } } },
+  },
+  {
     name: 'report words: an old T8 fracture on a whole-spine MRI is set aside for a lumbar block',
     chart: (c) => {
       lumbarCandidate(c, ['imaging']);
