@@ -23,6 +23,15 @@ export function renderAppendix(): string {
     if (typeof value === 'number') lines.push(`| \`${name}\` | ${value} |`);
   }
   lines.push('');
+  for (const [name, value] of Object.entries(thresholds)) {
+    if (typeof value === 'string') lines.push(`- \`${name}\`: ${value}`);
+  }
+  lines.push('', '| functional scale | region | interferes at | MCID (points) | MCID source |', '|---|---|---|---|---|');
+  for (const scale of thresholds.functionalScales) {
+    const region = scale.region === 'any' ? 'any (region-neutral)' : scale.region;
+    lines.push(`| \`${scale.valueSet}\` ${scale.label} | ${region} | ${scale.higherIsWorse ? '≥' : '≤'} ${scale.interferesAt} | ${scale.mcid} | ${cell(scale.mcidSource)} |`);
+  }
+  lines.push('');
   for (const [name, vs] of Object.entries(valueSets as Record<string, ValueSetJson>)) {
     lines.push(`### \`${name}\`: ${vs.title}`, '');
     for (const include of vs.include ?? []) {

@@ -286,6 +286,8 @@ export const scenarios: ScenarioDefinition[] = [
       lumbarWorkup(c);
       twoPositiveBlocks(c);
       c.condition(icd('M47.812'), { onset: monthsBefore(9) });
+      c.functional('ndi', 24, at(daysBefore(20)));
+      c.spineImaging(monthsBefore(3), '72141');
     },
     orders: (p) => [
       order('facet-16-sr-1', '64490', { patientId: p, levels: ['C4-C5'], date: NEXT_WEEK, note: RF_NOTE }),

@@ -82,7 +82,7 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
             title: r.title,
             status: r.status,
             summary: r.summary,
-            evidence: r.evidence.map((e) => ({ text: e.text, ...(e.reference ? { reference: e.reference } : {}) })),
+            evidence: r.evidence.map((e) => ({ text: e.text, ...(e.reference ? { reference: e.reference } : {}), ...(e.setAside ? { setAside: e.setAside } : {}) })),
             ...(r.missing ? { missing: r.missing } : {}),
           })),
         };

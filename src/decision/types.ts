@@ -16,6 +16,11 @@ export interface Evidence {
   text: string;
   /** The resource it came from, "Type/id". */
   reference?: string;
+  /**
+   * Set when this line reports evidence that was found but not counted, and why (e.g. "another region",
+   * "dated after today", "negated"): the criterion's answer does not rest on it.
+   */
+  setAside?: string;
 }
 
 /** What a criterion function returns. */

@@ -82,6 +82,11 @@ export class ValueSetMatcher {
     return false;
   }
 
+  /** True when a pattern occurs in the text at all, negated or not: "no fracture" mentions a fracture (see matchesText). */
+  mentionsText(text: string | undefined): boolean {
+    return typeof text === 'string' && text.length > 0 && this.patterns.some((pattern) => pattern.test(text));
+  }
+
   /** Codings first; the concept's text and displays only when the value set declares text patterns. */
   matchesConcept(concept: CodeableConcept | undefined): boolean {
     if (!concept) return false;

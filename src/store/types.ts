@@ -17,7 +17,7 @@ export interface CriterionRecord {
   status: string;
   summary: string;
   /** What was found, and the chart resource it came from ("Type/id"). */
-  evidence: Array<{ text: string; reference?: string }>;
+  evidence: Array<{ text: string; reference?: string; setAside?: string }>;
   /** For not-documented: what the chart lacked. */
   missing?: string;
 }

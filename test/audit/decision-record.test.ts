@@ -83,6 +83,18 @@ describe('decision record of a hook call', () => {
     expect(order.criteria.find((c) => c.status === 'not-documented')?.missing).toEqual(expect.any(String));
   });
 
+  it('keeps why evidence was set aside (Evidence.setAside), not only its text', async () => {
+    runtime = await testRuntime();
+    const neckRadiculopathy: FhirResource = {
+      ...backPain,
+      id: 'cond-neck-radic',
+      code: { coding: [{ system: ICD10, code: 'M54.12', display: 'Radiculopathy, cervical region' }] },
+    } as FhirResource;
+    const { records } = await decide(runtime, hookRequest({ orders: [facetOrder('sr-1', '64493')], prefetch: fullPrefetch([patient(), activeCoverage(), backPain, neckRadiculopathy]) }));
+    const criterion = records[0]!.orders[0]!.criteria.find((c) => c.id === 'no-radiculopathy-or-myelopathy')!;
+    expect(criterion.evidence).toEqual([expect.objectContaining({ reference: 'Condition/cond-neck-radic', setAside: 'another region' })]);
+  });
+
   it('says which optional keys came incomplete (a paginated prefetch Bundle the service could not finish) and were not used', async () => {
     runtime = await testRuntime();
     const paginated = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'next', url: 'https://ehr.example.test/fhir/Device?_page=2' }], entry: [] };

@@ -32,6 +32,14 @@ describe('ValueSetMatcher.matchesText', () => {
     expect(matcher('\\bcervical\\b').matchesText('Spondylosis without myelopathy or radiculopathy, cervical region')).toBe(true);
   });
 
+  it('mentionsText finds a term whether or not it is negated ("no fracture" mentions a fracture)', () => {
+    const fracture = matcher('fracture');
+    expect(fracture.mentionsText('No fracture or listhesis')).toBe(true);
+    expect(fracture.matchesText('No fracture or listhesis')).toBe(false);
+    expect(fracture.mentionsText('Facet arthropathy')).toBe(false);
+    expect(fracture.mentionsText(undefined)).toBe(false);
+  });
+
   it('keeps patterns that carry their own negation', () => {
     const intolerance = matcher('not tolerat', 'unable to tolerate', 'side[- ]effect');
     expect(intolerance.matchesText('NSAIDs were not tolerated')).toBe(true);

@@ -1,3 +1,4 @@
+import type { Attachment } from 'fhir/r4';
 import type { FactRecord, FactSet } from '../../../src/facts/extract';
 import { dateOf, lastDateOf } from './dates';
 import { boolean, codings, concepts, describe, number, objects, references, string, strings } from './read';
@@ -18,22 +19,47 @@ const CURRENT_CLINICAL = new Set(['active', 'recurrence', 'relapse']);
 const NOT_TRUE = new Set(['refuted', 'entered-in-error']);
 const VOID_STATUS = new Set(['entered-in-error', 'cancelled']);
 
-/** The patient's record as the policy reads it, built once per request from the extracted facts. */
-export function buildChart(facts: FactSet): Chart {
-  const conditions = (facts.conditions ?? []).map(readCondition);
+/**
+ * The patient's record as the policy reads it, built once per request from the extracted facts. Records
+ * dated after `today` (the decision date) are not evidence of anything, whatever their status says: they
+ * go to `later`, so the criteria can say on the card that they were set aside.
+ */
+export function buildChart(facts: FactSet, today: string): Chart {
   const medicationNames = new Map((facts.medicationResources ?? []).map((m) => [m.ref, describe(codings(m, 'codings'), string(m, 'text'))]));
+  const conditions = splitByDate((facts.conditions ?? []).map(readCondition), (c) => c.onset ?? c.recorded, today);
+  const procedures = splitByDate((facts.procedures ?? []).map(readProcedure), (p) => p.date, today);
+  const observations = splitByDate((facts.observations ?? []).map(readObservation).filter((o) => !VOID_STATUS.has(o.status)), (o) => o.date, today);
+  const medications = splitByDate(
+    (facts.medications ?? []).map((m) => readMedication(m, medicationNames)).filter((m) => !VOID_STATUS.has(m.status)),
+    (m) => m.start,
+    today,
+  );
+  const imaging = splitByDate((facts.imaging ?? []).map(readImaging).filter((i) => i !== undefined), (i) => i.date, today);
   return {
-    conditions,
-    procedures: (facts.procedures ?? []).map(readProcedure),
-    observations: (facts.observations ?? []).map(readObservation).filter((o) => !VOID_STATUS.has(o.status)),
-    medications: (facts.medications ?? []).map((m) => readMedication(m, medicationNames)).filter((m) => !VOID_STATUS.has(m.status)),
+    conditions: conditions.by,
+    procedures: procedures.by,
+    observations: observations.by,
+    medications: medications.by,
     allergies: (facts.allergies ?? []).map(readAllergy),
     devices: (facts.devices ?? []).map(readDevice),
-    imaging: (facts.imaging ?? []).map(readImaging).filter((i) => i !== undefined),
+    imaging: imaging.by,
     plannedRadiofrequency: (facts.plannedRadiofrequency ?? []).map(readPlanned),
     coverages: (facts.coverages ?? []).map(readCoverage),
-    conditionsByRef: new Map(conditions.map((c) => [c.ref, c])),
+    conditionsByRef: new Map(conditions.by.map((c) => [c.ref, c])),
+    today,
+    later: { conditions: conditions.after, procedures: procedures.after, observations: observations.after, medications: medications.after, imaging: imaging.after },
   };
+}
+
+/** Records dated on or before `today` (or undated), and those dated after it. */
+export function splitByDate<T>(records: T[], dateOfRecord: (r: T) => string | undefined, today: string): { by: T[]; after: T[] } {
+  const by: T[] = [];
+  const after: T[] = [];
+  for (const r of records) {
+    const date = dateOfRecord(r);
+    (date !== undefined && date > today ? after : by).push(r);
+  }
+  return { by, after };
 }
 
 function readCondition(r: FactRecord): ChartCondition {
@@ -50,6 +76,7 @@ function readCondition(r: FactRecord): ChartCondition {
     onsetLast: lastDateOf(string(r, 'onset')),
     recordedLast: lastDateOf(string(r, 'recordedDate')),
     bodySites: concepts(r, 'bodySites'),
+    severity: concepts(r, 'severity'),
   };
 }
 
@@ -69,6 +96,7 @@ function readProcedure(r: FactRecord): ChartProcedure {
     statusReasons: concepts(r, 'statusReason'),
     notes: strings(r, 'notes'),
     reasonConcepts: concepts(r, 'reasonCodes'),
+    reasonReferences: references(r, 'reasonReferences'),
     basedOn: references(r, 'basedOn'),
   };
 }
@@ -76,6 +104,7 @@ function readProcedure(r: FactRecord): ChartProcedure {
 function readObservation(r: FactRecord): ChartObservation {
   const effective = string(r, 'effective');
   const concept = concepts(r, 'valueConcept')[0];
+  const codeText = string(r, 'text');
   return {
     ref: r.ref,
     codings: codings(r, 'codings'),
@@ -89,6 +118,8 @@ function readObservation(r: FactRecord): ChartObservation {
     string: string(r, 'valueString'),
     interpretation: concepts(r, 'interpretation'),
     partOf: references(r, 'partOf'),
+    ...(codeText ? { codeText } : {}),
+    bodySites: concepts(r, 'bodySites'),
   };
 }
 
@@ -157,14 +188,33 @@ function readDevice(r: FactRecord): ChartDevice {
 function readImaging(r: FactRecord): ChartImaging | undefined {
   const status = string(r, 'status');
   if (status && ['entered-in-error', 'cancelled'].includes(status)) return undefined;
+  const codingList = [...codings(r, 'codings'), ...codings(r, 'seriesBodySites')];
+  const conclusion = string(r, 'conclusion');
+  const forms = objects<Attachment>(r, 'presentedForm').map(attachmentText).filter((t): t is string => t !== undefined);
   return {
     ref: r.ref,
+    codings: codingList,
     name: describe(codings(r, 'codings'), ...strings(r, 'text')),
     date: dateOf(string(r, 'date')),
-    conclusion: string(r, 'conclusion'),
+    conclusion,
     conclusionConcepts: concepts(r, 'conclusionCodes'),
+    reportTexts: [...strings(r, 'text'), ...(conclusion ? [conclusion] : []), ...forms],
   };
 }
+
+/** A report's text is read up to this many characters; a longer presentedForm is cut there (bounded work per request). */
+export const MAX_REPORT_TEXT = 20_000;
+
+/** The text of a plain-text attachment (`data` in base64), up to MAX_REPORT_TEXT characters; other attachments are not read. */
+export function attachmentText(attachment: Attachment): string | undefined {
+  const type = typeof attachment.contentType === 'string' ? attachment.contentType.toLowerCase() : '';
+  if (!type.startsWith('text/') || typeof attachment.data !== 'string') return undefined;
+  // Decode only what is read: 4 base64 characters are 3 bytes, and a UTF-8 character is at least one byte.
+  const base64 = attachment.data.slice(0, Math.ceil((MAX_REPORT_TEXT * 4) / 3) + 4);
+  const text = Buffer.from(base64, 'base64').toString('utf8').slice(0, MAX_REPORT_TEXT);
+  return type.startsWith('text/html') ? text.replace(/<[^>]*>/g, ' ') : text;
+}
+
 
 function readPlanned(r: FactRecord): ChartPlannedOrder {
   return {

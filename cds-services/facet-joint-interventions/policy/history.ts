@@ -12,10 +12,13 @@ export interface HistoryContext {
 
 const KIND_LABEL = { injection: 'facet injection', radiofrequency: 'radiofrequency neurotomy', unlisted: 'facet denervation (64999)' } as const;
 
-/** Facet procedures on record with their kind, region, levels and intent; one entry per session (date, kind, region). */
-export function facetSessions(ctx: HistoryContext, statuses: string[] = ['completed']): PriorSession[] {
+/**
+ * Facet procedures on record with their kind, region, levels and intent; one entry per session (date, kind,
+ * region). By default the chart's procedures done by the decision date; `procedures` reads another list.
+ */
+export function facetSessions(ctx: HistoryContext, statuses: string[] = ['completed'], procedures: ChartProcedure[] = ctx.chart.procedures): PriorSession[] {
   const sessions = new Map<string, PriorSession[]>();
-  for (const procedure of ctx.chart.procedures) {
+  for (const procedure of procedures) {
     if (!statuses.includes(procedure.status) || !procedure.date) continue;
     const session = readSession(procedure, ctx);
     if (!session) continue;

@@ -45,6 +45,47 @@ export function levelsOf(concepts: CodeableConcept[], coding: CodingData): strin
   return sortLevels([...levels]);
 }
 
+const VERTEBRA_TEXT = /\b([CTLS])\s?(\d{1,2})\b/gi;
+
+/** Single vertebrae or nerve roots named outside a level ("L5 radiculopathy", "compressing the L5 nerve root"). */
+export function rootsInText(text: string): string[] {
+  const outsideLevels = text.replace(LEVEL_TEXT, (m) => ' '.repeat(m.length));
+  const found: string[] = [];
+  for (const match of outsideLevels.matchAll(VERTEBRA_TEXT)) {
+    const name = `${match[1]!.toUpperCase()}${Number(match[2])}`;
+    if (POSITION.has(name) && !found.includes(name)) found.push(name);
+  }
+  return found;
+}
+
+/**
+ * Where along the spine evidence sits, as facet-joint positions (a joint is its upper vertebra's index):
+ * a level is its joint; a root or single vertebra the joints above and below it (L5: L4-L5 and L5-S1).
+ */
+export function spinalPositions(levels: string[], roots: string[]): number[] {
+  const positions = new Set<number>();
+  for (const level of levels) {
+    const upper = POSITION.get(level.split('-')[0]!);
+    if (upper !== undefined) positions.add(upper);
+  }
+  for (const root of roots) {
+    const at = POSITION.get(root)!;
+    if (at > 0) positions.add(at - 1);
+    if (at < VERTEBRAE.length - 1) positions.add(at);
+  }
+  return [...positions].sort((a, b) => a - b);
+}
+
+/** The same or an adjacent level: some position of one within one joint of some position of the other. */
+export function sameOrAdjacentLevel(a: number[], b: number[]): boolean {
+  return a.some((x) => b.some((y) => Math.abs(x - y) <= 1));
+}
+
+/** The levels two lists share ("L4-L5"), or none. */
+export function sharedLevels(a: string[], b: string[]): string[] {
+  return a.filter((level) => b.includes(level));
+}
+
 export function sortLevels(levels: string[]): string[] {
   return [...new Set(levels)].sort((a, b) => (POSITION.get(a.split('-')[0]!) ?? 99) - (POSITION.get(b.split('-')[0]!) ?? 99));
 }

@@ -5,7 +5,7 @@ import { orderText } from '../../../src/fhir/order-codes';
 import { dateOf } from './dates';
 import { lateralityOf, levelsOf, regionOfLevel } from './levels';
 import { codings, concepts, number, references, string, strings } from './read';
-import type { Chart, CodingData, Intent, Modality, OrderInfo, ProcedureCodeInfo, Region, ValueSets } from './types';
+import type { Chart, CodingData, Intent, Modality, NonFacetJoint, OrderInfo, ProcedureCodeInfo, ProcedureKind, Region, ValueSets } from './types';
 
 /** The policy's procedure codes found among codings (CPT only). */
 export function procedureCodes(codingList: Coding[], coding: CodingData): ProcedureCodeInfo[] {
@@ -59,6 +59,7 @@ export function readOrder(order: ServiceRequest, record: FactRecord, ctx: OrderR
         : `CPT ${codes.map((c) => c.code).join(', ')} ${codes.length > 1 ? 'include' : 'includes'} fluoroscopic or CT guidance (policy Table 1)`;
 
   const { region, evidence: regionEvidence } = regionOf(codes, levels, bodySites, reasonConcepts, text, vs);
+  const nonFacetJoint = nonFacetJointOf(kind, string(record, 'codeText'), bodySites, vs);
   const { intent, evidence: intentEvidence } = intentOf(details, vs);
   const notRf = reasonConcepts.find((c) => vs.notRfCandidate!.matchesConcept(c));
 
@@ -83,7 +84,33 @@ export function readOrder(order: ServiceRequest, record: FactRecord, ctx: OrderR
     ),
     ...(notRf ? { notRfCandidateReason: conceptText(notRf) || notRf.coding?.[0]?.code } : {}),
     reasonConcepts,
+    ...(nonFacetJoint ? { nonFacetJoint } : {}),
   };
+}
+
+/** Joints that are not facet joints, with what an order naming them under a facet code appears to be. */
+const NON_FACET_JOINTS: Array<{ valueSet: string; appearsToBe: (kind: ProcedureKind) => string }> = [
+  {
+    valueSet: 'sacroiliacJoint',
+    appearsToBe: (kind) =>
+      kind === 'injection' ? 'a sacroiliac joint injection (usually CPT 27096, or HCPCS G0260)' : 'radiofrequency ablation of the sacroiliac joint nerves (CPT 64625)',
+  },
+  { valueSet: 'peripheralJoint', appearsToBe: () => 'a procedure on a joint outside the spine' },
+];
+
+/**
+ * A facet code is not enough to make a facet procedure: an order whose code text or bodySite names another
+ * joint (a sacroiliac joint) is not decided as one. Notes are not read: they describe symptoms ("pain
+ * radiating to the hip"), the code text and bodySite what is ordered.
+ */
+export function nonFacetJointOf(kind: ProcedureKind, codeText: string | undefined, bodySites: CodeableConcept[], vs: ValueSets): NonFacetJoint | undefined {
+  for (const joint of NON_FACET_JOINTS) {
+    const matcher = vs[joint.valueSet]!;
+    const site = bodySites.find((c) => matcher.matchesConcept(c));
+    const named = site ? `bodySite "${conceptText(site) || site.coding?.[0]?.code}"` : matcher.matchesText(codeText) ? `code text "${codeText}"` : undefined;
+    if (named) return { valueSet: joint.valueSet, appearsToBe: joint.appearsToBe(kind), evidence: named };
+  }
+  return undefined;
 }
 
 function reasonReferenceConcepts(record: FactRecord, chart: Chart): CodeableConcept[] {

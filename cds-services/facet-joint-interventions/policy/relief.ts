@@ -1,7 +1,8 @@
 import type { Evidence } from '../../../src/decision/types';
 import { addMonths, daysBetween, instantOf } from './dates';
-import { byTime, codeOf, functionalScores, improvementPercent, painScores, round, scoreEvidence, scoresIn } from './scores';
-import type { Chart, ChartObservation, PriorSession, Relief, Thresholds, ValueSets } from './types';
+import { codeOf, functionalScores, improvementPercent, improvementPoints, painScores, round, scaleFits, scoreEvidence, scoresIn } from './scores';
+import { afterProcedure, beforeProcedure } from './timeline';
+import type { Chart, ChartObservation, PriorSession, Region, Relief, Thresholds, ValueSets } from './types';
 
 /**
  * Pain relief after a block: an explicit percent-relief Observation linked by partOf; else 0-10 scores
@@ -18,12 +19,19 @@ export function blockRelief(session: PriorSession, chart: Chart, vs: ValueSets, 
 
   const scores = painScores(chart, vs);
   const blockTime = instantOf(session.start);
+  // Linked scores: the baseline is the last one strictly before the block (never a same-day score that
+  // cannot be told to precede it), the result the lowest one after it on the same scale.
   const linkedScores = scores.filter(linked);
-  if (linkedScores.length >= 2) {
-    const before = blockTime === undefined ? [linkedScores[0]!] : linkedScores.filter((o) => (instantOf(o.effective) ?? Infinity) <= blockTime);
-    const pre = before.at(-1) ?? linkedScores[0]!;
-    const post = lowest(linkedScores.filter((o) => o !== pre && byTime(o, pre) >= 0 && codeOf(o) === codeOf(pre)));
-    if (post) return compute(pre, post, 'linked to the block');
+  if (linkedScores.length > 0) {
+    const pre = linkedScores.filter((o) => beforeProcedure(o, session)).at(-1);
+    const post = pre ? lowest(linkedScores.filter((o) => afterProcedure(o, session) && codeOf(o) === codeOf(pre))) : undefined;
+    if (pre && post) return compute(pre, post, 'linked to the block');
+    if (blockTime === undefined) {
+      return {
+        evidence: linkedScores.map((o) => scoreEvidence(o, 'pain linked to the block')),
+        problem: 'pain scores are linked to the block (Observation.partOf), but the block time is not charted, so none can be told to be before it',
+      };
+    }
   }
 
   if (blockTime === undefined) {
@@ -31,7 +39,7 @@ export function blockRelief(session: PriorSession, chart: Chart, vs: ValueSets, 
   }
   const windowEnd = blockTime + t.postBlockWindowHours * 3_600_000;
   const sameDay = scores.filter((o) => o.date === session.date);
-  const pre = sameDay.filter((o) => (instantOf(o.effective) ?? Infinity) <= blockTime).at(-1);
+  const pre = sameDay.filter((o) => beforeProcedure(o, session)).at(-1);
   if (!pre) return { evidence: [], problem: `no pain score before the block on ${session.date}` };
   const post = lowest(
     scores.filter((o) => {
@@ -66,12 +74,14 @@ export interface SustainedRelief {
  */
 export function sustainedPainRelief(session: PriorSession, chart: Chart, vs: ValueSets, t: Thresholds, percent: number, months: number, until: string): SustainedRelief {
   const scores = painScores(chart, vs).filter((o) => o.date! <= until);
-  const linkedPre = scores.filter((o) => o.partOf.some((r) => session.refs.includes(r)) && o.date! <= session.date);
+  // The baseline is the last score strictly before the procedure started; a score after it, even one of the
+  // same day linked to it by partOf, is never the baseline.
+  const before = scores.filter((o) => beforeProcedure(o, session));
   const baseline =
-    linkedPre.at(-1) ??
-    scores.filter((o) => o.date! <= session.date && daysBetween(o.date!, session.date) <= t.baselineLookbackDays && !isAfterSessionStart(o, session)).at(-1);
+    before.filter((o) => o.partOf.some((r) => session.refs.includes(r))).at(-1) ??
+    before.filter((o) => daysBetween(o.date!, session.date) <= t.baselineLookbackDays).at(-1);
   if (!baseline) {
-    return { status: 'unknown', summary: `no pain score within ${t.baselineLookbackDays} days before ${session.label} to serve as the baseline`, evidence: [] };
+    return { status: 'unknown', summary: `no pain score within ${t.baselineLookbackDays} days before ${session.label} (before it started) to serve as the baseline`, evidence: [] };
   }
   const limit = baseline.value! * (1 - percent / 100);
   const periodEnd = addMonths(session.date, months);
@@ -100,12 +110,6 @@ export function sustainedPainRelief(session: PriorSession, chart: Chart, vs: Val
   };
 }
 
-function isAfterSessionStart(o: ChartObservation, session: PriorSession): boolean {
-  const start = instantOf(session.start);
-  const time = instantOf(o.effective);
-  return start !== undefined && time !== undefined && time > start;
-}
-
 export interface FunctionalChange {
   status: 'improved' | 'not-improved' | 'unknown';
   percent?: number;
@@ -114,36 +118,61 @@ export interface FunctionalChange {
 }
 
 /**
- * Function before and after a procedure on the same scale: the last score on or before it, and the
- * scores after it up to `until`. `minimumPercent` asks for that much improvement in every later score.
+ * Function before and after a procedure on the same scale, of the order's region: the last score before the
+ * procedure started, and the scores after it up to `until`. Improvement is a change of at least the scale's
+ * minimal clinically important difference (thresholds.json, with its source): one Oswestry point is not.
+ * Without `minimumPercent` (I.B.2.b "with associated functional improvement") the latest score is compared;
+ * with it (I.D.2 "at least 50% consistent improvement"), every later score must improve by that percentage
+ * and by the MCID.
  */
-export function functionalChange(session: PriorSession, chart: Chart, vs: ValueSets, t: Thresholds, until: string, minimumPercent?: number): FunctionalChange {
+export function functionalChange(
+  session: PriorSession,
+  chart: Chart,
+  vs: ValueSets,
+  t: Thresholds,
+  until: string,
+  region: Region | undefined,
+  minimumPercent?: number,
+): FunctionalChange {
   const all = functionalScores(chart, t.functionalScales, vs).filter((s) => s.obs.date! <= until);
   let best: FunctionalChange | undefined;
-  for (const scale of t.functionalScales) {
+  for (const scale of t.functionalScales.filter((s) => scaleFits(s, region))) {
     const series = all.filter((s) => s.scale === scale);
-    const before = series.filter((s) => s.obs.date! <= session.date && !isAfterSessionStart(s.obs, session)).at(-1);
+    const before = series.filter((s) => beforeProcedure(s.obs, session)).at(-1);
     const after = series.filter((s) => s.obs.date! > session.date);
     if (!before || after.length === 0) continue;
-    const changes = after.map((s) => improvementPercent(scale, before.obs.value!, s.obs.value!));
-    if (changes.some((c) => c === undefined)) continue;
-    const evidence: Evidence[] = [
-      scoreEvidence(before.obs, `${scale.label} before`),
-      ...after.map((s) => scoreEvidence(s.obs, `${scale.label} after`)),
-    ];
-    const worst = Math.min(...(changes as number[]));
-    const latest = (changes as number[]).at(-1)!;
-    const improved = minimumPercent === undefined ? latest > 0 : worst >= minimumPercent;
-    const result: FunctionalChange = {
-      status: improved ? 'improved' : 'not-improved',
-      percent: round(minimumPercent === undefined ? latest : worst),
-      summary:
-        minimumPercent === undefined
-          ? `${scale.label} ${before.obs.value} before, ${after.at(-1)!.obs.value} after (${improved ? 'improved' : 'not improved'})`
-          : `${scale.label} improved at least ${round(worst)}% in every score after the procedure (needs ${minimumPercent}%)`,
-      evidence,
-    };
+    const percents = after.map((s) => improvementPercent(scale, before.obs.value!, s.obs.value!));
+    if (minimumPercent !== undefined && percents.some((c) => c === undefined)) continue;
+    const points = after.map((s) => improvementPoints(scale, before.obs.value!, s.obs.value!));
+    const evidence: Evidence[] = [scoreEvidence(before.obs, `${scale.label} before`), ...after.map((s) => scoreEvidence(s.obs, `${scale.label} after`))];
+    const mcid = `MCID ${scale.mcid}`;
+    let result: FunctionalChange;
+    if (minimumPercent === undefined) {
+      const latest = points.at(-1)!;
+      const improved = latest >= scale.mcid;
+      result = {
+        status: improved ? 'improved' : 'not-improved',
+        percent: round(percents.at(-1) ?? 0),
+        summary: `${scale.label} ${before.obs.value} before, ${after.at(-1)!.obs.value} after: ${describeChange(latest)} (${mcid}; ${improved ? 'improved' : 'not a clinically important improvement'})`,
+        evidence,
+      };
+    } else {
+      const worstPercent = Math.min(...(percents as number[]));
+      const worstPoints = Math.min(...points);
+      const improved = worstPercent >= minimumPercent && worstPoints >= scale.mcid;
+      result = {
+        status: improved ? 'improved' : 'not-improved',
+        percent: round(worstPercent),
+        summary: `${scale.label} improved at least ${round(worstPercent)}% and ${round(worstPoints)} points in every score after the procedure (needs ${minimumPercent}% and the ${mcid})`,
+        evidence,
+      };
+    }
     if (!best || (result.status === 'improved' && best.status !== 'improved')) best = result;
   }
-  return best ?? { status: 'unknown', summary: `no functional-scale score both before and after ${session.label}`, evidence: [] };
+  return best ?? { status: 'unknown', summary: `no functional-scale score${region ? ` of the ${region} region` : ''} both before and after ${session.label}`, evidence: [] };
+}
+
+function describeChange(points: number): string {
+  if (points === 0) return 'no change';
+  return `${round(Math.abs(points))} point${Math.abs(points) === 1 ? '' : 's'} ${points > 0 ? 'better' : 'worse'}`;
 }

@@ -1,6 +1,6 @@
 import type { Evidence } from '../../../src/decision/types';
 import { instantOf } from './dates';
-import type { Chart, ChartObservation, FunctionalScale, ValueSets } from './types';
+import type { Chart, ChartObservation, FunctionalScale, Region, ValueSets } from './types';
 
 /**
  * The score lists below are derived once per chart and value sets, then shared: relief is computed for
@@ -74,6 +74,16 @@ export function functionalScores(chart: Chart, scales: FunctionalScale[], vs: Va
     byScales.set(scales, scored);
   }
   return scored;
+}
+
+/** Whether a scale measures the order's region: Oswestry the low back, NDI the neck; PROMIS, BPI and PEG either. */
+export function scaleFits(scale: FunctionalScale, region: Region | undefined): boolean {
+  return scale.region === 'any' || region === undefined || scale.region === region;
+}
+
+/** Improvement on a scale in its own points (positive = better). */
+export function improvementPoints(scale: FunctionalScale, before: number, after: number): number {
+  return scale.higherIsWorse ? before - after : after - before;
 }
 
 /** Relative improvement on a scale, as a percentage of the baseline (positive = better). */

@@ -26,12 +26,20 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
   const suggestions: SuggestionSpec[] = [];
   const u = ctx.unit;
 
+  if (notMet(results, 'facet-joint-target') && u.nonFacetJoint) {
+    const why = `it names a joint that is not a facet joint and appears to be ${u.nonFacetJoint.appearsToBe}`;
+    suggestions.push({ label: `Cancel this order; re-enter it with the code for what it is (${u.nonFacetJoint.appearsToBe})`, actions: u.orders.map((o) => cancel(o, why)) });
+    return markFirstRecommended(suggestions);
+  }
+
   if (notMet(results, 'one-procedure-per-visit')) {
     const others = ctx.sessionOrders.filter((o) => o.date === u.date && !u.orders.includes(o));
-    if (others.length > 0) {
+    const otherProcedures: ActionSpec[] = u.otherOrdersSameDay.map((ref) => ({ type: 'delete', resourceId: ref, description: `Remove ${ref}: another procedure is kept for this visit` }));
+    if (others.length + otherProcedures.length > 0) {
+      const count = others.length + otherProcedures.length;
       suggestions.push({
-        label: `Keep only this ${label(u)}; cancel the other procedure${others.length > 1 ? 's' : ''} on ${u.date}`,
-        actions: others.map((o) => cancel(o, 'another procedure is kept for this visit')),
+        label: `Keep only this ${label(u)}; cancel the other procedure${count > 1 ? 's' : ''} on ${u.date}`,
+        actions: [...others.map((o) => cancel(o, 'another procedure is kept for this visit')), ...otherProcedures],
       });
     }
   }
@@ -62,7 +70,7 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
 
   const levelCriterion = ['levels-diagnostic', 'levels-initial-rf', 'levels-repeat-rf', 'levels-therapeutic'].find((id) => notMet(results, id));
   if (levelCriterion) {
-    const reduced = reduceLevels(ctx, ctx.t.maxLevelsPerSession);
+    const reduced = reduceLevels(ctx, u.levelNames.slice(0, ctx.t.maxLevelsPerSession), u.levelCount - ctx.t.maxLevelsPerSession);
     if (reduced.actions.length > 0) suggestions.push({ label: `Treat at most ${ctx.t.maxLevelsPerSession} levels${reduced.dropped.length > 0 ? ` (drop ${reduced.dropped.join(', ')})` : ''}`, actions: reduced.actions });
   }
 
@@ -83,6 +91,11 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
     } else if (nonConventional && rfDate) {
       // Conventional RF would qualify but for timing (repeat < 6 months): the same, on the first eligible date.
       suggestions.push(replaceWith(ctx, u.region, 'radiofrequency', input.patientId, 'Conventional radiofrequency neurotomy', rfDate));
+    } else if (!nonConventional && notMet(results, 'rf-two-positive-blocks') && confirmedLevels(ctx).length > 0) {
+      // Two positive blocks cover some of the levels: the neurotomy of those levels is supported (I.B.1.b).
+      const keep = confirmedLevels(ctx);
+      const reduced = reduceLevels(ctx, keep, u.levelCount - keep.length);
+      if (reduced.actions.length > 0) suggestions.push({ label: `Treat only ${keep.join(', ')}, the levels with two positive diagnostic blocks`, actions: reduced.actions });
     } else if ((nonConventional || notMet(results, 'rf-two-positive-blocks')) && blockAllowed) {
       suggestions.push(replaceWith(ctx, u.region, 'diagnostic-block', input.patientId, 'Diagnostic medial branch block; radiofrequency neurotomy is being considered'));
     } else if (notMet(results, 'rf-two-positive-blocks')) {
@@ -108,6 +121,12 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
     });
   }
   return markFirstRecommended(suggestions);
+}
+
+/** The order's charted levels that two diagnostic blocks with at least the threshold relief included. */
+function confirmedLevels(ctx: FacetContext): string[] {
+  const positive = ctx.history.diagnosticBlocks.filter((b) => (b.relief?.percent ?? -1) >= ctx.t.diagnosticReliefPercent && b.levels.length > 0);
+  return ctx.unit.levelNames.filter((level) => positive.filter((b) => b.levels.includes(level)).length >= 2);
 }
 
 /** A PT referral already among the draft orders is not suggested again. */
@@ -153,14 +172,13 @@ function withOccurrence(order: ServiceRequest, date: string): ServiceRequest {
 }
 
 /**
- * Drops levels beyond the limit: the last levels in anatomical order leave bodySite, and add-on lines
- * lose quantity (or go) until the codes count the kept levels. The primary line always stays.
+ * Keeps only `keep` of the unit's levels: the others leave bodySite, and add-on lines lose quantity (or go)
+ * until the codes count `excess` fewer levels. The primary line always stays.
  */
-function reduceLevels(ctx: FacetContext, max: number): { actions: ActionSpec[]; dropped: string[] } {
+function reduceLevels(ctx: FacetContext, keep: string[], excess: number): { actions: ActionSpec[]; dropped: string[] } {
   const u = ctx.unit;
-  const keep = u.levelNames.slice(0, max);
-  const dropped = u.levelNames.slice(max);
-  let excess = u.levelCount - max;
+  const max = keep.length;
+  const dropped = u.levelNames.filter((l) => !keep.includes(l));
   const actions: ActionSpec[] = [];
   const byRole: Record<LevelRole, number> = { 'third-plus': 0, second: 1, first: 2 };
   const orders = [...u.orders].sort((a, b) => byRole[a.codes[0]!.level] - byRole[b.codes[0]!.level]);
@@ -182,7 +200,7 @@ function reduceLevels(ctx: FacetContext, max: number): { actions: ActionSpec[]; 
     if (excess > 0 && role !== 'first') {
       const lines = o.levelsFromCodes;
       if (lines <= excess) {
-        actions.push({ type: 'delete', resourceId: o.ref, description: `Remove ${o.ref} (CPT ${o.codes[0]!.code}): levels beyond the ${max}th are not covered` });
+        actions.push({ type: 'delete', resourceId: o.ref, description: `Remove ${o.ref} (CPT ${o.codes[0]!.code}): only ${max} level${max === 1 ? '' : 's'} kept` });
         excess -= lines;
         continue;
       }
@@ -190,7 +208,7 @@ function reduceLevels(ctx: FacetContext, max: number): { actions: ActionSpec[]; 
       excess = 0;
       touched = true;
     }
-    if (touched) actions.push(update(changed, `Limit ${o.ref} to the first ${max} levels`));
+    if (touched) actions.push(update(changed, `Limit ${o.ref} to ${keep.join(', ') || `${max} levels`}`));
   }
   return { actions, dropped };
 }

@@ -22,6 +22,12 @@ export interface FunctionalScale {
   /** The score at which pain interferes with ADLs (at or above, or at or below when higher is better). */
   interferesAt: number;
   unit: string;
+  /** The spinal region the scale measures (Oswestry low back, NDI neck), or `any` for a region-neutral scale. */
+  region: Region | 'any';
+  /** Minimal clinically important difference, in the scale's points: a smaller change is not improvement. */
+  mcid: number;
+  /** Where the MCID comes from. */
+  mcidSource: string;
 }
 
 /** thresholds.json: every number the policy uses, so a payer variant is a new declaration. */
@@ -43,6 +49,10 @@ export interface Thresholds {
   therapeuticFunctionImprovementPercent: number;
   postBlockWindowHours: number;
   baselineLookbackDays: number;
+  /** 0-10 pain score at which pain is moderate (moderate to severe radicular pain, note under I.A.1.b.i). */
+  moderatePainScore: number;
+  /** Where the moderate pain cut-point comes from. */
+  moderatePainScoreSource?: string;
   functionalScales: FunctionalScale[];
 }
 
@@ -81,6 +91,18 @@ export interface OrderInfo {
   /** A coded reason on the order why radiofrequency is not an option. */
   notRfCandidateReason?: string;
   reasonConcepts: CodeableConcept[];
+  /** The order's code text or bodySite names a joint that is not a facet joint (e.g. the sacroiliac joint). */
+  nonFacetJoint?: NonFacetJoint;
+}
+
+/** What an order coded as a facet procedure appears to be, when it names another joint. */
+export interface NonFacetJoint {
+  /** The value set that named it (sacroiliacJoint, peripheralJoint). */
+  valueSet: string;
+  /** "a sacroiliac joint injection (usually CPT 27096 or HCPCS G0260)". */
+  appearsToBe: string;
+  /** Where the order says so ("bodySite \"Left sacroiliac joint\""). */
+  evidence: string;
 }
 
 export interface ChartCondition {
@@ -95,6 +117,8 @@ export interface ChartCondition {
   onsetLast?: string;
   recordedLast?: string;
   bodySites: CodeableConcept[];
+  /** Condition.severity (mild, moderate, severe). */
+  severity: CodeableConcept[];
 }
 
 export interface ChartProcedure {
@@ -111,6 +135,8 @@ export interface ChartProcedure {
   statusReasons: CodeableConcept[];
   notes: string[];
   reasonConcepts: CodeableConcept[];
+  /** Conditions it was done for ("Condition/id"). */
+  reasonReferences: string[];
   /** The orders it fulfils ("ServiceRequest/id"). */
   basedOn: string[];
 }
@@ -128,6 +154,9 @@ export interface ChartObservation {
   string?: string;
   interpretation: CodeableConcept[];
   partOf: string[];
+  /** `code.text` as charted (e.g. "Lumbar facet loading test"), when there is one. */
+  codeText?: string;
+  bodySites: CodeableConcept[];
 }
 
 export interface ChartMedication {
@@ -159,10 +188,13 @@ export interface ChartDevice {
 
 export interface ChartImaging {
   ref: string;
+  codings: Coding[];
   name: string;
   date?: string;
   conclusion?: string;
   conclusionConcepts: CodeableConcept[];
+  /** The report's words: its conclusion, its text presentedForm (decoded) and the study description. */
+  reportTexts: string[];
 }
 
 export interface ChartPlannedOrder {
@@ -192,6 +224,19 @@ export interface Chart {
   plannedRadiofrequency: ChartPlannedOrder[];
   coverages: ChartCoverage[];
   conditionsByRef: Map<string, ChartCondition>;
+  /** The decision date the chart was read on (YYYY-MM-DD). */
+  today: string;
+  /** Records dated after today: not evidence of anything, kept to say on the card that they were set aside. */
+  later: LaterRecords;
+}
+
+/** Chart records dated after the decision date, by kind. */
+export interface LaterRecords {
+  conditions: ChartCondition[];
+  procedures: ChartProcedure[];
+  observations: ChartObservation[];
+  medications: ChartMedication[];
+  imaging: ChartImaging[];
 }
 
 export interface Relief {
@@ -241,8 +286,12 @@ export interface UnitInfo {
   intentEvidence?: string;
   pathway: Pathway;
   pathwayEvidence: string;
-  /** Other facet procedures on the same date (this session or the record). */
-  sameVisit: string[];
+  /** Other procedures on the same date (this session's orders or the record), each naming its resource. */
+  sameVisit: Evidence[];
+  /** Draft orders of this request (outside this policy's scope) for other invasive pain procedures that day. */
+  otherOrdersSameDay: string[];
+  /** Set when the orders name a joint that is not a facet joint: the unit is not decided as a facet procedure. */
+  nonFacetJoint?: NonFacetJoint;
 }
 
 export interface RegionHistory {

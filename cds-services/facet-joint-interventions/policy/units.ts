@@ -4,14 +4,16 @@ import { buildChart } from './chart';
 import { facetSessions, positiveBlocks, regionHistory, type HistoryContext } from './history';
 import { readOrder } from './orders';
 import { busiestSideCount, sortLevels } from './levels';
+import { atOtherSites, atSameSite, siteMatch } from './sites';
 import type { Chart, FacetContext, Intent, Laterality, Modality, OrderInfo, Pathway, PriorSession, Region, RegionHistory, Thresholds, UnitInfo } from './types';
+import { otherPainOrders, proceduresForVisits, sameVisit } from './visit';
 
 const chartCache = new WeakMap<object, Chart>();
 
 /** The chart is built once per request (keyed on the request's fact set) and shared by every unit. */
 export function chartFor(input: PolicyInput<Thresholds>): Chart {
   let chart = chartCache.get(input.facts);
-  if (!chart) chartCache.set(input.facts, (chart = buildChart(input.facts)));
+  if (!chart) chartCache.set(input.facts, (chart = buildChart(input.facts, input.today)));
   return chart;
 }
 
@@ -31,7 +33,11 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
   const orders = input.orders.map((order) => readOrder(order, records.get(`ServiceRequest/${order.id}`)!, { vs, coding, chart, today }));
   const hctx: HistoryContext = { chart, vs, coding, t };
   const sessions = facetSessions(hctx);
-  const recordedToday = facetSessions(hctx, ['completed', 'in-progress', 'preparation']);
+  // For one procedure per visit, a procedure planned for a later date (in preparation or in progress) is on
+  // the chart for that date; a "completed" one dated after today is not evidence and is set aside.
+  const visitProcedures = proceduresForVisits(chart);
+  const recordedToday = facetSessions(hctx, ['completed', 'in-progress', 'preparation'], visitProcedures);
+  const otherOrders = otherPainOrders(facts.draftOrders ?? [], orders, vs);
 
   const groups = groupIntoProcedures(orders);
 
@@ -40,18 +46,16 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
     const regions = info.region ? [info.region] : [...new Set(group.flatMap((o) => o.codes.flatMap((c) => c.regions)))];
     const history = regionHistory(sessions, regions, info.date, hctx, group.map((o) => o.ref));
     const { pathway, evidence } = pathwayOf(info, history, t);
-    const unit: UnitInfo = { ...info, pathway, pathwayEvidence: evidence, sameVisit: [] };
+    const unit: UnitInfo = { ...info, pathway, pathwayEvidence: evidence, sameVisit: [], otherOrdersSameDay: [] };
     const context: FacetContext = { today, unit, chart, history, sessionOrders: orders, t, vs, coding };
     return { key, context };
   });
 
   for (const { key, context } of units) {
-    const { unit } = context;
-    const others = units.filter((u) => u.key !== key && u.context.unit.date === unit.date).map((u) => label(u.context.unit));
-    const recorded = recordedToday
-      .filter((s) => s.date === unit.date && !(s.kind === unit.kind && (s.region ?? unit.region) === unit.region))
-      .map((s) => `${s.label} (${s.refs[0]}, on record)`);
-    unit.sameVisit = [...others, ...recorded];
+    const others = units.filter((u) => u.key !== key).map(({ context: { unit } }) => ({ date: unit.date, label: label(unit), ref: unit.orders[0]!.ref }));
+    const visit = sameVisit(context.unit, others, recordedToday, otherOrders, visitProcedures, chart, { vs, coding, today });
+    context.unit.sameVisit = visit.evidence;
+    context.unit.otherOrdersSameDay = visit.otherOrders;
   }
 
   return units.map(({ key, context }) => ({
@@ -77,19 +81,22 @@ export function prepareUnits(input: PolicyInput<Thresholds>): Array<DecisionUnit
 function groupIntoProcedures(orders: OrderInfo[]): Map<string, OrderInfo[]> {
   const groups = new Map<string, OrderInfo[]>();
   const add = (key: string, order: OrderInfo) => groups.set(key, [...(groups.get(key) ?? []), order]);
-  for (const order of orders.filter((o) => o.region)) add(`${order.date}|${order.kind}|${order.region}`, order);
-  for (const order of orders.filter((o) => !o.region)) {
+  // An order naming another joint (a sacroiliac joint under a facet code) is not part of a facet procedure.
+  for (const order of orders.filter((o) => o.nonFacetJoint)) add(`${order.date}|${order.kind}|non-facet|${order.ref}`, order);
+  const facet = orders.filter((o) => !o.nonFacetJoint);
+  for (const order of facet.filter((o) => o.region)) add(`${order.date}|${order.kind}|${order.region}`, order);
+  for (const order of facet.filter((o) => !o.region)) {
     const allowed = new Set(order.codes.flatMap((c) => c.regions));
     const candidates = [...groups.keys()].filter((key) => {
-      const [date, kind, region] = key.split('|');
-      return date === order.date && kind === order.kind && allowed.has(region as Region);
+      const [date, kind, region, nonFacet] = key.split('|');
+      return date === order.date && kind === order.kind && allowed.has(region as Region) && nonFacet === undefined;
     });
     add(candidates.length === 1 ? candidates[0]! : `${order.date}|${order.kind}|unknown`, order);
   }
   return groups;
 }
 
-function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit'> {
+function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit' | 'otherOrdersSameDay'> {
   const first = orders[0]!;
   const ultrasound = orders.find((o) => o.guidance === 'ultrasound');
   const modality = worstModality(orders.map((o) => o.modality).filter((m): m is Modality => m !== undefined));
@@ -118,6 +125,7 @@ function unitInfo(orders: OrderInfo[]): Omit<UnitInfo, 'pathway' | 'pathwayEvide
     date: first.date,
     dateFromOrder: first.dateFromOrder,
     ...(intentOrder ? { intent: intentOrder.intent, intentEvidence: intentOrder.intentEvidence } : {}),
+    ...(first.nonFacetJoint ? { nonFacetJoint: first.nonFacetJoint } : {}),
   };
 }
 
@@ -136,10 +144,20 @@ function worstModality(list: Modality[]): Modality | undefined {
 
 function pathwayOf(info: ReturnType<typeof unitInfo>, history: RegionHistory, t: Thresholds): { pathway: Pathway; evidence: string } {
   if (info.kind !== 'injection') {
-    const last = history.radiofrequency.at(-1);
-    return last
-      ? { pathway: 'repeat-radiofrequency', evidence: `repeat neurotomy: ${last.label}` }
-      : { pathway: 'initial-radiofrequency', evidence: 'initial neurotomy: no earlier conventional radiofrequency neurotomy in this region on record' };
+    // A repeat neurotomy repeats "the previous treatment": one at the same joint levels (I.B.2).
+    const last = atSameSite(history.radiofrequency, info.levelNames).at(-1);
+    if (last) {
+      const uncharted = siteMatch(last.levels, info.levelNames) === 'uncharted' ? ' (levels not charted on both: compared by region)' : '';
+      return { pathway: 'repeat-radiofrequency', evidence: `repeat neurotomy: ${last.label}${uncharted}` };
+    }
+    const elsewhere = atOtherSites(history.radiofrequency, info.levelNames);
+    return {
+      pathway: 'initial-radiofrequency',
+      evidence:
+        elsewhere.length > 0
+          ? `initial neurotomy at ${info.levelNames.join(', ')}: the earlier neurotomy in this region (${elsewhere.at(-1)!.label}, ${elsewhere.at(-1)!.levels.join(', ')}) was at other levels`
+          : 'initial neurotomy: no earlier conventional radiofrequency neurotomy in this region on record',
+    };
   }
   if (info.intent) return { pathway: info.intent, evidence: `${info.intent} (${info.intentEvidence ?? 'marked on the order'})` };
   const positive = positiveBlocks(history, t).length;
@@ -153,7 +171,10 @@ function pathwayOf(info: ReturnType<typeof unitInfo>, history: RegionHistory, t:
   };
 }
 
-export function label(unit: Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit'>): string {
+export function label(unit: Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'sameVisit' | 'otherOrdersSameDay'>): string {
+  if (unit.nonFacetJoint) {
+    return `CPT ${[...new Set(unit.orders.flatMap((o) => o.codes.map((c) => c.code)))].join(', ')} order naming another joint`;
+  }
   const region = unit.region ? `${unit.region[0]!.toUpperCase()}${unit.region.slice(1)}` : 'Cervical/thoracic';
   const kind = unit.kind === 'radiofrequency' && unit.modality === 'pulsed' ? 'pulsed radiofrequency neurotomy' : KIND_LABEL[unit.kind];
   const guidance = unit.guidance === 'ultrasound' ? ' (ultrasound-guided)' : '';
@@ -162,6 +183,9 @@ export function label(unit: Omit<UnitInfo, 'pathway' | 'pathwayEvidence' | 'same
 }
 
 function readAs(unit: UnitInfo): string[] {
+  if (unit.nonFacetJoint) {
+    return [`Not decided as a facet procedure: its ${unit.nonFacetJoint.evidence} names a joint that is not a facet joint; it appears to be ${unit.nonFacetJoint.appearsToBe}`];
+  }
   return [
     `Procedure: ${KIND_LABEL[unit.kind]}${unit.modality ? `, ${unit.modality} technique` : ''}; ${unit.guidanceEvidence}`,
     `Region: ${unit.region ?? 'not determined'} (${unit.regionEvidence})`,

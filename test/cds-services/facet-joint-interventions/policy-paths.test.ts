@@ -28,6 +28,19 @@ describe.each(pathTables)('%s', (_title, scenarios) => {
       for (const pattern of expected.suggestions ?? []) expect(labels).toEqual(expect.arrayContaining([expect.stringMatching(pattern)]));
       if (expected.noSuggestions) expect(labels).toEqual([]);
       if (expected.firstEligibleDate) expect(unit.results.map((r) => r.firstEligibleDate)).toContain(expected.firstEligibleDate);
+      for (const [id, lines] of Object.entries(expected.evidence ?? {})) {
+        const result = unit.results.find((r) => r.id === id);
+        if (!result) throw new Error(`criterion ${id} was not decided for ${orderId}`);
+        const counted = result.evidence.filter((e) => !e.setAside).map((e) => e.text);
+        const setAside = result.evidence.filter((e) => e.setAside).map((e) => e.text);
+        for (const pattern of lines.counted ?? []) expect({ id, counted }).toEqual({ id, counted: expect.arrayContaining([expect.stringMatching(pattern)]) });
+        for (const pattern of lines.setAside ?? []) expect({ id, setAside }).toEqual({ id, setAside: expect.arrayContaining([expect.stringMatching(pattern)]) });
+        if (lines.notCounted) expect({ id, quoted: counted.filter((text) => lines.notCounted!.test(text)) }).toEqual({ id, quoted: [] });
+      }
+      for (const [id, pattern] of Object.entries(expected.references ?? {})) {
+        const refs = unit.results.find((r) => r.id === id)?.evidence.map((e) => e.reference ?? '') ?? [];
+        expect({ id, refs }).toEqual({ id, refs: expect.arrayContaining([expect.stringMatching(pattern)]) });
+      }
       for (const r of unit.results) {
         expect(r.summary.length).toBeGreaterThan(0);
         if (r.status === 'not-documented') expect(r.missing).toEqual(expect.any(String));
@@ -50,6 +63,7 @@ describe.each(pathTables)('%s', (_title, scenarios) => {
 
 /** Statuses a criterion cannot take: categorical checks are read from the order itself; some criteria only ask for documentation. */
 const IMPOSSIBLE: Record<string, CriterionStatus[]> = {
+  'facet-joint-target': ['not-documented'],
   'one-procedure-per-visit': ['not-documented'],
   'image-guidance': ['not-documented'],
   'pulsed-radiofrequency': ['not-documented'],

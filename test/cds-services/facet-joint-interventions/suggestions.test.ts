@@ -87,6 +87,46 @@ describe('applying a suggestion fixes what it was for', () => {
     expect(byOrder['sr-l1']!.outcome).toBe('covered');
   });
 
+  it('a neurotomy at L4-L5 and L5-S1 after two positive blocks at L4-L5 only is offered the neurotomy of L4-L5, which qualifies', () => {
+    const scenario: PathScenario = {
+      name: 'RF beyond the blocked levels',
+      chart: (c) => afterTwoPositiveBlocks(c),
+      orders: () => [order('sr-rf', '64635', { levels: ['L4-L5', 'L5-S1'], date: NEXT_WEEK }), order('sr-rf2', '64636', { levels: ['L5-S1'], date: NEXT_WEEK })],
+      expect: {},
+    };
+    const { orders, byOrder } = afterApplying(scenario, /^Treat only L4-L5, the levels with two positive diagnostic blocks/);
+    expect(orders.map((o) => o.id)).toEqual(['sr-rf']);
+    expect(orders[0]!.bodySite).toEqual([{ text: 'L4-L5' }]);
+    expect(byOrder['sr-rf']!.criteria['rf-two-positive-blocks']).toBe('met');
+    expect(byOrder['sr-rf']!.outcome).toBe('covered');
+  });
+
+  it('an epidural ordered for the same visit is cancelled by "keep only this" block, and the block then qualifies', () => {
+    const scenario: PathScenario = {
+      name: 'block and epidural',
+      chart: (c) => lumbarCandidate(c),
+      orders: () => [
+        order('sr-block', '64493', { levels: ['L4-L5'], date: NEXT_WEEK, note: RF_NOTE }),
+        { ...order('sr-esi', '64483', { date: NEXT_WEEK }), code: { coding: [cpt('64483', 'Transforaminal epidural injection, lumbar, single level')] } },
+      ],
+      expect: {},
+    };
+    const { orders, byOrder } = afterApplying(scenario, /^Keep only this/);
+    expect(orders.map((o) => o.id)).toEqual(['sr-block']);
+    expect(byOrder['sr-block']!.outcome).toBe('covered');
+  });
+
+  it('an SI joint injection ordered under 64493 is offered cancellation, saying what it appears to be', () => {
+    const scenario: PathScenario = {
+      name: 'SI joint under a facet code',
+      chart: (c) => lumbarCandidate(c),
+      orders: () => [order('sr-si', '64493', { date: NEXT_WEEK, bodySite: [{ text: 'Left sacroiliac joint' }] })],
+      expect: {},
+    };
+    const { orders } = afterApplying(scenario, /^Cancel this order; re-enter it with the code for what it is \(a sacroiliac joint injection \(usually CPT 27096/);
+    expect(orders).toEqual([]);
+  });
+
   it('a neurotomy after two blocks, one under 80%, is not offered a third block (not covered either) but a cancellation', () => {
     const scenario: PathScenario = {
       name: 'RF after a negative block',

@@ -1,8 +1,30 @@
+import type { Evidence, Finding } from '../../../../src/decision/types';
+import { daysBetween } from '../dates';
+import { levelsInText, levelsOf, rootsInText, sameOrAdjacentLevel, spinalPositions } from '../levels';
+import { conditionRegions, otherRegionEvidence, regionFit } from '../regions';
+import { sentencesNamingAll } from '../report-words';
+import { painScores, scoreEvidence } from '../scores';
+import { evidenceCutoff } from '../timeline';
 import type { ChartCondition, FacetContext } from '../types';
-import { conditionMatches } from './define';
+import { conditionEvidence, conditionMatches } from './define';
+import { adlInterference } from './pain';
 
-/** Current facet synovial cysts: a cyst code, or an "other dorsopathy" M53.8x whose text says cyst. */
-export function facetSynovialCysts(ctx: FacetContext): ChartCondition[] {
+/**
+ * The facet joint synovial cyst: the exception to radiculopathy (I.A.1.c) and the physical-therapy waiver
+ * (note under I.A.1.b.i) need a cyst that can cause the radicular pain: same region, and the same or an
+ * adjacent level when both are charted.
+ */
+
+const cystCache = new WeakMap<FacetContext['chart'], ChartCondition[]>();
+
+/** Every current facet synovial cyst: a cyst code, or an "other dorsopathy" M53.8x whose text says cyst (read once per chart). */
+function allCysts(ctx: FacetContext): ChartCondition[] {
+  let cysts = cystCache.get(ctx.chart);
+  if (!cysts) cystCache.set(ctx.chart, (cysts = readCysts(ctx)));
+  return cysts;
+}
+
+function readCysts(ctx: FacetContext): ChartCondition[] {
   const { vs } = ctx;
   return ctx.chart.conditions.filter(
     (c) =>
@@ -10,3 +32,150 @@ export function facetSynovialCysts(ctx: FacetContext): ChartCondition[] {
       (conditionMatches(c, vs.facetSynovialCyst!) || (c.codings.some((x) => vs.otherDorsopathy!.matchesCoding(x)) && vs.facetSynovialCyst!.matchesText(c.text))),
   );
 }
+
+/** Current facet synovial cysts of the order's region (or naming none). */
+export function facetSynovialCysts(ctx: FacetContext): ChartCondition[] {
+  return allCysts(ctx).filter((c) => regionFit(conditionRegions(c, ctx.vs), ctx.unit.region) !== 'other');
+}
+
+/** Cysts of another region, as set-aside lines. */
+export function cystsElsewhere(ctx: FacetContext): Evidence[] {
+  return allCysts(ctx).flatMap((c) => {
+    const regions = conditionRegions(c, ctx.vs);
+    return regionFit(regions, ctx.unit.region) === 'other' ? [otherRegionEvidence(conditionEvidence(c).text, c.ref, regions, ctx.unit.region)] : [];
+  });
+}
+
+/** Where along the spine a diagnosis sits: its levels (bodySite, "L4-L5") or roots ("L5 radiculopathy"). */
+export function conditionPositions(c: ChartCondition, ctx: FacetContext): number[] {
+  return spinalPositions([...levelsOf(c.bodySites, ctx.coding), ...levelsInText(c.text)], rootsInText(c.text));
+}
+
+export interface CystLink {
+  cyst: ChartCondition;
+  /** false when the levels of the cyst or of the radiculopathy are not charted (compared by region only). */
+  levelsCompared: boolean;
+}
+
+/** A cyst that can cause the radiculopathy, and the cysts that cannot (another region, a level too far). */
+export function cystCausing(radiculopathy: ChartCondition, cysts: ChartCondition[], ctx: FacetContext): { link?: CystLink; rejected: Evidence[] } {
+  const radicRegions = conditionRegions(radiculopathy, ctx.vs);
+  const radicAt = conditionPositions(radiculopathy, ctx);
+  const rejected: Evidence[] = [];
+  const links: CystLink[] = [];
+  for (const cyst of cysts) {
+    const cystRegions = conditionRegions(cyst, ctx.vs);
+    if (cystRegions.length > 0 && radicRegions.length > 0 && !cystRegions.some((r) => radicRegions.includes(r))) {
+      rejected.push({ text: `set aside, ${cystRegions.join('/')} cyst cannot cause a ${radicRegions.join('/')} radiculopathy: ${conditionEvidence(cyst).text}`, reference: cyst.ref, setAside: 'another region' });
+      continue;
+    }
+    const cystAt = conditionPositions(cyst, ctx);
+    if (cystAt.length > 0 && radicAt.length > 0) {
+      if (sameOrAdjacentLevel(cystAt, radicAt)) links.push({ cyst, levelsCompared: true });
+      else rejected.push({ text: `set aside, not at the same or an adjacent level as the radiculopathy: ${conditionEvidence(cyst).text}`, reference: cyst.ref, setAside: 'another level' });
+      continue;
+    }
+    links.push({ cyst, levelsCompared: false });
+  }
+  return { ...(links.length > 0 ? { link: links.find((l) => l.levelsCompared) ?? links[0] } : {}), rejected };
+}
+
+export function linkEvidence(radiculopathy: ChartCondition, link: CystLink): Evidence[] {
+  return [
+    conditionEvidence(radiculopathy),
+    {
+      text: `${conditionEvidence(link.cyst).text}: ${link.levelsCompared ? 'same or adjacent level' : 'levels not both charted, compared by region only'}`,
+      reference: link.cyst.ref,
+    },
+  ];
+}
+
+/** Current radiculopathies of the order's region (or naming none). */
+export function regionRadiculopathies(ctx: FacetContext): ChartCondition[] {
+  return ctx.chart.conditions.filter((c) => c.current && conditionMatches(c, ctx.vs.radiculopathy!) && regionFit(conditionRegions(c, ctx.vs), ctx.unit.region) !== 'other');
+}
+
+type FindingStatus = Finding['status'];
+
+export interface WaiverPart {
+  part: string;
+  status: FindingStatus;
+  /** What the record shows for this part, or what is missing. */
+  detail: string;
+  evidence: Evidence[];
+}
+
+export interface CystWaiver {
+  status: FindingStatus;
+  parts: WaiverPart[];
+  evidence: Evidence[];
+}
+
+/**
+ * The note under I.A.1.b.i, part by part: "a facet joint synovial cyst / causing nerve root compression /
+ * with moderate to severe radicular pain / and associated functional limitations". Undefined when no cyst
+ * of the order's region is on record. Not met when the record contradicts a part, not documented when a
+ * part is missing.
+ */
+export function cystWaiver(ctx: FacetContext): CystWaiver | undefined {
+  const cysts = facetSynovialCysts(ctx);
+  if (cysts.length === 0) return undefined;
+  const { vs, t, chart, unit } = ctx;
+  const parts: WaiverPart[] = [{ part: 'facet joint synovial cyst', status: 'met', detail: 'on record', evidence: cysts.map(conditionEvidence) }];
+
+  const compressing = cysts.filter((c) => vs.nerveRootCompression!.matchesText(c.text));
+  const reportSentences = chart.imaging
+    .filter((i) => (i.date ?? '') <= unit.date)
+    .flatMap((i) => sentencesNamingAll(i.reportTexts, ['facetSynovialCyst', 'nerveRootCompression'], vs).map((s) => ({ text: `${i.name}${i.date ? ` on ${i.date}` : ''}: "${s}"`, reference: i.ref })));
+  parts.push(
+    compressing.length > 0 || reportSentences.length > 0
+      ? { part: 'causing nerve root compression', status: 'met', detail: 'charted', evidence: [...compressing.map((c) => ({ text: `${c.text}`, reference: c.ref })), ...reportSentences] }
+      : { part: 'causing nerve root compression', status: 'not-documented', detail: 'nerve root compression by the cyst is not charted (on the cyst diagnosis or in an imaging report)', evidence: [] },
+  );
+
+  const radicular = regionRadiculopathies(ctx).flatMap((r) => {
+    const { link } = cystCausing(r, cysts, ctx);
+    return link ? [{ radiculopathy: r, link }] : [];
+  });
+  parts.push(radicularPainPart(ctx, radicular));
+
+  const adl = adlInterference(ctx);
+  parts.push({
+    part: 'associated functional limitations',
+    status: adl.interferes === true ? 'met' : adl.interferes === false ? 'not-met' : 'not-documented',
+    detail: adl.finding.summary,
+    evidence: (adl.finding.evidence ?? []).filter((e) => !e.setAside),
+  });
+
+  const status: FindingStatus = parts.some((p) => p.status === 'not-met') ? 'not-met' : parts.some((p) => p.status === 'not-documented') ? 'not-documented' : 'met';
+  return { status, parts, evidence: parts.flatMap((p) => p.evidence) };
+
+  function radicularPainPart(c: FacetContext, linked: Array<{ radiculopathy: ChartCondition; link: CystLink }>): WaiverPart {
+    const part = 'moderate to severe radicular pain';
+    if (linked.length === 0) return { part, status: 'not-documented', detail: 'no radiculopathy on record that this cyst can cause', evidence: [] };
+    const evidence = linked.flatMap((l) => linkEvidence(l.radiculopathy, l.link));
+    const graded = linked.find((l) => l.radiculopathy.severity.some((s) => vs.moderateToSevere!.matchesConcept(s)) || vs.moderateToSevere!.matchesText(l.radiculopathy.text));
+    if (graded) return { part, status: 'met', detail: 'radiculopathy charted as moderate or severe', evidence };
+    const until = evidenceCutoff(c.today, unit.date);
+    const latest = painScores(chart, vs)
+      .filter((o) => o.date! <= until && daysBetween(o.date!, until) <= t.baselineLookbackDays)
+      .at(-1);
+    if (!latest) return { part, status: 'not-documented', detail: `radicular pain severity not charted (a 0-10 pain score in the ${t.baselineLookbackDays} days before ${until}, or the radiculopathy's severity)`, evidence };
+    const moderate = latest.value! >= t.moderatePainScore;
+    return {
+      part,
+      status: moderate ? 'met' : 'not-met',
+      detail: `pain ${latest.value}/10 on ${latest.date} is ${moderate ? 'moderate to severe' : 'mild'} (moderate from ${t.moderatePainScore})`,
+      evidence: [...evidence, scoreEvidence(latest, 'pain')],
+    };
+  }
+}
+
+/** "moderate to severe radicular pain (not documented: …)" for a summary. */
+export function waiverGaps(waiver: CystWaiver, status: FindingStatus): string {
+  return waiver.parts
+    .filter((p) => p.status === status)
+    .map((p) => `${p.part} (${p.detail})`)
+    .join('; ');
+}
+

@@ -1,6 +1,7 @@
 import type { Criterion } from '../../../../src/decision/types';
 import type { FacetContext } from '../types';
-import { facetSyndromeFindings, imagingNoOtherCause, noRadiculopathyOrMyelopathy } from './clinical-findings';
+import { facetSyndromeFindings, noRadiculopathyOrMyelopathy } from './clinical-findings';
+import { imagingNoOtherCause } from './imaging';
 import { nsaidTrial, physicalTherapy } from './conservative-therapy';
 import { diagnosticBlockLimit, radiofrequencyConsidered, secondBlockInterval, secondBlockRelief, secondBlockSameLevels } from './diagnostic-blocks';
 import { levelsDiagnostic, levelsInitialRadiofrequency, levelsRepeatRadiofrequency, levelsTherapeutic } from './levels';
@@ -8,11 +9,11 @@ import { conventionalRadiofrequency, pulsedRadiofrequency } from './modality';
 import { painInterferesWithAdls, painThreeMonths, radiofrequencyPainThreeMonths } from './pain';
 import { radiofrequencyTwoPositiveBlocks, repeatRadiofrequencyInterval, repeatRadiofrequencySustainedRelief } from './radiofrequency';
 import { thoracicInjection, thoracicRadiofrequency } from './region';
-import { imageGuidance, oneProcedurePerVisit } from './session';
+import { facetJointTarget, imageGuidance, oneProcedurePerVisit } from './session';
 import { notRadiofrequencyCandidate, therapeuticSustainedRelief, therapeuticTwoPositiveBlocks } from './therapeutic';
 
 /** Every criterion of CP.MP.171, in the order the checklist reads: categorical exclusions, then each pathway's criteria. */
-export const criteria: Array<Criterion<FacetContext>> = [
+const facetCriteria: Array<Criterion<FacetContext>> = [
   oneProcedurePerVisit,
   imageGuidance,
   thoracicInjection,
@@ -46,4 +47,13 @@ export const criteria: Array<Criterion<FacetContext>> = [
   therapeuticSustainedRelief,
   notRadiofrequencyCandidate,
   levelsTherapeutic,
+];
+
+/**
+ * An order that names another joint under a facet code is not decided as a facet procedure: only
+ * facet-joint-target applies to it, and says what the order appears to be.
+ */
+export const criteria: Array<Criterion<FacetContext>> = [
+  facetJointTarget,
+  ...facetCriteria.map((c): Criterion<FacetContext> => ({ ...c, appliesTo: (ctx) => ctx.unit.nonFacetJoint === undefined && c.appliesTo(ctx) })),
 ];

@@ -1,45 +1,43 @@
-import type { Finding } from '../../../../src/decision/types';
+import type { Evidence, Finding } from '../../../../src/decision/types';
 import { addMonths } from '../dates';
-import { functionalScores, scoreEvidence } from '../scores';
-import type { ChartCondition, FacetContext } from '../types';
-import { conditionEvidence, conditionMatches, conditionRegions, criterion, currentConditions, met, notDocumented, notMet, onPathway, type CriterionId } from './define';
+import { observationRegions, otherRegionEvidence, regionFit, conditionRegions } from '../regions';
+import { functionalScores, scaleFits, scoreEvidence } from '../scores';
+import { evidenceCutoff, laterEvidence } from '../timeline';
+import type { ChartCondition, FacetContext, Region } from '../types';
+import { conditionEvidence, criterion, currentConditions, laterConditions, met, notDocumented, notMet, onPathway, regionConditions, setAsideNote, type CriterionId } from './define';
 
 /** Current pain diagnoses for the order's region: neck pain for a cervical procedure, back pain for a lumbar one; one naming no region counts for any. */
 export function regionPainDiagnoses(ctx: FacetContext): ChartCondition[] {
-  return currentConditions(ctx, 'painConditions').filter((c) => {
-    const regions = conditionRegions(c, ctx.vs);
-    return ctx.unit.region === undefined || regions.length === 0 || regions.includes(ctx.unit.region);
-  });
+  return currentConditions(ctx, 'painConditions').filter((c) => regionFit(conditionRegions(c, ctx.vs), ctx.unit.region) !== 'other');
 }
 
 /** Back or neck pain lasting at least the threshold (3 months) before the order date. */
 function painDuration(id: CriterionId) {
   return (ctx: FacetContext): Finding => {
     const { unit, t } = ctx;
-    const all = currentConditions(ctx, 'painConditions');
-    const pain = regionPainDiagnoses(ctx);
-    const elsewhere = all.length - pain.length;
+    const { counted: pain, elsewhere } = regionConditions(ctx, 'painConditions');
+    const setAside = [...elsewhere, ...laterConditions(ctx, 'painConditions')];
     if (pain.length === 0) {
-      return elsewhere > 0
-        ? notDocumented(id, `No current pain diagnosis of the ${unit.region} region on record (${elsewhere} ${elsewhere === 1 ? 'diagnosis' : 'diagnoses'} of another region not counted)`, all.map(conditionEvidence))
-        : notDocumented(id, 'No current back or neck pain diagnosis on record');
+      return elsewhere.length > 0
+        ? notDocumented(id, `No current pain diagnosis of the ${unit.region} region on record (${elsewhere.length} ${elsewhere.length === 1 ? 'diagnosis' : 'diagnoses'} of another region not counted)`, setAside)
+        : notDocumented(id, 'No current back or neck pain diagnosis on record', setAside);
     }
     // A partial date ("2025-06") may mean any day of its month or year: met only if its last day qualifies.
     const dated = pain
       .map((c) => ({ c, since: c.onset ?? c.recorded, last: c.onset ? c.onsetLast : c.recordedLast }))
       .filter((x): x is { c: (typeof pain)[number]; since: string; last: string } => x.since !== undefined && x.last !== undefined)
       .sort((a, b) => a.last.localeCompare(b.last));
-    if (dated.length === 0) return notDocumented(id, 'Pain diagnosis on record without an onset or recorded date', pain.map(conditionEvidence));
+    if (dated.length === 0) return notDocumented(id, 'Pain diagnosis on record without an onset or recorded date', [...pain.map(conditionEvidence), ...setAside]);
     const earliest = dated[0]!;
     const qualifies = addMonths(earliest.last, t.painDurationMonths);
-    const evidence = [conditionEvidence(earliest.c)];
+    const evidence = [conditionEvidence(earliest.c), ...setAside];
     if (qualifies <= unit.date) return met(`Pain since ${earliest.last === earliest.since ? earliest.since : `${earliest.since} to ${earliest.last} at the latest`}, at least ${t.painDurationMonths} months before ${unit.date}`, evidence);
     const possibly = dated.find((d) => addMonths(d.since, t.painDurationMonths) <= unit.date);
     if (possibly) {
       return notDocumented(
         id,
         `Pain onset charted only to the ${/^\d{4}-\d{2}-01$/.test(possibly.since) && possibly.last.slice(0, 7) === possibly.since.slice(0, 7) ? 'month' : 'year'} (between ${possibly.since} and ${possibly.last}): ${t.painDurationMonths} months before ${unit.date} cannot be told`,
-        [conditionEvidence(possibly.c)],
+        [conditionEvidence(possibly.c), ...setAside],
       );
     }
     return notMet(`Pain since ${earliest.since}: less than ${t.painDurationMonths} months on ${unit.date}`, evidence, qualifies);
@@ -61,42 +59,71 @@ export const radiofrequencyPainThreeMonths = criterion('rf-pain-three-months', {
 });
 
 /**
- * Pain interferes with ADLs: the latest score of a functional scale in the look-back at or past its
- * threshold, or a coded finding. Only low scores on record means the record shows it does not.
+ * Pain interferes with ADLs: the latest score of a functional scale of the order's region (Oswestry for the
+ * low back, NDI for the neck, PROMIS / BPI / PEG for either) in the look-back at or past its threshold, or a
+ * coded finding. Only low scores on record means the record shows it does not. Scores of another region's
+ * scale, and records dated after today, are set aside and listed.
  */
 export function adlInterference(ctx: FacetContext): { interferes: boolean | undefined; finding: Finding } {
   const { unit, t, vs, chart } = ctx;
   const from = addMonths(unit.date, -t.functionalScaleLookbackMonths);
-  const scores = functionalScores(chart, t.functionalScales, vs).filter((s) => s.obs.date! >= from && s.obs.date! <= unit.date);
-  const latest = [...new Map(scores.map((s) => [s.scale.valueSet, s])).values()];
+  const until = evidenceCutoff(ctx.today, unit.date);
+  const scores = functionalScores(chart, t.functionalScales, vs).filter((s) => s.obs.date! >= from && s.obs.date! <= until);
+  const latestOf = (list: typeof scores) => [...new Map(list.map((s) => [s.scale.valueSet, s])).values()];
+  const latest = latestOf(scores.filter((s) => scaleFits(s.scale, unit.region)));
+  const setAside: Evidence[] = [
+    ...latestOf(scores.filter((s) => !scaleFits(s.scale, unit.region))).map((s) =>
+      otherRegionEvidence(`${scoreEvidence(s.obs, s.scale.label).text}, a ${s.scale.region} scale`, s.obs.ref, [s.scale.region as Region], unit.region),
+    ),
+    ...laterEvidence(
+      chart.later.observations
+        .filter((o) => t.functionalScales.some((scale) => o.codings.some((c) => vs[scale.valueSet]!.matchesCoding(c))) || o.codings.some((c) => vs.adlInterference!.matchesCoding(c)))
+        .map((o) => ({ ref: o.ref, text: `${o.codings[0]?.display ?? o.codeText ?? o.codings[0]?.code} ${o.value ?? ''}`.trim(), date: o.date })),
+      ctx.today,
+    ),
+    ...laterConditions(ctx, 'adlInterference'),
+  ];
   const interfering = latest.filter((s) => (s.scale.higherIsWorse ? s.obs.value! >= s.scale.interferesAt : s.obs.value! <= s.scale.interferesAt));
   if (interfering.length > 0) {
     const s = interfering[0]!;
     return {
       interferes: true,
-      finding: met(`${s.scale.label} ${s.obs.value} on ${s.obs.date} (interferes at ${s.scale.higherIsWorse ? '≥' : '≤'} ${s.scale.interferesAt})`, interfering.map((x) => scoreEvidence(x.obs, x.scale.label))),
+      finding: met(`${s.scale.label} ${s.obs.value} on ${s.obs.date} (interferes at ${s.scale.higherIsWorse ? '≥' : '≤'} ${s.scale.interferesAt})`, [...interfering.map((x) => scoreEvidence(x.obs, x.scale.label)), ...setAside]),
     };
   }
   const matcher = vs.adlInterference!;
+  const codedConditions = regionConditions(ctx, 'adlInterference');
+  const codedObservations = chart.observations.filter((o) => o.codings.some((c) => matcher.matchesCoding(c)) && o.boolean !== false && (o.date ?? '') <= until);
   const coded = [
-    ...chart.conditions.filter((c) => c.current && conditionMatches(c, matcher)).map(conditionEvidence),
-    ...chart.observations
-      .filter((o) => o.codings.some((c) => matcher.matchesCoding(c)) && o.boolean !== false && (o.date ?? '') <= unit.date)
+    ...codedConditions.counted.map(conditionEvidence),
+    ...codedObservations
+      .filter((o) => regionFit(observationRegions(o, vs), unit.region) !== 'other')
       .map((o) => ({ text: `finding recorded ${o.date ?? ''}: pain limits daily activities`, reference: o.ref })),
   ];
-  if (coded.length > 0) return { interferes: true, finding: met('Coded finding: pain limits activities of daily living', coded) };
+  setAside.push(
+    ...codedConditions.elsewhere,
+    ...codedObservations
+      .filter((o) => regionFit(observationRegions(o, vs), unit.region) === 'other')
+      .map((o) => otherRegionEvidence(`finding recorded ${o.date ?? ''}: pain limits daily activities`, o.ref, observationRegions(o, vs), unit.region)),
+  );
+  if (coded.length > 0) return { interferes: true, finding: met('Coded finding: pain limits activities of daily living', [...coded, ...setAside]) };
   if (latest.length > 0) {
     return {
       interferes: false,
       finding: notMet(
         `Latest functional scores are below the interference thresholds: ${latest.map((s) => `${s.scale.label} ${s.obs.value} (threshold ${s.scale.higherIsWorse ? '≥' : '≤'} ${s.scale.interferesAt})`).join('; ')}`,
-        latest.map((s) => scoreEvidence(s.obs, s.scale.label)),
+        [...latest.map((s) => scoreEvidence(s.obs, s.scale.label)), ...setAside],
       ),
     };
   }
+  const region = unit.region ? ` of the ${unit.region} region (or a region-neutral one)` : '';
   return {
     interferes: undefined,
-    finding: notDocumented('pain-interferes-with-adls', `No functional-scale score in the ${t.functionalScaleLookbackMonths} months before ${unit.date}, and no coded ADL limitation`),
+    finding: notDocumented(
+      'pain-interferes-with-adls',
+      `No functional-scale score${region} in the ${t.functionalScaleLookbackMonths} months before ${unit.date}, and no coded ADL limitation${setAsideNote(setAside)}`,
+      setAside,
+    ),
   };
 }
 

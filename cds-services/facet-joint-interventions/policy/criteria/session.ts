@@ -1,14 +1,41 @@
 import { criterion, met, notMet } from './define';
 
-/** I: one procedure per visit. */
+/**
+ * Table 1: the order is a facet joint procedure. A facet CPT code is not enough: an order whose code text
+ * or bodySite names another joint (a sacroiliac joint) is not decided as a facet procedure; the card says
+ * what it appears to be and asks for the order to be corrected.
+ */
+export const facetJointTarget = criterion('facet-joint-target', {
+  dependsOn: [],
+  categorical: true,
+  appliesTo: () => true,
+  evaluate: ({ unit }) => {
+    const other = unit.nonFacetJoint;
+    if (!other) return met('The order names no joint other than a facet joint');
+    const codes = [...new Set(unit.orders.flatMap((o) => o.codes.map((c) => c.code)))].join(', ');
+    return notMet(
+      `It appears to be ${other.appearsToBe}, not a facet joint procedure: its ${other.evidence} names another joint under CPT ${codes}. Correct the order's code, or its text and body site`,
+      unit.orders.map((o) => ({ text: `${o.nonFacetJoint?.evidence ?? 'order'} under CPT ${o.codes.map((c) => c.code).join(', ')}`, reference: o.ref })),
+    );
+  },
+});
+
+/**
+ * I: "invasive pain management procedures … and the patient receives only one procedure per visit": other
+ * facet procedures, and other invasive pain procedures (an epidural, an SI joint injection, a nerve block,
+ * a spinal cord stimulator trial) ordered in this request or on the chart for the same date.
+ */
 export const oneProcedurePerVisit = criterion('one-procedure-per-visit', {
   dependsOn: ['procedures'],
   categorical: true,
   appliesTo: () => true,
-  evaluate: ({ unit }) =>
-    unit.sameVisit.length === 0
-      ? met(`The only facet procedure on ${unit.date}`)
-      : notMet(`${unit.sameVisit.length + 1} facet procedures on ${unit.date}`, unit.sameVisit.map((text) => ({ text: `also on ${unit.date}: ${text}` }))),
+  evaluate: ({ unit }) => {
+    const counted = unit.sameVisit.filter((e) => !e.setAside);
+    const setAside = unit.sameVisit.filter((e) => e.setAside);
+    return counted.length === 0
+      ? met(`The only invasive pain procedure on ${unit.date}`, setAside)
+      : notMet(`${counted.length + 1} invasive pain procedures on ${unit.date}`, [...counted.map((e) => ({ ...e, text: `also on ${unit.date}: ${e.text}` })), ...setAside]);
+  },
 });
 
 /** Imaging guidance section and Table 2: fluoroscopy or CT; ultrasound-guided 0213T-0218T do not support coverage. */

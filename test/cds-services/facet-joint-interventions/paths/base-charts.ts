@@ -16,11 +16,18 @@ export function lumbarCandidate(c: ChartBuilder, skip: Array<'pain' | 'adl' | 'p
   if (!skip.includes('imaging')) c.spineImaging(monthsBefore(3));
 }
 
-/** The same patient after two lumbar diagnostic blocks at L4-L5 with 90% and 85% relief. */
-export function afterTwoPositiveBlocks(c: ChartBuilder, relief: [number, number] = [90, 85]): void {
+/** The same patient after two lumbar diagnostic blocks at L4-L5 (or `levels`) with 90% and 85% relief. */
+export function afterTwoPositiveBlocks(c: ChartBuilder, relief: [number, number] = [90, 85], levels = ['L4-L5']): void {
   lumbarCandidate(c);
-  c.block({ date: monthsBefore(3), relief: relief[0], levels: ['L4-L5'] });
-  c.block({ date: monthsBefore(2), relief: relief[1], levels: ['L4-L5'] });
+  c.block({ date: monthsBefore(3), relief: relief[0], levels });
+  c.block({ date: monthsBefore(2), relief: relief[1], levels });
+}
+
+/** What a cervical procedure needs besides the lumbar workup: neck pain for 10 months, NDI 22, a cervical MRI. */
+export function cervicalWorkup(c: ChartBuilder): void {
+  c.condition(icd('M47.812'), { onset: monthsBefore(10) });
+  c.functional('ndi', 22, at(daysBefore(12)));
+  c.spineImaging(monthsBefore(2), '72141');
 }
 
 export const RF_NOTE = [{ text: 'Radiofrequency ablation will be considered if the blocks are positive' }];

@@ -1,6 +1,6 @@
 import { REFERENCE_DATE, at, daysBefore, icd, monthsBefore, order } from '../../../helpers/chart';
 import { LOCAL } from '../../../helpers/builders';
-import { NEXT_WEEK, RF_NOTE, firstBlockOrder, lumbarCandidate } from './base-charts';
+import { NEXT_WEEK, RF_NOTE, cervicalWorkup, firstBlockOrder, lumbarCandidate } from './base-charts';
 import type { PathScenario } from './scenario';
 
 /** I.A.1: diagnostic facet joint injections / medial branch blocks. */
@@ -198,7 +198,7 @@ export const diagnosticPaths: PathScenario[] = [
     chart: (c) => {
       lumbarCandidate(c, ['pt']);
       c.condition(icd('M71.38'), { onset: monthsBefore(4), text: 'Facet joint synovial cyst L4-L5 compressing the L5 nerve root' });
-      c.condition(icd('M54.16'), { onset: monthsBefore(4) });
+      c.condition(icd('M54.16'), { onset: monthsBefore(4), text: 'Severe left L5 radiculopathy' });
     },
     orders: () => [firstBlockOrder()],
     expect: { 'sr-block': { outcome: 'covered', criteria: { 'physical-therapy': 'met', 'no-radiculopathy-or-myelopathy': 'met' } } },
@@ -508,8 +508,7 @@ export const diagnosticPaths: PathScenario[] = [
     name: 'a cervical block at C5-C6 is read as cervical and covered',
     chart: (c) => {
       lumbarCandidate(c, ['pain', 'imaging']);
-      c.condition(icd('M47.812'), { onset: monthsBefore(10) });
-      c.spineImaging(monthsBefore(2), '72141');
+      cervicalWorkup(c);
     },
     orders: () => [order('sr-neck', '64490', { levels: ['C5-C6'], date: NEXT_WEEK, note: RF_NOTE })],
     expect: { 'sr-neck': { outcome: 'covered', criteria: { 'thoracic-injection': 'met', 'pain-three-months': 'met' } } },

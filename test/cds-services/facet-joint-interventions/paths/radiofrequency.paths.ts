@@ -28,7 +28,7 @@ function afterSustainedNeurotomy(c: Builder, monthsAgo = 8, painAfter = [3, 3, 3
 export const radiofrequencyPaths: PathScenario[] = [
   {
     name: 'an initial lumbar neurotomy (64635 + 64636) after two blocks with ≥ 80% relief is covered',
-    chart: (c) => afterTwoPositiveBlocks(c),
+    chart: (c) => afterTwoPositiveBlocks(c, [90, 85], ['L4-L5', 'L5-S1']),
     orders: () => [order('sr-rf', '64635', { levels: ['L4-L5', 'L5-S1'], date: NEXT_WEEK }), order('sr-rf2', '64636', { levels: ['L5-S1'], date: NEXT_WEEK })],
     expect: {
       'sr-rf': {

@@ -6,6 +6,7 @@ import { REFERENCE_DATE } from '../../../helpers/chart';
 import { sequentialIds } from '../../../helpers/runtime';
 import { diagnosticPaths, oddDurationPaths, sessionContextPaths } from './diagnostic.paths';
 import { radiofrequencyPaths } from './radiofrequency.paths';
+import { cystPaths, levelPaths, regionPaths, reportWordPaths, timelinePaths, visitPaths } from './readings.paths';
 import { buildChart, dataStatus, type PathScenario } from './scenario';
 import { sessionPaths } from './session.paths';
 import { therapeuticPaths } from './therapeutic.paths';
@@ -40,4 +41,10 @@ export const pathTables: Array<[string, PathScenario[]]> = [
   ['I.B radiofrequency neurotomy', radiofrequencyPaths],
   ['I.D therapeutic injections', therapeuticPaths],
   ['I, imaging guidance, regions, sessions, coverage', sessionPaths],
+  ['reading the chart: region of the evidence', regionPaths],
+  ['reading the chart: the synovial cyst', cystPaths],
+  ['reading the chart: imaging report words', reportWordPaths],
+  ['reading the chart: timeline and baselines', timelinePaths],
+  ['reading the chart: levels, same site, MCID', levelPaths],
+  ['reading the chart: one procedure per visit, facet joint', visitPaths],
 ];

@@ -24,6 +24,14 @@ export interface OrderExpectation {
   suggestions?: RegExp[];
   noSuggestions?: boolean;
   firstEligibleDate?: string;
+  /**
+   * Evidence lines per criterion id: each `counted` pattern must match a line the answer rests on, each
+   * `setAside` pattern a line reporting evidence found but not counted (Evidence.setAside); `notCounted`
+   * must match no counted line (a card must not quote it as evidence).
+   */
+  evidence?: Record<string, { counted?: RegExp[]; setAside?: RegExp[]; notCounted?: RegExp }>;
+  /** Criterion id → a pattern its evidence must reference (Evidence.reference, "Type/id"). */
+  references?: Record<string, RegExp>;
 }
 
 export function buildChart(scenario: PathScenario): { builder: ChartBuilder; orders: ServiceRequest[] } {

@@ -1,5 +1,5 @@
 import { at, daysBefore, icd, monthsBefore, order } from '../../../helpers/chart';
-import { NEXT_WEEK, RF_NOTE, afterTwoPositiveBlocks, firstBlockOrder, lumbarCandidate } from './base-charts';
+import { NEXT_WEEK, RF_NOTE, afterTwoPositiveBlocks, cervicalWorkup, firstBlockOrder, lumbarCandidate } from './base-charts';
 import type { PathScenario } from './scenario';
 
 /** I (one procedure per visit), imaging guidance / Table 2, regions, several orders, coverage notes, technical failure. */
@@ -73,7 +73,7 @@ export const sessionPaths: PathScenario[] = [
     name: 'the region is read from a cervical diagnosis in reasonCode when bodySite is absent',
     chart: (c) => {
       lumbarCandidate(c);
-      c.condition(icd('M47.812'), { onset: monthsBefore(9) });
+      cervicalWorkup(c);
     },
     orders: () => [order('sr-ct', '64490', { date: NEXT_WEEK, note: RF_NOTE, reasonCode: [{ coding: [icd('M47.812')] }] })],
     expect: { 'sr-ct': { outcome: 'covered', criteria: { 'thoracic-injection': 'met' } } },
@@ -132,7 +132,7 @@ export const sessionPaths: PathScenario[] = [
     name: 'a cervical add-on line without a body site belongs to the primary line of that day: one procedure',
     chart: (c) => {
       lumbarCandidate(c, ['pain']);
-      c.condition(icd('M47.812'), { onset: monthsBefore(8) });
+      cervicalWorkup(c);
     },
     orders: () => [order('sr-c1', '64490', { levels: ['C5-C6'], date: NEXT_WEEK, note: RF_NOTE }), order('sr-c2', '64491', { date: NEXT_WEEK })],
     expect: {

@@ -1,5 +1,5 @@
 import codingJson from '../../../../cds-services/facet-joint-interventions/coding.json';
-import { levelsInText, levelsOf, regionOfLevel } from '../../../../cds-services/facet-joint-interventions/policy/levels';
+import { levelsInText, levelsOf, regionOfLevel, rootsInText, sameOrAdjacentLevel, sharedLevels, spinalPositions } from '../../../../cds-services/facet-joint-interventions/policy/levels';
 
 describe('facet levels', () => {
   it.each([
@@ -31,5 +31,29 @@ describe('facet levels', () => {
     expect(regionOfLevel('C7-T1')).toBe('cervical');
     expect(regionOfLevel('T12-L1')).toBe('thoracic');
     expect(regionOfLevel('L5-S1')).toBe('lumbar');
+  });
+});
+
+describe('roots and positions along the spine (cyst and radiculopathy levels)', () => {
+  it('reads single vertebrae or roots outside levels', () => {
+    expect(rootsInText('Synovial cyst L4-L5 compressing the L5 nerve root')).toEqual(['L5']);
+    expect(rootsInText('Left L5 radiculopathy / Radiculopathy, lumbar region')).toEqual(['L5']);
+    expect(rootsInText('C6 and C7 radiculopathy')).toEqual(['C6', 'C7']);
+    expect(rootsInText('Wedge compression fracture (S32.010A), C79.51')).toEqual([]);
+  });
+
+  it('places a level at its joint and a root at the joints above and below it', () => {
+    const l4l5 = spinalPositions(['L4-L5'], []);
+    const l5root = spinalPositions([], ['L5']);
+    expect(l5root).toHaveLength(2);
+    expect(sameOrAdjacentLevel(l4l5, l5root)).toBe(true);
+    expect(sameOrAdjacentLevel(spinalPositions(['L3-L4'], []), l5root)).toBe(true);
+    expect(sameOrAdjacentLevel(spinalPositions(['L1-L2'], []), l5root)).toBe(false);
+    expect(sameOrAdjacentLevel(spinalPositions(['C5-C6'], []), l4l5)).toBe(false);
+  });
+
+  it('lists shared levels', () => {
+    expect(sharedLevels(['L3-L4', 'L4-L5'], ['L4-L5', 'L5-S1'])).toEqual(['L4-L5']);
+    expect(sharedLevels(['L2-L3'], ['L4-L5'])).toEqual([]);
   });
 });

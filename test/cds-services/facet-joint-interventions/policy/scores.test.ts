@@ -12,7 +12,7 @@ function obs(ref: string, code: string, value: number | undefined, effective: st
 }
 
 function chart(observations: ChartObservation[]): Chart {
-  return { observations, conditions: [], procedures: [], medications: [], allergies: [], devices: [], imaging: [], plannedRadiofrequency: [], coverages: [], conditionsByRef: new Map() };
+  return { observations, conditions: [], procedures: [], medications: [], allergies: [], devices: [], imaging: [], plannedRadiofrequency: [], coverages: [], conditionsByRef: new Map(), today: '2026-11-26', later: { conditions: [], procedures: [], observations: [], medications: [], imaging: [] } };
 }
 
 describe('score lists', () => {

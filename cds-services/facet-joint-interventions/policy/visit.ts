@@ -1,0 +1,81 @@
+import type { Evidence } from '../../../src/decision/types';
+import type { FactRecord } from '../../../src/facts/extract';
+import { dateOf } from './dates';
+import { procedureCodes } from './orders';
+import { codings, describe, string } from './read';
+import { laterEvidence } from './timeline';
+import type { Chart, ChartProcedure, CodingData, OrderInfo, PriorSession, UnitInfo, ValueSets } from './types';
+
+/**
+ * I: "invasive pain management procedures … and the patient receives only one procedure per visit". What
+ * else is done on the order's date: the other procedures of this request (facet or not) and the procedures
+ * on the chart for that date.
+ */
+
+/** Not yet done, so planned for their date: a procedure in preparation or in progress. */
+const PLANNED = new Set(['preparation', 'in-progress']);
+const VISIT_STATUS = new Set(['completed', 'in-progress', 'preparation']);
+
+/** The chart's procedures done by today, and those planned for a later date (a completed one dated later is not evidence). */
+export function proceduresForVisits(chart: Chart): ChartProcedure[] {
+  return [...chart.procedures, ...chart.later.procedures.filter((p) => PLANNED.has(p.status))];
+}
+
+/** Draft orders of this request, outside this policy's scope, for another invasive pain procedure (an epidural, an SI joint injection…). */
+export function otherPainOrders(draftOrders: FactRecord[], inScope: OrderInfo[], vs: ValueSets): FactRecord[] {
+  const refs = new Set(inScope.map((o) => o.ref));
+  return draftOrders.filter(
+    (r) => !refs.has(r.ref) && (codings(r, 'codings').some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(string(r, 'codeText'))),
+  );
+}
+
+/** A procedure on the chart that is an invasive pain procedure and not a facet one. */
+function isOtherPainProcedure(p: ChartProcedure, vs: ValueSets, coding: CodingData): boolean {
+  if (procedureCodes(p.codings, coding).length > 0) return false;
+  return p.codings.some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(p.text);
+}
+
+function orderText(record: FactRecord): string {
+  const list = codings(record, 'codings');
+  const text = describe(list, string(record, 'codeText'));
+  const code = list.find((c) => c.code)?.code;
+  return code && !text.includes(code) ? `${text} (${code})` : text;
+}
+
+/**
+ * The other procedures of the unit's date, each naming its resource: other units of this request, facet
+ * procedures on record (another kind or region), other invasive procedures ordered or on record; a
+ * "completed" record dated after today is listed as set aside. `otherOrders` are the draft orders a
+ * "keep only this procedure" suggestion may cancel.
+ */
+export function sameVisit(
+  unit: Omit<UnitInfo, 'sameVisit' | 'otherOrdersSameDay'>,
+  otherUnits: Array<{ date: string; label: string; ref: string }>,
+  facetOnRecord: PriorSession[],
+  otherOrders: FactRecord[],
+  visitProcedures: ChartProcedure[],
+  chart: Chart,
+  ctx: { vs: ValueSets; coding: CodingData; today: string },
+): { evidence: Evidence[]; otherOrders: string[] } {
+  const sameDay = (date: string | undefined) => date === unit.date;
+  const units: Evidence[] = otherUnits.filter((u) => sameDay(u.date)).map((u) => ({ text: `${u.label}, ordered in this request`, reference: u.ref }));
+  const recorded: Evidence[] = facetOnRecord
+    .filter((s) => sameDay(s.date) && !(s.kind === unit.kind && (s.region ?? unit.region) === unit.region))
+    .map((s) => ({ text: `${s.label}, on record`, reference: s.refs[0] }));
+  const ordered = otherOrders.filter((r) => sameDay(dateOf(string(r, 'occurrence')) ?? ctx.today));
+  const orderedEvidence: Evidence[] = ordered.map((r) => ({ text: `${orderText(r)}, ordered in this request (an invasive pain procedure)`, reference: r.ref }));
+  const onRecord: Evidence[] = visitProcedures
+    .filter((p) => sameDay(p.date) && VISIT_STATUS.has(p.status) && isOtherPainProcedure(p, ctx.vs, ctx.coding))
+    .map((p) => ({ text: `${p.text}, on record (${p.status}; an invasive pain procedure)`, reference: p.ref }));
+  const setAside = laterEvidence(
+    chart.later.procedures
+      .filter((p) => sameDay(p.date) && !PLANNED.has(p.status) && (procedureCodes(p.codings, ctx.coding).length > 0 || isOtherPainProcedure(p, ctx.vs, ctx.coding)))
+      .map((p) => ({ ref: p.ref, text: `${p.text} (${p.status})`, date: p.date })),
+    ctx.today,
+  );
+  return {
+    evidence: [...units, ...recorded, ...orderedEvidence, ...onRecord, ...setAside],
+    // Only orders with an id can be cancelled by a suggestion.
+    otherOrders: ordered.map((r) => r.ref).filter((ref) => !ref.includes('/#')),
+  };
+}

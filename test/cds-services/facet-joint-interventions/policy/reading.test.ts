@@ -1,0 +1,84 @@
+import { attachmentText, MAX_REPORT_TEXT, splitByDate } from '../../../../cds-services/facet-joint-interventions/policy/chart';
+import { imagingRegions, regionFit } from '../../../../cds-services/facet-joint-interventions/policy/regions';
+import { reportFindings, sentencesOf } from '../../../../cds-services/facet-joint-interventions/policy/report-words';
+import { siteMatch, newLevels } from '../../../../cds-services/facet-joint-interventions/policy/sites';
+import { afterProcedure, beforeProcedure, evidenceCutoff } from '../../../../cds-services/facet-joint-interventions/policy/timeline';
+import type { ChartObservation, PriorSession } from '../../../../cds-services/facet-joint-interventions/policy/types';
+import { loadServices } from '../../../../src/declarations/load';
+import { CPT } from '../../../helpers/builders';
+
+const vs = loadServices().find((s) => s.id === 'facet-joint-interventions')!.valueSets;
+
+const score = (effective: string) => ({ effective, date: effective.slice(0, 10) }) as ChartObservation;
+
+describe('the timeline', () => {
+  const block = { date: '2026-10-01', start: '2026-10-01T09:00:00Z' };
+
+  it('reads a baseline strictly before the procedure: by the clock when both have a time, else on an earlier day', () => {
+    expect(beforeProcedure(score('2026-10-01T08:30:00Z'), block)).toBe(true);
+    expect(beforeProcedure(score('2026-10-01T09:00:00Z'), block)).toBe(false);
+    expect(beforeProcedure(score('2026-10-01T10:00:00Z'), block)).toBe(false);
+    expect(beforeProcedure(score('2026-10-01'), block)).toBe(false); // same day, no time: cannot be told
+    expect(beforeProcedure(score('2026-09-30'), block)).toBe(true);
+    expect(beforeProcedure(score('2026-10-01T08:30:00Z'), { date: '2026-10-01' })).toBe(false);
+  });
+
+  it('reads a post-procedure score strictly after it', () => {
+    expect(afterProcedure(score('2026-10-01T10:00:00Z'), block)).toBe(true);
+    expect(afterProcedure(score('2026-10-01'), block)).toBe(false);
+    expect(afterProcedure(score('2026-10-02'), block)).toBe(true);
+  });
+
+  it('takes evidence up to the decision date, or the order date when that is earlier', () => {
+    expect(evidenceCutoff('2026-11-26', '2026-12-03')).toBe('2026-11-26');
+    expect(evidenceCutoff('2026-11-26', '2026-10-01')).toBe('2026-10-01');
+  });
+
+  it('sets aside records dated after today; undated ones stay', () => {
+    const { by, after } = splitByDate([{ d: '2026-11-26' }, { d: '2026-11-27' }, { d: undefined }], (r) => r.d, '2026-11-26');
+    expect(by.map((r) => r.d)).toEqual(['2026-11-26', undefined]);
+    expect(after.map((r) => r.d)).toEqual(['2026-11-27']);
+  });
+});
+
+describe('imaging studies and report words', () => {
+  it('reads a study\'s region from its code, name or whole-spine wording', () => {
+    expect(imagingRegions([{ system: CPT, code: '72148' }], 'MRI', vs)).toEqual(['lumbar']);
+    expect(imagingRegions([{ system: CPT, code: '72141' }], 'MRI', vs)).toEqual(['cervical']);
+    expect(imagingRegions([{ system: CPT, code: '72080' }], '', vs)).toEqual(['thoracic', 'lumbar']);
+    expect(imagingRegions([], 'MRI entire spine with and without contrast', vs)).toEqual(['cervical', 'thoracic', 'lumbar']);
+    expect(imagingRegions([], 'MRI spine', vs)).toEqual([]);
+    expect(regionFit([], 'lumbar')).toBe('unnamed');
+    expect(regionFit(['cervical'], 'lumbar')).toBe('other');
+    expect(regionFit(['cervical'], undefined)).toBe('same');
+  });
+
+  it('reads each sentence negation-aware, with the regions it names', () => {
+    const findings = reportFindings(['Old healed T8 compression fracture. No fracture at L4. Pars defect with fracture at L5.'], ['fractureReportText'], vs);
+    expect(findings.map((f) => [f.quote, f.negated, f.regions])).toEqual([
+      ['Old healed T8 compression fracture', false, ['thoracic']],
+      ['No fracture at L4', true, []],
+      ['Pars defect with fracture at L5', false, ['lumbar']],
+    ]);
+    expect(sentencesOf(['One.  Two;three\nfour', ''])).toEqual(['One', 'Two', 'three', 'four']);
+  });
+
+  it('reads a plain-text presentedForm, and only up to the bound', () => {
+    expect(attachmentText({ contentType: 'text/plain', data: Buffer.from('L1 burst fracture').toString('base64') })).toBe('L1 burst fracture');
+    expect(attachmentText({ contentType: 'application/pdf', data: 'JVBERi0=' })).toBeUndefined();
+    expect(attachmentText({ contentType: 'text/html', data: Buffer.from('<p>No <b>fracture</b></p>').toString('base64') })).toMatch(/No\s+fracture/);
+    const long = Buffer.from('x'.repeat(MAX_REPORT_TEXT * 3)).toString('base64');
+    expect(attachmentText({ contentType: 'text/plain', data: long })!.length).toBe(MAX_REPORT_TEXT);
+  });
+});
+
+describe('the same site', () => {
+  it('compares joint levels, and says when they cannot be compared', () => {
+    expect(siteMatch(['L4-L5'], ['L4-L5', 'L5-S1'])).toBe('same');
+    expect(siteMatch(['L2-L3'], ['L4-L5'])).toBe('other');
+    expect(siteMatch([], ['L4-L5'])).toBe('uncharted');
+    const rf = (levels: string[]) => ({ levels }) as PriorSession;
+    expect(newLevels([rf(['L4-L5'])], ['L4-L5', 'L5-S1'])).toEqual(['L5-S1']);
+    expect(newLevels([rf([])], ['L4-L5', 'L5-S1'])).toEqual([]);
+  });
+});
