@@ -3,6 +3,7 @@ import type { CallContext } from '../cds/hook-handler';
 import type { CoverageTarget } from '../cds/hooks/types';
 import type { HookRequest, HookResponse } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
+import { appliedPolicy } from '../decision/evaluate';
 import type { DataStatus, Decision } from '../decision/types';
 import { fhirBaseUrl } from '../security/fhir-access';
 import type { DecisionRecord, OrderRecord } from '../store/types';
@@ -40,6 +41,7 @@ export interface DecisionRecordInput {
 export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord {
   const { service, request, call, decision, data, cardsByUnit, response } = input;
   const json = service.definition.service;
+  const policy = decision.policy ?? appliedPolicy(service.policy);
   // The base the service calls (or would call), never the raw value: no query (a credential may sit there), fragment or dot segments.
   const fhirServer = request.fhirServer ? fhirBaseUrl(request.fhirServer) : undefined;
   return {
@@ -48,8 +50,11 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
     hook: request.hook,
     serviceId: input.serviceId ?? service.id,
     serviceVersion: json.version,
-    policyId: json.policy.id,
-    policyRevision: json.policy.revision,
+    // The policy applied: the service's own, or the one its policy selection chose for this member.
+    policyId: policy.id,
+    policyRevision: policy.revision,
+    policyDeclaration: policy.declaration,
+    policyVersion: policy.version,
     decidedAt: input.now.toISOString(),
     ...(call.client ? { clientIss: call.client.iss } : {}),
     ...(call.client?.tenant ? { tenant: call.client.tenant } : {}),
@@ -69,7 +74,7 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
           orderRef,
           ...(recordedOn.length > 0 ? { recordedOn } : {}),
           codes: (order.code?.coding ?? []).map((c) => c.code).filter((c): c is string => typeof c === 'string'),
-          ...(typeof unit.unit.summary.levels === 'number' ? { levels: unit.unit.summary.levels } : {}),
+          ...(unit.unit.levels !== undefined ? { levels: unit.unit.levels } : {}),
           outcome: unit.outcome,
           unit: { id: unit.unit.id, label: unit.unit.label, facts: unit.unit.summary },
           ...(card ? { cardUuid: card.uuid } : {}),

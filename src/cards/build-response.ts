@@ -4,7 +4,8 @@ import type { CoverageTarget, HookDefinition } from '../cds/hooks/types';
 import type { MemberCoverage } from '../cds/member-coverage';
 import type { Action, Card, HookResponse, Link, Suggestion } from '../cds/types';
 import type { ConfigurationOption, LoadedService } from '../declarations/types';
-import type { ActionSpec, CriterionResult, DataStatus, Decision, Notice, Outcome, SuggestionSpec, UnitDecision } from '../decision/types';
+import { appliedPolicy } from '../decision/evaluate';
+import type { ActionSpec, AppliedPolicy, CriterionResult, DataStatus, Decision, Notice, Outcome, SuggestionSpec, UnitDecision } from '../decision/types';
 import { scopeCodings } from '../cds/relevance';
 import { coverageInformation, coverageInformationAction, type CoverageProblem } from './coverage-information';
 import { crdVersion, type CrdVersion } from './crd-versions';
@@ -44,6 +45,8 @@ interface Answering extends ResponseContext {
   version: CrdVersion;
   memberCoverage: MemberCoverage;
   targetsOf: (order: ServiceRequest) => CoverageTarget[];
+  /** The policy the decision was made under: cards and coverage information name it. */
+  policy: AppliedPolicy;
 }
 
 /** The cards built for one decision unit: the decision, and its alternatives and companion orders (CRD response types). */
@@ -99,7 +102,19 @@ function answering(ctx: ResponseContext): Answering {
     version: ctx.version ?? crdVersion('2.2'),
     memberCoverage: ctx.memberCoverage ?? (ctx.decision.coverage ? { kind: 'active', reference: ctx.decision.coverage.reference } : { kind: 'none' }),
     targetsOf: ctx.targetsOf ?? ((order) => [{ resource: order, reference: `ServiceRequest/${order.id}` }]),
+    policy: ctx.decision.policy ?? appliedPolicy(ctx.service.policy),
   };
+}
+
+/** "CP.MP.171 Facet Joint Interventions": the policy as cards name it. */
+function policyName(policy: AppliedPolicy): string {
+  return `${policy.id} ${policy.title}`;
+}
+
+/** The first line of a decision card: the outcome, the policy applied, and why that policy when the member's coverage chose it. */
+function underPolicy(outcome: Outcome, policy: AppliedPolicy): string {
+  const line = `**${OUTCOME_WORDS[outcome]}** under ${escapeMarkdown(policyName(policy))} (rev. ${escapeMarkdown(policy.revision)}).`;
+  return policy.because ? `${line} ${escapeMarkdown(policy.because)}` : line;
 }
 
 /** Cards for the clinician and coverage-information system actions for the EHR, from one decision. */
@@ -135,7 +150,6 @@ export function buildResponse(context: ResponseContext): BuiltResponse {
  */
 export function undecidedResponse(context: ResponseContext): BuiltResponse {
   const ctx = answering(context);
-  const policy = ctx.service.definition.service.policy;
   const cardsByUnit = new Map<string, UnitCards>();
   const cards = ctx.decision.units.map(({ unit }) => {
     const orders = unit.orders.map((o) => orderLine(o, ctx)).join('; ');
@@ -143,7 +157,7 @@ export function undecidedResponse(context: ResponseContext): BuiltResponse {
       uuid: ctx.newId(),
       summary: truncateSummary(`${OUTCOME_WORDS.indeterminate}: ${orders} (part of the record could not be read)`),
       detail: [
-        `**${OUTCOME_WORDS.indeterminate}** under ${escapeMarkdown(`${policy.id} ${policy.title}`)} (rev. ${escapeMarkdown(policy.revision)}).`,
+        underPolicy('indeterminate', ctx.policy),
         '',
         `Orders: ${orders}`,
         '',
@@ -209,7 +223,8 @@ function coverageActions(ctx: Answering): { actions: Action[]; coveredUnits: Set
           assertionId: k === 0 ? ctx.assertionId : `${ctx.assertionId}.${k + 1}`,
           date: ctx.today,
           paNeeded: json.crd.paNeeded,
-          policyLabel: `${json.policy.id} ${json.policy.title}`,
+          policyLabel: policyName(ctx.policy),
+          policyUrl: ctx.policy.url,
           version: ctx.version,
           secondary: !ctx.hook.primary,
         }),
@@ -285,7 +300,7 @@ function suggestionCard(decision: UnitDecision, ctx: Answering, suggestions: Sug
     summary: truncateSummary(kind === 'alternatives' ? `Alternatives to ${unit.label}` : `Companion order for ${unit.label}`),
     detail:
       kind === 'alternatives'
-        ? `Orders: ${orders}\n\nEach suggestion revises or replaces these orders so that they meet ${escapeMarkdown(ctx.service.definition.service.policy.id)}; apply at most one.`
+        ? `Orders: ${orders}\n\nEach suggestion revises or replaces these orders so that they meet ${escapeMarkdown(ctx.policy.id)}; apply at most one.`
         : `Orders: ${orders}\n\nEach suggestion adds an order alongside these.`,
     indicator: 'info',
     source: sourceFor(ctx, topicFor(decision.outcome)),
@@ -353,9 +368,8 @@ function lowerFirst(text: string): string {
 const EVIDENCE_ON_CARD = 4;
 
 function detailFor({ unit, outcome, results }: UnitDecision, ctx: Answering): string {
-  const policy = ctx.service.definition.service.policy;
   const lines: string[] = [];
-  lines.push(`**${OUTCOME_WORDS[outcome]}** under ${escapeMarkdown(`${policy.id} ${policy.title}`)} (rev. ${escapeMarkdown(policy.revision)}).`);
+  lines.push(underPolicy(outcome, ctx.policy));
   lines.push('');
   lines.push(`Orders: ${unit.orders.map((o) => orderLine(o, ctx)).join('; ')}`);
   if (unit.readAs.length > 0) {
@@ -407,10 +421,10 @@ function orderLine(order: ServiceRequest, ctx: Answering): string {
 }
 
 function linksFor(outcome: Outcome, results: CriterionResult[], ctx: Answering): Link[] {
-  const json = ctx.service.definition.service;
-  const links: Link[] = [{ label: `${json.policy.id} ${json.policy.title} (policy)`, url: json.policy.url, type: 'absolute' }];
-  if (outcome === 'conditional' || results.some((r) => r.status === 'not-documented')) {
-    links.push({ label: 'How to chart each criterion (data profile)', url: `${ctx.baseUrl}/docs/data-profile`, type: 'absolute' });
+  const links: Link[] = [{ label: `${policyName(ctx.policy)} (policy)`, url: ctx.policy.url, type: 'absolute' }];
+  if (ctx.policy.profile && (outcome === 'conditional' || results.some((r) => r.status === 'not-documented'))) {
+    // The data profile of the policy applied: how to chart each of its criteria.
+    links.push({ label: 'How to chart each criterion (data profile)', url: `${ctx.baseUrl}/docs/${ctx.policy.profile}`, type: 'absolute' });
   }
   return links;
 }

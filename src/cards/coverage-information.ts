@@ -21,7 +21,10 @@ export interface CoverageInformationInput {
   /** YYYY-MM-DD */
   date: string;
   paNeeded: { covered: string; conditional: string };
+  /** The policy applied, as the reason's text names it ("L38841 Facet Joint Interventions for Pain Management"). */
   policyLabel: string;
+  /** The policy document applied: linked in a policy-link detail where the version has one (2.2). */
+  policyUrl?: string;
   /** The CRD version answered in: which codes each sub-extension may carry. */
   version: CrdVersion;
   /** A secondary hook (order-select): no documentation requests (CRD §hook-19). */
@@ -55,9 +58,25 @@ export function coverageInformation(input: CoverageInformationInput): Extension 
   if (codes.infoNeeded) parts.push({ url: 'info-needed', valueCode: codes.infoNeeded });
   for (const coding of input.billingCodes) parts.push({ url: 'billingCode', valueCoding: coding });
   parts.push({ url: 'reason', valueCodeableConcept: reason(input) });
+  const link = policyLink(input);
+  if (link) parts.push(link);
   parts.push({ url: 'date', valueDate: input.date });
   parts.push({ url: 'coverage-assertion-id', valueString: input.assertionId });
   return { url: COVERAGE_INFORMATION_URL, extension: parts };
+}
+
+/** CRD 2.2 `detail` policy-link: the policy the assertion was made under (not when the coverage, not a policy, decided). */
+function policyLink(input: CoverageInformationInput): Extension | undefined {
+  const link = input.version.policyLink;
+  if (!link || !input.policyUrl || input.problem) return undefined;
+  return {
+    url: 'detail',
+    extension: [
+      { url: 'category', valueCode: link.category },
+      { url: 'code', valueCodeableConcept: { coding: [{ system: link.codeSystem, code: 'policy-link', display: 'Policy link' }], text: input.policyLabel } },
+      { url: 'value', valueUrl: input.policyUrl },
+    ],
+  };
 }
 
 function outcomeCodes(input: CoverageInformationInput): Codes {

@@ -22,6 +22,12 @@ export interface CrdVersion {
   reasons: readonly string[];
   /** doc-needed repeats (0..* in 2.2, 0..1 in 2.0.1). */
   docNeededRepeats: boolean;
+  /**
+   * How the policy applied is linked in a `detail` (2.2: category cat-other, code policy-link of the
+   * crd-coverage-detail code system, valueUrl). 2.0.1's detail has no category and no url value, and its
+   * detail codes are CRD temporary ones: there the reason's text names the policy, and no detail is sent.
+   */
+  policyLink?: { codeSystem: string; category: string };
 }
 
 /** CodeSystem of the CRD coverage-assertion reasons and, in 2.0.1, of card types. */
@@ -51,6 +57,7 @@ const CRD_2_2: CrdVersion = {
   infoNeeded: ['performer', 'location', 'timeframe', 'contract-window', 'detail-code', 'OTH'],
   reasons: ['gold-card', 'no-member-found', 'no-active-coverage', 'coverage-not-found', 'auth-out-network', 'technical'],
   docNeededRepeats: true,
+  policyLink: { codeSystem: 'http://terminology.hl7.org/CodeSystem/crd-coverage-detail', category: 'cat-other' },
 };
 
 export const CRD_VERSIONS: Readonly<Record<string, CrdVersion>> = { '2.0': CRD_2_0, '2.2': CRD_2_2 };

@@ -7,7 +7,7 @@ import { buildResponse, crdConfiguration, undecidedResponse } from '../cards/bui
 import { crdVersion } from '../cards/crd-versions';
 import type { HookService, LoadedService } from '../declarations/types';
 import { decideChart } from '../decision/decide-chart';
-import { PolicyFailure, undecided } from '../decision/evaluate';
+import { PolicyFailure, appliedPolicy, undecided } from '../decision/evaluate';
 import type { Decision } from '../decision/types';
 import { BadRequestError } from '../errors';
 import type { FhirClient } from '../fhir/fhir-client';
@@ -80,12 +80,14 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
   const today = localDate(now);
   const memberCoverage = resolveMemberCoverage(resources, today, chart.data, hookService.prefetch);
   const orders = inScope.map((o) => o.order);
+  const choice = policyForCall(service, { memberCoverage, resources, today });
   let decided: { decision: Decision; indexed: number; undecided?: true };
   try {
     decided = decideChart(
       {
         service,
-        policy: policyForCall(service, { request, memberCoverage }),
+        policy: choice.policy,
+        ...(choice.because ? { because: choice.because } : {}),
         orders,
         draftOrders: hookOrders.session,
         resources,
@@ -99,7 +101,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
     if (!(error instanceof PolicyFailure)) throw error;
     const cause = error.cause as Error | undefined;
     log.error({ step: error.step, err: { message: cause?.message, stack: cause?.stack } }, 'policy module failed on this record: answering "could not be checked"');
-    decided = { decision: undecided(orders), indexed: resources.length, undecided: true };
+    decided = { decision: undecided(orders, appliedPolicy(choice.policy, choice.because)), indexed: resources.length, undecided: true };
   }
   const { decision, indexed } = decided;
   standInReferences(decision, inScope);
@@ -153,6 +155,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
       inScopeOrders: orders.length,
       outcomes: decision.units.map((u) => u.outcome),
       coverage: memberCoverage.kind,
+      policy: decision.policy?.declaration ?? service.policy.id,
       resources: indexed,
       ignoredOtherPatient: chart.ignored,
       dataKeys: chart.data.keys,

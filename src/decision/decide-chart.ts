@@ -1,15 +1,18 @@
 import type { FhirResource, ServiceRequest } from 'fhir/r4';
 import type { Logger } from 'pino';
-import type { LoadedService } from '../declarations/types';
+import type { LoadedPolicy, LoadedService } from '../declarations/types';
 import { extractFacts } from '../facts/extract';
 import { ResourceIndex } from '../facts/resource-index';
+import { RequestMemo } from '../kit/memo';
 import { decide } from './evaluate';
-import type { DataStatus, Decision, PolicyModule } from './types';
+import type { DataStatus, Decision } from './types';
 
 export interface ChartDecisionInput {
   service: LoadedService;
-  /** The policy that decides (src/cds/policy-for-call.ts); default the declaration's. */
-  policy?: PolicyModule<unknown>;
+  /** The policy that decides (src/cds/policy-for-call.ts); default the service's own. */
+  policy?: LoadedPolicy;
+  /** Why that policy decides for this member (the selection rule), for the card. */
+  because?: string;
   /** The in-scope draft orders. */
   orders: ServiceRequest[];
   /** Every draft order of the session (facts may read them all). */
@@ -28,14 +31,18 @@ export interface ChartDecision {
   indexed: number;
 }
 
-/** A decision as a pure function of (record, orders, today, declaration): index once, extract facts once, decide. */
+/**
+ * A decision as a pure function of (record, orders, today, declaration, policy): index once, extract the
+ * policy's facts once, decide.
+ */
 export function decideChart(input: ChartDecisionInput, logger?: Logger): ChartDecision {
+  const policy = input.policy ?? input.service.policy;
   const index = new ResourceIndex(input.resources);
-  const facts = extractFacts(input.service.facts, index, withoutCollidingIds(input.draftOrders, input.orders));
+  const facts = extractFacts(policy.facts, index, withoutCollidingIds(input.draftOrders, input.orders));
   const decision = decide(
-    { service: input.service, orders: input.orders, facts, patientId: input.patientId, today: input.today, data: input.data },
+    { service: input.service, policy, orders: input.orders, facts, patientId: input.patientId, today: input.today, data: input.data, memo: new RequestMemo() },
     logger,
-    input.policy,
+    input.because,
   );
   return { decision, indexed: index.size };
 }

@@ -1,6 +1,7 @@
 import type { ServiceRequest } from 'fhir/r4';
 import type { Logger } from 'pino';
-import type { Criterion, CriterionResult, DataStatus, Decision, PolicyInput, PolicyModule, UnitDecision } from './types';
+import type { LoadedPolicy } from '../declarations/types';
+import type { AppliedPolicy, Criterion, CriterionResult, DataStatus, Decision, PolicyInput, UnitDecision } from './types';
 import { decideOutcome } from './outcome';
 
 /**
@@ -23,7 +24,8 @@ export class PolicyFailure extends Error {
  * applicable criterion is evaluated once per unit, and the outcome follows from the results.
  * Suggestions and notices that fail are left out (logged); the decision stands without them.
  */
-export function decide<T>(input: PolicyInput<T>, logger?: Logger, policy: PolicyModule<T> = input.service.definition.policy): Decision {
+export function decide<T, C>(input: PolicyInput<T, C>, logger?: Logger, because?: string): Decision {
+  const policy = input.policy.module;
   const coverage = required('coverage', () => policy.coverage(input));
   const units: UnitDecision[] = required('prepare', () => policy.prepare(input)).map((unit) => {
     const results = policy.criteria.flatMap((criterion) => {
@@ -34,12 +36,19 @@ export function decide<T>(input: PolicyInput<T>, logger?: Logger, policy: Policy
     const outcome = decideOutcome(results);
     return { unit, outcome, results, suggestions: optional('suggest', () => policy.suggest(unit, results, outcome, input), logger) };
   });
-  return { units, coverage, notices: optional('notices', () => policy.notices(input, coverage), logger) };
+  return { units, coverage, notices: optional('notices', () => policy.notices(input, coverage), logger), policy: appliedPolicy(input.policy, because) };
+}
+
+/** How a decision names the policy it was made under (cards, coverage information, decision record). */
+export function appliedPolicy(policy: LoadedPolicy<unknown, unknown>, because?: string): AppliedPolicy {
+  const { id, title, revision, url, profile } = policy.document;
+  return { declaration: policy.id, id, title, revision, url, version: policy.version, ...(profile ? { profile } : {}), ...(because ? { because } : {}) };
 }
 
 /** Every in-scope order "could not be checked", for when the policy module failed (see PolicyFailure). */
-export function undecided(orders: ServiceRequest[]): Decision {
+export function undecided(orders: ServiceRequest[], policy: AppliedPolicy): Decision {
   return {
+    policy,
     units: orders.map((order, i) => ({
       unit: { id: `undecided-${i}`, label: `ServiceRequest/${order.id ?? i}`, orders: [order], context: undefined, readAs: [], summary: {} },
       outcome: 'indeterminate',

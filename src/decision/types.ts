@@ -1,6 +1,7 @@
 import type { FhirResource, ServiceRequest } from 'fhir/r4';
-import type { LoadedService } from '../declarations/types';
+import type { LoadedPolicy, LoadedService } from '../declarations/types';
 import type { FactSet } from '../facts/extract';
+import type { RequestMemo } from '../kit/memo';
 
 /** The outcome for one order, in Da Vinci CRD coverage-information terms. */
 export type Outcome = 'covered' | 'not-covered' | 'conditional' | 'indeterminate';
@@ -84,16 +85,23 @@ export interface DecisionUnit<Ctx> {
   context: Ctx;
   /** How the orders were read (procedure, region, levels, date, pathway), shown on the card. */
   readAs: string[];
+  /** How many levels (spinal joints, teeth…) the unit treats, when the policy counts them: kept on each order's decision record. */
+  levels?: number;
   /** A few facts about the unit kept in the decision record (pathway, region, levels). */
   summary: Record<string, string | number>;
 }
+
+/** The programs a member's coverage is recognised as (src/kit/coverage.ts). */
+export type Program = 'medicare' | 'medicaid' | 'commercial';
 
 export interface CoverageSummary {
   /** "Coverage/id" as the CRD coverage-information extension references it. */
   reference: string;
   /** Plan or payor name, when charted. */
   name?: string;
-  programs: Array<'medicare' | 'medicaid'>;
+  programs: Program[];
+  /** For Medicare: Medicare Advantage or fee-for-service, when the coverage says. */
+  medicarePlan?: 'advantage' | 'fee-for-service';
   evidence: string;
 }
 
@@ -121,24 +129,66 @@ export interface DataStatus {
   incomplete?: Record<string, string>;
 }
 
-export interface PolicyInput<T> {
-  service: LoadedService<T>;
+export interface PolicyInput<T, C = unknown> {
+  /** The CDS service called (its hooks, scope and prefetch). */
+  service: LoadedService;
+  /** The policy that decides: the service's own, or the one its policy selection gives for this member. */
+  policy: LoadedPolicy<T, C>;
   orders: ServiceRequest[];
   facts: FactSet;
   patientId: string;
   /** YYYY-MM-DD, the decision date. */
   today: string;
   data: DataStatus;
+  /** Work shared by the criteria of this decision only (the chart read once, score lists…). */
+  memo: RequestMemo;
 }
 
-export interface PolicyModule<T, Ctx = any> {
+/** A fact of facts.json and the fields a reader takes from it (checked when the declaration loads). */
+export interface FactRequirement {
+  fact: string;
+  fields: string[];
+  /** An optional fact may be absent from facts.json; when declared, it must have every field. */
+  optional?: boolean;
+}
+
+/** What a policy module reads of its declaration besides its criteria's citations. */
+export interface DeclarationNeeds {
+  facts?: FactRequirement[];
+  valueSets?: string[];
+  /** What is wrong with the declaration's code tables (coding.json), each problem named; empty when nothing. */
+  coding?(coding: unknown): string[];
+}
+
+export interface PolicyModule<T, Ctx = any, C = unknown> {
   /** Groups the in-scope orders into decision units and derives each unit's context. */
-  prepare(input: PolicyInput<T>): DecisionUnit<Ctx>[];
+  prepare(input: PolicyInput<T, C>): DecisionUnit<Ctx>[];
   criteria: Array<Criterion<Ctx>>;
-  /** Alternatives the EHR can apply, given the unit's results. */
-  suggest(unit: DecisionUnit<Ctx>, results: CriterionResult[], outcome: Outcome, input: PolicyInput<T>): SuggestionSpec[];
-  coverage(input: PolicyInput<T>): CoverageSummary | undefined;
-  notices(input: PolicyInput<T>, coverage: CoverageSummary | undefined): Notice[];
+  /** Alternatives the EHR can apply, given the unit's results (default: none). */
+  suggest?(unit: DecisionUnit<Ctx>, results: CriterionResult[], outcome: Outcome, input: PolicyInput<T, C>): SuggestionSpec[];
+  /** The member's coverage as the policy reads it (default: the active Coverage of the `coverages` fact, src/kit/coverage.ts). */
+  coverage?(input: PolicyInput<T, C>): CoverageSummary | undefined;
+  /** Informational cards about the member or the policy (default: none). */
+  notices?(input: PolicyInput<T, C>, coverage: CoverageSummary | undefined): Notice[];
+  /** The facts and value sets it reads: a declaration lacking one stops start-up, naming it. */
+  reads?: DeclarationNeeds;
+}
+
+/** The policy a decision was made under, as cards, coverage information and the decision record name it. */
+export interface AppliedPolicy {
+  /** The declaration's id (its folder under cds-services/). */
+  declaration: string;
+  /** The policy document: its id (CP.MP.171, L38841), title, revision and URL. */
+  id: string;
+  title: string;
+  revision: string;
+  url: string;
+  /** The declaration's version. */
+  version: string;
+  /** The page of /docs that says how to chart each criterion of this policy. */
+  profile?: string;
+  /** Why this policy decides for this member (the selection rule that chose it), when another than the service's own. */
+  because?: string;
 }
 
 export interface UnitDecision {
@@ -152,4 +202,6 @@ export interface Decision {
   units: UnitDecision[];
   coverage?: CoverageSummary;
   notices: Notice[];
+  /** The policy the units were decided under (absent: the service's own). */
+  policy?: AppliedPolicy;
 }

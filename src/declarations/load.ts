@@ -3,60 +3,72 @@ import path from 'node:path';
 import { HOOKS, HOOK_NAMES, isHookName, type HookDefinition } from '../cds/hooks';
 import { CRD_VERSIONS } from '../cards/crd-versions';
 import { StartupError } from '../errors';
-import { compileFacts } from '../facts/compile';
 import { PREFETCH_TOKEN, isSupportedPrefetchToken } from '../fhir/prefetch-template';
-import type { ConfigurationOption, HookService, LoadedService, PrefetchKeyDeclaration, ServiceDefinition, ServiceJson } from './types';
-import { compileValueSets } from './value-sets';
+import { compileOwnPolicy, compileSelection } from './policies';
+import type { ConfigurationOption, HookService, LoadedPolicy, LoadedService, PolicyDefinition, PrefetchKeyDeclaration, ServiceDefinition, ServiceJson } from './types';
 
 /** Where service folders live: cds-services/ next to src/ (also next to dist/src/ after a build). */
 export const DEFAULT_SERVICES_DIR = path.resolve(__dirname, '../../cds-services');
 
 /**
- * Loads every service folder (one with an index module exporting a ServiceDefinition), validates it
- * and compiles its value sets and FHIRPath facts. Anything wrong stops start-up, naming the culprit.
+ * Loads every declaration folder (one with an index module): service folders (a ServiceDefinition: a
+ * service with its own policy) and policy folders (a PolicyDefinition a service may apply), validates them
+ * and compiles their value sets and FHIRPath facts. Anything wrong stops start-up, naming the culprit.
  */
 export function loadServices(dir: string = DEFAULT_SERVICES_DIR): LoadedService[] {
+  const { services, policies } = readDeclarations(dir);
+  return services.map((definition) => compileService(definition, policies));
+}
+
+/** Every declaration folder's definition, services and policies apart, each id checked against its folder. */
+export function readDeclarations(dir: string = DEFAULT_SERVICES_DIR): { services: ServiceDefinition[]; policies: Record<string, PolicyDefinition> } {
   if (!fs.existsSync(dir)) throw new StartupError(`service declarations folder not found: ${dir}`);
   const folders = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && hasIndexModule(path.join(dir, d.name)))
     .map((d) => d.name)
     .sort();
-  const services = folders.map((folder) => {
+  const services: ServiceDefinition[] = [];
+  const policies: Record<string, PolicyDefinition> = {};
+  for (const folder of folders) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const exported = require(path.join(dir, folder)) as { default?: ServiceDefinition };
+    const exported = require(path.join(dir, folder)) as { default?: ServiceDefinition | PolicyDefinition };
     const definition = exported.default;
-    if (!definition?.service) throw new StartupError(`cds-services/${folder}: index must export default a ServiceDefinition`);
-    if (definition.service.id !== folder) {
-      throw new StartupError(`cds-services/${folder}: service id "${definition.service.id}" must match its folder name`);
+    if (definition && 'service' in definition && definition.service) {
+      if (definition.service.id !== folder) throw new StartupError(`cds-services/${folder}: service id "${definition.service.id}" must match its folder name`);
+      services.push(definition);
+    } else if (definition && 'declaration' in definition && definition.declaration) {
+      if (definition.declaration.id !== folder) throw new StartupError(`cds-services/${folder}: policy id "${definition.declaration.id}" must match its folder name`);
+      policies[folder] = definition;
+    } else {
+      throw new StartupError(`cds-services/${folder}: index must export default a ServiceDefinition or a PolicyDefinition`);
     }
-    return compileService(definition);
-  });
-  return services;
+  }
+  return { services, policies };
 }
 
-export function compileService<T>(definition: ServiceDefinition<T>): LoadedService<T> {
+/**
+ * Compiles one service: its hooks, its own policy and the policies its selection names, found among
+ * `policies` (by default the policy folders under cds-services/).
+ */
+export function compileService<T>(definition: ServiceDefinition<T>, policies: Record<string, PolicyDefinition> = readDeclarations().policies): LoadedService<T> {
   const json = definition.service;
   validateServiceJson(json);
-  const valueSets = compileValueSets(definition.valueSets);
+  const own = compileOwnPolicy(definition);
   const where = `service ${json.id}`;
   for (const name of [json.scope.valueSet, json.scope.unlisted?.valueSet, json.scope.unlisted?.descriptionValueSet]) {
-    if (name !== undefined && !valueSets[name]) throw new StartupError(`${where}: scope names unknown value set "${name}"`);
+    if (name !== undefined && !own.valueSets[name]) throw new StartupError(`${where}: scope names unknown value set "${name}"`);
   }
-  const facts = compileFacts(json.id, definition.facts, valueSets);
-  const seen = new Set<string>();
-  for (const criterion of definition.policy.criteria) {
-    if (seen.has(criterion.id)) throw new StartupError(`${where}: criterion id "${criterion.id}" is used twice`);
-    seen.add(criterion.id);
-    for (const key of criterion.dependsOn) {
-      if (!json.prefetch[key]) throw new StartupError(`${where}: criterion ${criterion.id} depends on unknown prefetch key "${key}"`);
-    }
-  }
+  const selection = compileSelection(definition as ServiceDefinition<unknown>, own as LoadedPolicy, policies);
+  const applied = [selection.default, ...selection.rules.map((r) => r.policy)].filter((p) => p !== own);
   return {
     id: json.id,
     definition,
-    valueSets,
-    facts,
+    valueSets: own.valueSets,
+    facts: own.facts,
+    policy: own,
+    selection,
+    policies: [own as LoadedPolicy, ...new Set(applied)],
     hooks: json.hooks.map((name, i) => hookService(json, HOOKS[name as keyof typeof HOOKS], i === 0)),
   };
 }
@@ -131,6 +143,7 @@ function validateServiceJson(json: ServiceJson): void {
   requireString(json.source?.label, 'source.label');
   requireString(json.source?.url, 'source.url');
   requireString(json.policy?.url, 'policy.url');
+  if (json.scope?.valueSet === undefined || !Array.isArray(json.scope?.resourceTypes)) throw new StartupError(`${where}: scope needs resourceTypes and valueSet`);
   if (!json.prefetch || typeof json.prefetch !== 'object') throw new StartupError(`${where}: prefetch is required`);
   for (const [key, p] of Object.entries(json.prefetch)) {
     requireString(p?.template, `prefetch.${key}.template`);

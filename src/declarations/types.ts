@@ -1,5 +1,5 @@
 import type { HookDefinition } from '../cds/hooks/types';
-import type { PolicyModule } from '../decision/types';
+import type { PolicyModule, Program } from '../decision/types';
 import type { CompiledFact } from '../facts/compile';
 import type { ValueSetMatcher } from './value-sets';
 
@@ -51,7 +51,14 @@ export interface ServiceJson {
     url: string;
     icon?: string;
   };
-  policy: { id: string; title: string; revision: string; url: string };
+  /** The policy document this declaration decides with (its own policy). */
+  policy: PolicyDocument;
+  /**
+   * Which policy decides for a member (src/cds/policy-for-call.ts): the first rule whose programs the
+   * member's active coverage is recognised as; otherwise `default`. Without it, the declaration's own policy
+   * decides for everyone.
+   */
+  policySelection?: PolicySelectionJson;
   /** Offered on every card that advises against an order; `system` is the code system URL. */
   overrideReasons: { system: string; codes: Array<{ code: string; display: string }> };
   scope: {
@@ -61,6 +68,31 @@ export interface ServiceJson {
     /** Unlisted codes in scope only when the order's text matches the description value set. */
     unlisted?: { valueSet: string; descriptionValueSet: string };
   };
+}
+
+/** A policy document: its id (CP.MP.171, L38841), title, revision and URL, and the data profile that says how to chart it. */
+export interface PolicyDocument {
+  id: string;
+  title: string;
+  revision: string;
+  url: string;
+  /** The page of /docs with the policy's data profile (docs/<profile>.md, served at /docs/<profile>). */
+  profile?: string;
+}
+
+export interface PolicySelectionRule {
+  /** The member's programs (src/kit/coverage.ts) the rule is for: any of them selects it. */
+  programs: Program[];
+  /** The id of the policy declaration that decides (a folder under cds-services/, or the service's own id). */
+  policy: string;
+  /** Why, in words, for the card and the data profile (the regulation or note that makes it so). */
+  because: string;
+}
+
+export interface PolicySelectionJson {
+  rules: PolicySelectionRule[];
+  /** The policy for everyone else (default: the service's own). */
+  default?: string;
 }
 
 export interface ValueSetInclude {
@@ -102,13 +134,75 @@ export interface Citation {
   howToDocument?: string;
 }
 
-export interface ServiceDefinition<T = unknown> {
+/** A service folder's index: the service (hooks, scope, prefetch) and its own policy (data and module). */
+export interface ServiceDefinition<T = unknown, C = unknown> {
   service: ServiceJson;
   valueSets: Record<string, ValueSetJson>;
   thresholds: T;
   facts: Record<string, FactJson>;
   citations: Record<string, Citation>;
-  policy: PolicyModule<T>;
+  /** The policy's code tables (coding.json): part of the definition, never read from disk elsewhere. */
+  coding?: C;
+  policy: PolicyModule<T, any, C>;
+}
+
+/** policy.json of a policy folder: a policy a service may apply, with no hooks of its own. */
+export interface PolicyJson {
+  /** The declaration's id: its folder name. */
+  id: string;
+  /** Version of this declaration; recorded with every decision made under it. */
+  version: string;
+  description?: string;
+  policy: PolicyDocument;
+}
+
+/**
+ * A policy folder's index. A policy applied by a service reads that service's chart: it inherits the
+ * service's value sets, facts and code tables, and declares only what it adds (a name it declares that
+ * the service also declares stops start-up: a differing set needs its own name).
+ */
+export interface PolicyDefinition<T = unknown, C = unknown> {
+  declaration: PolicyJson;
+  /** Value sets of its own, added to the service's. */
+  valueSets: Record<string, ValueSetJson>;
+  /** Facts added to the service's: a new fact, or more value sets to select on / more fields for one of the service's. */
+  facts?: Record<string, FactExtension>;
+  thresholds: T;
+  citations: Record<string, Citation>;
+  /** Code tables of its own (default: the service's). */
+  coding?: C;
+  module: PolicyModule<T, any, C>;
+}
+
+/** A fact a policy adds, or adds to: a whole FactJson, or `select.valueSets` and `fields` to extend the service's fact of that name. */
+export interface FactExtension {
+  description?: string;
+  resourceTypes?: string[];
+  from?: FactJson['from'];
+  select?: { valueSets: string[]; matchText?: boolean };
+  fields?: Record<string, string>;
+}
+
+/** A policy after start-up: its data compiled for the service that applies it, its module with defaults. */
+export interface LoadedPolicy<T = unknown, C = unknown> {
+  /** The declaration's id. */
+  id: string;
+  version: string;
+  document: PolicyDocument;
+  module: PolicyModule<T, any, C> & Required<Pick<PolicyModule<T, any, C>, 'suggest' | 'coverage' | 'notices'>>;
+  valueSets: Record<string, ValueSetMatcher>;
+  facts: CompiledFact[];
+  thresholds: T;
+  citations: Record<string, Citation>;
+  coding: C;
+  /** The declaration data it reads (its own and the service's), for the data profile. */
+  data: { valueSets: Record<string, ValueSetJson>; ownValueSets: string[]; facts: Record<string, FactJson> };
+}
+
+/** A service's selection rules, compiled: each rule's policy loaded. */
+export interface PolicySelection {
+  rules: Array<{ programs: Program[]; policy: LoadedPolicy; because: string }>;
+  default: LoadedPolicy;
 }
 
 /** One hook a declaration answers: its CDS service (route, discovery entry) and the hook's own rules. */
@@ -128,8 +222,15 @@ export interface HookService {
 export interface LoadedService<T = unknown> {
   id: string;
   definition: ServiceDefinition<T>;
+  /** The service's value sets (scope, chart reading): its own policy's. */
   valueSets: Record<string, ValueSetMatcher>;
   facts: CompiledFact[];
+  /** The service's own policy. */
+  policy: LoadedPolicy<T>;
+  /** Which policy decides for a member. */
+  selection: PolicySelection;
+  /** Every policy the service may decide with: its own first, then those its selection names. */
+  policies: LoadedPolicy[];
   /** One CDS service per hook, the first (the declaration's own id) first. */
   hooks: HookService[];
 }

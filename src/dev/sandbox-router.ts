@@ -47,7 +47,7 @@ interface SandboxService {
 export function sandboxRouter(services: LoadedService[], clock: () => Date, assetsDir: string): express.Router {
   const withScenarios: SandboxService[] = services.flatMap((service) => {
     const library = ScenarioLibrary.forService(service.id);
-    return library ? [{ service, library, procedures: procedureChoices(library) }] : [];
+    return library ? [{ service, library, procedures: procedureChoices(service) }] : [];
   });
   const router = express.Router();
   router.use((_req: Request, res: Response, next: NextFunction) => {
@@ -98,12 +98,10 @@ export function sandboxRouter(services: LoadedService[], clock: () => Date, asse
   return router;
 }
 
-/** The procedure codes the composer offers: the declaration's coding.json table when it has one. */
-function procedureChoices(library: ScenarioLibrary): ProcedureChoice[] {
-  const file = path.join(library.dir, '..', 'coding.json');
-  if (!fs.existsSync(file)) return [];
-  const table = (JSON.parse(fs.readFileSync(file, 'utf8')) as { procedures?: Record<string, { display?: string; regions?: string[] }> }).procedures ?? {};
-  return Object.entries(table).map(([code, p]) => ({ code, display: p.display ?? code, regions: p.regions ?? [] }));
+/** The procedure codes the composer offers: the service's code table (its definition's `coding.procedures`) when it has one. */
+function procedureChoices(service: LoadedService): ProcedureChoice[] {
+  const coding = service.policy.coding as { procedures?: Record<string, { display?: string; regions?: string[] }> } | undefined;
+  return Object.entries(coding?.procedures ?? {}).map(([code, p]) => ({ code, display: p.display ?? code, regions: p.regions ?? [] }));
 }
 
 function patientCard(patient: Patient | undefined): { name: string; gender?: string; birthDate?: string } | undefined {

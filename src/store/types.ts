@@ -56,8 +56,12 @@ export interface DecisionRecord {
   hook?: string;
   serviceId: string;
   serviceVersion: string;
+  /** The policy document applied (CP.MP.171, L38841) and its revision. */
   policyId: string;
   policyRevision: string;
+  /** The policy declaration applied (its folder under cds-services/) and that declaration's version. */
+  policyDeclaration?: string;
+  policyVersion?: string;
   /** ISO 8601 */
   decidedAt: string;
   clientIss?: string;

@@ -1,9 +1,8 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { observationRegions, otherRegionEvidence, regionFit } from '../regions';
-import { evidenceCutoff, laterEvidence } from '../timeline';
-import type { ChartObservation, FacetContext } from '../types';
+import { conditionEvidence, evidenceCutoff, laterConditions, laterEvidence, met, notMet, observationRegions, otherRegionEvidence, regionConditions, regionFit, setAsideNote, type ChartObservation } from '../../../../src/kit';
+import type { FacetContext } from '../types';
 import { cystCausing, cystsElsewhere, facetSynovialCysts, linkEvidence } from './cyst';
-import { conditionEvidence, criterion, laterConditions, met, notDocumented, notMet, onPathway, regionConditions, setAsideNote } from './define';
+import { criterion, notDocumented, onPathway } from './define';
 
 type FindingValue = 'positive' | 'negative' | 'unknown';
 

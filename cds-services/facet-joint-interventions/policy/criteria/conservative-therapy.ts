@@ -1,26 +1,29 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { addDays, addMonths, daysBetween, maxDate, minDate } from '../dates';
-import { byRegion, otherRegionEvidence, procedureRegions } from '../regions';
-import { evidenceCutoff, laterEvidence } from '../timeline';
-import type { ChartMedication, ChartProcedure, FacetContext } from '../types';
+import {
+  addDays,
+  addMonths,
+  byRegion,
+  conditionEvidence,
+  courseEnd,
+  coveredDays,
+  currentConditions,
+  evidenceCutoff,
+  laterEvidence,
+  met,
+  notMet,
+  otherRegionEvidence,
+  procedureRegions,
+  setAsideNote,
+  therapyDays,
+  type ChartMedication,
+  type ChartProcedure,
+  type Interval,
+} from '../../../../src/kit';
+import type { FacetContext } from '../types';
 import { cystWaiver, waiverGaps } from './cyst';
-import { conditionEvidence, criterion, currentConditions, met, notDocumented, notMet, onPathway, setAsideNote } from './define';
+import { criterion, notDocumented, onPathway } from './define';
 
 const DONE = new Set(['completed', 'in-progress']);
-
-/**
- * Days of therapy in [from, to]: a session counts for the week it starts (a weekly visit is a week of
- * therapy), a performed period for its days up to `until` (days after the decision date have not
- * happened yet); overlaps count once. Four weekly visits make 28 days.
- */
-function therapyDays(sessions: ChartProcedure[], from: string, to: string, until: string): { days: number; first: string; last: string } {
-  const intervals = sessions.map((s): [string, string] => {
-    const periodEnd = s.end?.slice(0, 10);
-    const end = periodEnd && periodEnd > s.date! ? minDate(periodEnd, until)! : addDays(s.date!, 6);
-    return [s.date!, end];
-  });
-  return { days: coveredDays(intervals, from, to), first: minDate(...intervals.map((i) => i[0]))!, last: maxDate(...intervals.map((i) => i[1]))! };
-}
 
 function isTherapy(p: ChartProcedure, ctx: FacetContext): boolean {
   const { vs } = ctx;
@@ -33,7 +36,7 @@ function therapyFinding(ctx: FacetContext): Finding {
   const from = addMonths(unit.date, -t.conservativeTherapyLookbackMonths);
   const until = evidenceCutoff(ctx.today, unit.date);
   // Therapy for this pain: PT or a home program for another spinal region is not; one naming no region is.
-  const { counted: therapy, elsewhere } = byRegion(chart.procedures.filter((p) => isTherapy(p, ctx)), (p) => procedureRegions(p, vs, chart.conditionsByRef), unit.region);
+  const { counted: therapy, elsewhere } = byRegion(chart.procedures.filter((p) => isTherapy(p, ctx)), (p) => procedureRegions(p, chart, vs), unit.region);
   const setAside: Evidence[] = [
     ...elsewhere.map(({ item: p, regions }) => otherRegionEvidence(`${p.text} on ${p.date ?? '?'}`, p.ref, regions, unit.region)),
     ...laterEvidence(chart.later.procedures.filter((p) => isTherapy(p, ctx)).map((p) => ({ ref: p.ref, text: `${p.text} (${p.status})`, date: p.date })), ctx.today),
@@ -50,7 +53,7 @@ function therapyFinding(ctx: FacetContext): Finding {
   const done = therapy.filter((p) => DONE.has(p.status) && p.date !== undefined && p.date <= until);
   const recent = done.filter((p) => (p.end?.slice(0, 10) ?? addDays(p.date!, 6)) >= from);
   if (recent.length > 0) {
-    const { days, first, last } = therapyDays(recent, from, unit.date, until);
+    const { days, first, last } = therapyDays(recent.map((p) => ({ date: p.date!, ...(p.end ? { end: p.end } : {}) })), from, unit.date, until);
     const evidence = [...recent.map((p) => ({ text: `${p.text} on ${p.date}${p.end ? ` to ${p.end.slice(0, 10)}` : ''}`, reference: p.ref })), ...setAside];
     const span = `${first < from ? from : first} to ${last > unit.date ? unit.date : last}`;
     return days >= t.physicalTherapyMinDays
@@ -94,33 +97,6 @@ export const physicalTherapy = criterion('physical-therapy', {
 
 const NOT_A_COURSE = new Set(['draft', 'not-taken', 'unknown', 'entered-in-error', 'cancelled']);
 
-function courseEnd(m: ChartMedication, until: string): string | undefined {
-  if (m.end) return m.end;
-  if (m.days !== undefined && m.start) return addDays(m.start, Math.max(1, m.days) - 1);
-  if (m.ongoing) return until;
-  return undefined;
-}
-
-/** Days covered by the union of intervals, clipped to [from, to]. Overlapping courses are not double counted. */
-function coveredDays(intervals: Array<[string, string]>, from: string, to: string): number {
-  const clipped = intervals
-    .map(([s, e]): [string, string] => [s < from ? from : s, e > to ? to : e])
-    .filter(([s, e]) => s <= e)
-    .sort((a, b) => a[0].localeCompare(b[0]));
-  let total = 0;
-  let current: [string, string] | undefined;
-  for (const [s, e] of clipped) {
-    if (current && s <= addDays(current[1], 1)) {
-      if (e > current[1]) current[1] = e;
-      continue;
-    }
-    if (current) total += daysBetween(current[0], current[1]) + 1;
-    current = [s, e];
-  }
-  if (current) total += daysBetween(current[0], current[1]) + 1;
-  return total;
-}
-
 /** I.A.1.b.ii: NSAIDs for at least 3 weeks in the past year, or contraindicated, or not tolerated. */
 export const nsaidTrial = criterion('nsaid-trial', {
   dependsOn: ['medicationRequests', 'medicationStatements', 'medicationDispenses', 'allergies', 'conditions'],
@@ -131,7 +107,7 @@ export const nsaidTrial = criterion('nsaid-trial', {
     // Days of therapy count up to the decision date: a course running past it has not been taken yet.
     const until = evidenceCutoff(ctx.today, unit.date);
     const courses = chart.medications.filter((m) => !NOT_A_COURSE.has(m.status) && m.start !== undefined && m.start <= until);
-    const intervals: Array<[string, string]> = [];
+    const intervals: Interval[] = [];
     const undated: ChartMedication[] = [];
     for (const m of courses) {
       const end = courseEnd(m, until);

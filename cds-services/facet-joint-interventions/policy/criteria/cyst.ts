@@ -1,12 +1,6 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { daysBetween } from '../dates';
-import { levelsInText, levelsOf, rootsInText, sameOrAdjacentLevel, spinalPositions } from '../levels';
-import { conditionRegions, otherRegionEvidence, regionFit } from '../regions';
-import { sentencesNamingAll } from '../report-words';
-import { painScores, scoreEvidence } from '../scores';
-import { evidenceCutoff } from '../timeline';
-import type { ChartCondition, FacetContext } from '../types';
-import { conditionEvidence, conditionMatches } from './define';
+import { conditionEvidence, conditionMatches, conditionRegions, daysBetween, evidenceCutoff, levelsInText, levelsOf, otherRegionEvidence, painScores, regionFit, rootsInText, sameOrAdjacentLevel, scoreEvidence, sentencesNamingAll, spinalPositions, type ChartCondition } from '../../../../src/kit';
+import type { FacetContext } from '../types';
 import { adlInterference } from './pain';
 
 /**
@@ -15,13 +9,9 @@ import { adlInterference } from './pain';
  * adjacent level when both are charted.
  */
 
-const cystCache = new WeakMap<FacetContext['chart'], ChartCondition[]>();
-
-/** Every current facet synovial cyst: a cyst code, or an "other dorsopathy" M53.8x whose text says cyst (read once per chart). */
+/** Every current facet synovial cyst: a cyst code, or an "other dorsopathy" M53.8x whose text says cyst (read once per request). */
 function allCysts(ctx: FacetContext): ChartCondition[] {
-  let cysts = cystCache.get(ctx.chart);
-  if (!cysts) cystCache.set(ctx.chart, (cysts = readCysts(ctx)));
-  return cysts;
+  return ctx.chart.memo.once('facet:cysts', () => readCysts(ctx));
 }
 
 function readCysts(ctx: FacetContext): ChartCondition[] {
@@ -35,13 +25,13 @@ function readCysts(ctx: FacetContext): ChartCondition[] {
 
 /** Current facet synovial cysts of the order's region (or naming none). */
 export function facetSynovialCysts(ctx: FacetContext): ChartCondition[] {
-  return allCysts(ctx).filter((c) => regionFit(conditionRegions(c, ctx.vs), ctx.unit.region) !== 'other');
+  return allCysts(ctx).filter((c) => regionFit(conditionRegions(c, ctx.chart, ctx.vs), ctx.unit.region) !== 'other');
 }
 
 /** Cysts of another region, as set-aside lines. */
 export function cystsElsewhere(ctx: FacetContext): Evidence[] {
   return allCysts(ctx).flatMap((c) => {
-    const regions = conditionRegions(c, ctx.vs);
+    const regions = conditionRegions(c, ctx.chart, ctx.vs);
     return regionFit(regions, ctx.unit.region) === 'other' ? [otherRegionEvidence(conditionEvidence(c).text, c.ref, regions, ctx.unit.region)] : [];
   });
 }
@@ -59,12 +49,12 @@ export interface CystLink {
 
 /** A cyst that can cause the radiculopathy, and the cysts that cannot (another region, a level too far). */
 export function cystCausing(radiculopathy: ChartCondition, cysts: ChartCondition[], ctx: FacetContext): { link?: CystLink; rejected: Evidence[] } {
-  const radicRegions = conditionRegions(radiculopathy, ctx.vs);
+  const radicRegions = conditionRegions(radiculopathy, ctx.chart, ctx.vs);
   const radicAt = conditionPositions(radiculopathy, ctx);
   const rejected: Evidence[] = [];
   const links: CystLink[] = [];
   for (const cyst of cysts) {
-    const cystRegions = conditionRegions(cyst, ctx.vs);
+    const cystRegions = conditionRegions(cyst, ctx.chart, ctx.vs);
     if (cystRegions.length > 0 && radicRegions.length > 0 && !cystRegions.some((r) => radicRegions.includes(r))) {
       rejected.push({ text: `set aside, ${cystRegions.join('/')} cyst cannot cause a ${radicRegions.join('/')} radiculopathy: ${conditionEvidence(cyst).text}`, reference: cyst.ref, setAside: 'another region' });
       continue;
@@ -92,7 +82,7 @@ export function linkEvidence(radiculopathy: ChartCondition, link: CystLink): Evi
 
 /** Current radiculopathies of the order's region (or naming none). */
 export function regionRadiculopathies(ctx: FacetContext): ChartCondition[] {
-  return ctx.chart.conditions.filter((c) => c.current && conditionMatches(c, ctx.vs.radiculopathy!) && regionFit(conditionRegions(c, ctx.vs), ctx.unit.region) !== 'other');
+  return ctx.chart.conditions.filter((c) => c.current && conditionMatches(c, ctx.vs.radiculopathy!) && regionFit(conditionRegions(c, ctx.chart, ctx.vs), ctx.unit.region) !== 'other');
 }
 
 type FindingStatus = Finding['status'];

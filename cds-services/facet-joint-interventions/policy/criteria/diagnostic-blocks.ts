@@ -1,8 +1,7 @@
 import type { Finding } from '../../../../src/decision/types';
-import { addDays, daysBetween } from '../dates';
-import { sessionText } from '../history';
+import { addDays, daysBetween, met, notMet, plural, sessionText } from '../../../../src/kit';
 import type { FacetContext } from '../types';
-import { criterion, met, notDocumented, notMet, onPathway, plural } from './define';
+import { criterion, notDocumented, onPathway } from './define';
 
 const ACTIVE_ORDER = new Set(['draft', 'active', 'on-hold']);
 
@@ -115,7 +114,7 @@ export const radiofrequencyConsidered = criterion('radiofrequency-considered', {
     if (mentioned.length > 0) return met('The order says radiofrequency neurotomy is being considered', mentioned.map((o) => ({ text: 'reason, note or detail on the order', reference: o.ref })));
     const draftRf = sessionOrders.filter((o) => o.kind === 'radiofrequency');
     if (draftRf.length > 0) return met('A radiofrequency neurotomy is ordered in this session', draftRf.map((o) => ({ text: `CPT ${o.codes.map((c) => c.code).join(', ')}`, reference: o.ref })));
-    const planned = chart.plannedRadiofrequency.filter((p) => ACTIVE_ORDER.has(p.status));
+    const planned = chart.plannedOrders.filter((p) => ACTIVE_ORDER.has(p.status));
     if (planned.length > 0) return met('A radiofrequency neurotomy is planned or ordered', planned.map((p) => ({ text: `CPT ${p.codes.join(', ')} (${p.status}, ${p.intent})`, reference: p.ref })));
     return notDocumented('radiofrequency-considered', 'Nothing on the order or in the record says radiofrequency neurotomy is being considered');
   },

@@ -1,10 +1,8 @@
 import type { CodeableConcept, Coding } from 'fhir/r4';
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { imagingRegions, otherRegionEvidence, regionFit, regionsNamed } from '../regions';
-import { reportFindings } from '../report-words';
-import { evidenceCutoff, laterEvidence } from '../timeline';
-import type { ChartImaging, ChartProcedure, FacetContext, Region } from '../types';
-import { conditionEvidence, criterion, laterConditions, met, notDocumented, notMet, onPathway, regionConditions, setAsideNote } from './define';
+import { conditionEvidence, evidenceCutoff, imagingRegions, laterConditions, laterEvidence, met, notMet, otherRegionEvidence, regionConditions, regionFit, regionsNamed, reportFindings, setAsideNote, type ChartImaging, type ChartProcedure, type Region } from '../../../../src/kit';
+import type { FacetContext } from '../types';
+import { criterion, notDocumented, onPathway } from './define';
 
 /** The policy's other causes (I.A.1.c "e.g., fracture, tumor, infection, extraspinal lesion"): diagnosis codes, report words. */
 const OTHER_CAUSES: Array<{ codes: string; words: string; label: string }> = [

@@ -1,5 +1,6 @@
+import { met, notMet } from '../../../../src/kit';
 import type { Pathway } from '../types';
-import { criterion, met, notMet, onPathway, type CriterionId } from './define';
+import { criterion, onPathway, type CriterionId } from './define';
 
 /** I.A.1.d, I.B.1.c, I.B.2.c, I.D.4: no more than three spinal levels (unilateral or bilateral) in the session. */
 function levels(id: CriterionId, pathway: Pathway) {

@@ -1,4 +1,5 @@
-import { criterion, met, notMet } from './define';
+import { met, notMet } from '../../../../src/kit';
+import { criterion } from './define';
 
 /** I.F: pulsed radiofrequency neurotomy is not medically necessary. */
 export const pulsedRadiofrequency = criterion('pulsed-radiofrequency', {

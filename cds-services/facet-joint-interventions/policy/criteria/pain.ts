@@ -1,15 +1,7 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { addMonths } from '../dates';
-import { observationRegions, otherRegionEvidence, regionFit, conditionRegions } from '../regions';
-import { functionalScores, scaleFits, scoreEvidence } from '../scores';
-import { evidenceCutoff, laterEvidence } from '../timeline';
-import type { ChartCondition, FacetContext, Region } from '../types';
-import { conditionEvidence, criterion, currentConditions, laterConditions, met, notDocumented, notMet, onPathway, regionConditions, setAsideNote, type CriterionId } from './define';
-
-/** Current pain diagnoses for the order's region: neck pain for a cervical procedure, back pain for a lumbar one; one naming no region counts for any. */
-export function regionPainDiagnoses(ctx: FacetContext): ChartCondition[] {
-  return currentConditions(ctx, 'painConditions').filter((c) => regionFit(conditionRegions(c, ctx.vs), ctx.unit.region) !== 'other');
-}
+import { addMonths, conditionEvidence, conditionRegions, currentConditions, evidenceCutoff, functionalScores, laterConditions, laterEvidence, met, notMet, observationRegions, otherRegionEvidence, regionConditions, regionFit, scaleFits, scoreEvidence, setAsideNote, type ChartCondition, type Region } from '../../../../src/kit';
+import type { FacetContext } from '../types';
+import { criterion, notDocumented, onPathway, type CriterionId } from './define';
 
 /** Back or neck pain lasting at least the threshold (3 months) before the order date. */
 function painDuration(id: CriterionId) {

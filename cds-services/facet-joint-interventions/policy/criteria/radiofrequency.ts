@@ -1,11 +1,7 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { addMonths } from '../dates';
-import { sessionText } from '../history';
-import { functionalChange, sustainedPainRelief } from '../relief';
-import { atOtherSites, atSameSite, newLevels, siteEvidence } from '../sites';
-import { evidenceCutoff } from '../timeline';
-import type { FacetContext, PriorSession } from '../types';
-import { criterion, met, notDocumented, notMet, onPathway, plural, type CriterionId } from './define';
+import { addMonths, atOtherSites, atSameSite, evidenceCutoff, functionalChange, met, newLevels, notMet, plural, sessionText, siteEvidence, sustainedPainRelief, type PriorSession } from '../../../../src/kit';
+import type { FacetContext } from '../types';
+import { criterion, notDocumented, onPathway, type CriterionId } from './define';
 
 /**
  * I.B.1.b and I.D.1: a positive response to two diagnostic blocks "at each region to be treated", read at

@@ -1,6 +1,7 @@
 import type { Finding } from '../../../../src/decision/types';
+import { met, notMet } from '../../../../src/kit';
 import type { FacetContext } from '../types';
-import { criterion, met, notDocumented, notMet, type CriterionId } from './define';
+import { criterion, notDocumented, type CriterionId } from './define';
 
 function thoracic(id: CriterionId, what: string) {
   return (ctx: FacetContext): Finding => {

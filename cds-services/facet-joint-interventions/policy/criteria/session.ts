@@ -1,4 +1,5 @@
-import { criterion, met, notMet } from './define';
+import { met, notMet } from '../../../../src/kit';
+import { criterion } from './define';
 
 /**
  * Table 1: the order is a facet joint procedure. A facet CPT code is not enough: an order whose code text

@@ -1,8 +1,6 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { functionalChange, sustainedPainRelief } from '../relief';
-import { atOtherSites, atSameSite, siteEvidence } from '../sites';
-import { evidenceCutoff } from '../timeline';
-import { conditionEvidence, criterion, currentConditions, met, notDocumented, notMet, onPathway } from './define';
+import { atOtherSites, atSameSite, conditionEvidence, currentConditions, evidenceCutoff, functionalChange, met, notMet, siteEvidence, sustainedPainRelief } from '../../../../src/kit';
+import { criterion, notDocumented, onPathway } from './define';
 import { blocksCoverLevels } from './radiofrequency';
 
 /** I.D.1: two diagnostic blocks with at least 80% relief before therapeutic injections. */

@@ -1,11 +1,11 @@
-import { attachmentText, MAX_REPORT_TEXT, splitByDate } from '../../../../cds-services/facet-joint-interventions/policy/chart';
-import { imagingRegions, regionFit } from '../../../../cds-services/facet-joint-interventions/policy/regions';
-import { reportFindings, sentencesOf } from '../../../../cds-services/facet-joint-interventions/policy/report-words';
-import { siteMatch, newLevels } from '../../../../cds-services/facet-joint-interventions/policy/sites';
-import { afterProcedure, beforeProcedure, evidenceCutoff } from '../../../../cds-services/facet-joint-interventions/policy/timeline';
-import type { ChartObservation, PriorSession } from '../../../../cds-services/facet-joint-interventions/policy/types';
-import { loadServices } from '../../../../src/declarations/load';
-import { CPT } from '../../../helpers/builders';
+import { attachmentText, MAX_REPORT_TEXT, splitByDate } from '../../src/kit';
+import { imagingRegions, regionFit } from '../../src/kit';
+import { reportFindings, sentencesOf } from '../../src/kit';
+import { siteMatch, newLevels } from '../../src/kit';
+import { afterProcedure, beforeProcedure, evidenceCutoff } from '../../src/kit';
+import type { ChartObservation, PriorSession } from '../../src/kit';
+import { loadServices } from '../../src/declarations/load';
+import { CPT } from '../helpers/builders';
 
 const vs = loadServices().find((s) => s.id === 'facet-joint-interventions')!.valueSets;
 

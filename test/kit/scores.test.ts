@@ -1,7 +1,7 @@
-import type { Chart, ChartObservation } from '../../../../cds-services/facet-joint-interventions/policy/types';
-import { functionalScores, painScores, scoresIn } from '../../../../cds-services/facet-joint-interventions/policy/scores';
-import { loadServices } from '../../../../src/declarations/load';
-import { LOINC } from '../../../helpers/builders';
+import { RequestMemo, type Chart, type ChartObservation } from '../../src/kit';
+import { functionalScores, painScores, scoresIn } from '../../src/kit';
+import { loadServices } from '../../src/declarations/load';
+import { LOINC } from '../helpers/builders';
 
 const service = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
 const vs = service.valueSets;
@@ -12,7 +12,7 @@ function obs(ref: string, code: string, value: number | undefined, effective: st
 }
 
 function chart(observations: ChartObservation[]): Chart {
-  return { observations, conditions: [], procedures: [], medications: [], allergies: [], devices: [], imaging: [], plannedRadiofrequency: [], coverages: [], conditionsByRef: new Map(), today: '2026-11-26', later: { conditions: [], procedures: [], observations: [], medications: [], imaging: [] } };
+  return { observations, conditions: [], procedures: [], medications: [], allergies: [], devices: [], imaging: [], plannedOrders: [], coverages: [], conditionsByRef: new Map(), today: '2026-11-26', later: { conditions: [], procedures: [], observations: [], medications: [], imaging: [] }, memo: new RequestMemo() };
 }
 
 describe('score lists', () => {

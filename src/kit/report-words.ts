@@ -1,5 +1,5 @@
-import { regionsNamed } from './regions';
-import type { Region, ValueSets } from './types';
+import { regionsNamed, type Region } from './spine/regions';
+import type { ValueSets } from './types';
 
 /**
  * An imaging report's words, read sentence by sentence with the declaration's negation-aware matcher:

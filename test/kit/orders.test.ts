@@ -1,6 +1,6 @@
-import codingJson from '../../../../cds-services/facet-joint-interventions/coding.json';
-import { levelsForCodes, procedureCodes, regionOf } from '../../../../cds-services/facet-joint-interventions/policy/orders';
-import { loadServices } from '../../../../src/declarations/load';
+import codingJson from '../../cds-services/facet-joint-interventions/coding.json';
+import { levelsForCodes, procedureCodes, regionOf } from '../../src/kit';
+import { loadServices } from '../../src/declarations/load';
 
 const vs = loadServices().find((s) => s.id === 'facet-joint-interventions')!.valueSets;
 const cpt = (...codes: string[]) => procedureCodes(codes.map((code) => ({ system: 'http://www.ama-assn.org/go/cpt', code })), codingJson);

@@ -1,16 +1,29 @@
-import type { Evidence } from '../../../src/decision/types';
-import type { FactRecord } from '../../../src/facts/extract';
-import { dateOf } from './dates';
-import { procedureCodes } from './orders';
-import { codings, describe, string } from './read';
-import { laterEvidence } from './timeline';
-import type { Chart, ChartProcedure, CodingData, OrderInfo, PriorSession, UnitInfo, ValueSets } from './types';
+import type { Evidence } from '../../decision/types';
+import type { FactRecord } from '../../facts/extract';
+import type { Chart, ChartProcedure } from '../chart/model';
+import { dateOf } from '../dates';
+import { describe } from '../fields';
+import { laterEvidence } from '../timeline';
+import type { ValueSets } from '../types';
+import { ORDER_FIELDS, procedureCodes, type OrderInfo, type ProcedureKind, type SpineCoding } from './orders';
+import type { Region } from './regions';
+import type { PriorSession } from './sessions';
 
 /**
- * I: "invasive pain management procedures … and the patient receives only one procedure per visit". What
- * else is done on the order's date: the other procedures of this request (facet or not) and the procedures
- * on the chart for that date.
+ * What else is done on a procedure's date (a visit): the other procedures of this request (facet or not)
+ * and the procedures on the chart for that date. Policies limit it differently (CP.MP.171 one procedure per
+ * visit; the LCD other blocks the same day only with documented necessity); the reading is the same.
  */
+
+/** The procedure whose visit is read: its date, kind and region. */
+export interface VisitProcedure {
+  date: string;
+  kind: ProcedureKind;
+  region?: Region;
+}
+
+/** The value set of other invasive pain procedures a visit is read with. */
+export const VISIT_VALUE_SETS = ['otherPainProcedures'];
 
 /** Not yet done, so planned for their date: a procedure in preparation or in progress. */
 const PLANNED = new Set(['preparation', 'in-progress']);
@@ -25,19 +38,19 @@ export function proceduresForVisits(chart: Chart): ChartProcedure[] {
 export function otherPainOrders(draftOrders: FactRecord[], inScope: OrderInfo[], vs: ValueSets): FactRecord[] {
   const refs = new Set(inScope.map((o) => o.ref));
   return draftOrders.filter(
-    (r) => !refs.has(r.ref) && (codings(r, 'codings').some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(string(r, 'codeText'))),
+    (r) => !refs.has(r.ref) && (ORDER_FIELDS.codings(r, 'codings').some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(ORDER_FIELDS.string(r, 'codeText'))),
   );
 }
 
 /** A procedure on the chart that is an invasive pain procedure and not a facet one. */
-function isOtherPainProcedure(p: ChartProcedure, vs: ValueSets, coding: CodingData): boolean {
+function isOtherPainProcedure(p: ChartProcedure, vs: ValueSets, coding: SpineCoding): boolean {
   if (procedureCodes(p.codings, coding).length > 0) return false;
   return p.codings.some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(p.text);
 }
 
 function orderText(record: FactRecord): string {
-  const list = codings(record, 'codings');
-  const text = describe(list, string(record, 'codeText'));
+  const list = ORDER_FIELDS.codings(record, 'codings');
+  const text = describe(list, ORDER_FIELDS.string(record, 'codeText'));
   const code = list.find((c) => c.code)?.code;
   return code && !text.includes(code) ? `${text} (${code})` : text;
 }
@@ -49,20 +62,20 @@ function orderText(record: FactRecord): string {
  * "keep only this procedure" suggestion may cancel.
  */
 export function sameVisit(
-  unit: Omit<UnitInfo, 'sameVisit' | 'otherOrdersSameDay'>,
+  unit: VisitProcedure,
   otherUnits: Array<{ date: string; label: string; ref: string }>,
   facetOnRecord: PriorSession[],
   otherOrders: FactRecord[],
   visitProcedures: ChartProcedure[],
   chart: Chart,
-  ctx: { vs: ValueSets; coding: CodingData; today: string },
+  ctx: { vs: ValueSets; coding: SpineCoding; today: string },
 ): { evidence: Evidence[]; otherOrders: string[] } {
   const sameDay = (date: string | undefined) => date === unit.date;
   const units: Evidence[] = otherUnits.filter((u) => sameDay(u.date)).map((u) => ({ text: `${u.label}, ordered in this request`, reference: u.ref }));
   const recorded: Evidence[] = facetOnRecord
     .filter((s) => sameDay(s.date) && !(s.kind === unit.kind && (s.region ?? unit.region) === unit.region))
     .map((s) => ({ text: `${s.label}, on record`, reference: s.refs[0] }));
-  const ordered = otherOrders.filter((r) => sameDay(dateOf(string(r, 'occurrence')) ?? ctx.today));
+  const ordered = otherOrders.filter((r) => sameDay(dateOf(ORDER_FIELDS.string(r, 'occurrence')) ?? ctx.today));
   const orderedEvidence: Evidence[] = ordered.map((r) => ({ text: `${orderText(r)}, ordered in this request (an invasive pain procedure)`, reference: r.ref }));
   const onRecord: Evidence[] = visitProcedures
     .filter((p) => sameDay(p.date) && VISIT_STATUS.has(p.status) && isOtherPainProcedure(p, ctx.vs, ctx.coding))

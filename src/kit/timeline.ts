@@ -1,6 +1,12 @@
-import type { Evidence } from '../../../src/decision/types';
+import type { Evidence } from '../decision/types';
+import type { ChartObservation } from './chart/model';
 import { instantOf, minDate } from './dates';
-import type { ChartObservation, PriorSession } from './types';
+
+/** When a procedure happened: its date and, when charted, its start with a time of day. */
+export interface ProcedureTime {
+  date: string;
+  start?: string;
+}
 
 /**
  * The patient's timeline as the policy reads it: evidence must have happened by the decision date (records
@@ -16,7 +22,7 @@ export function evidenceCutoff(today: string, orderDate: string): string {
  * Strictly before the procedure started: by the clock when both carry a time of day, else on an earlier
  * day. A same-day score is never a baseline unless both times are charted, even when linked by partOf.
  */
-export function beforeProcedure(o: ChartObservation, session: Pick<PriorSession, 'date' | 'start'>): boolean {
+export function beforeProcedure(o: ChartObservation, session: ProcedureTime): boolean {
   const start = instantOf(session.start);
   const time = instantOf(o.effective);
   if (start !== undefined && time !== undefined) return time < start;
@@ -24,7 +30,7 @@ export function beforeProcedure(o: ChartObservation, session: Pick<PriorSession,
 }
 
 /** Strictly after the procedure started: by the clock when both carry a time of day, else on a later day. */
-export function afterProcedure(o: ChartObservation, session: Pick<PriorSession, 'date' | 'start'>): boolean {
+export function afterProcedure(o: ChartObservation, session: ProcedureTime): boolean {
   const start = instantOf(session.start);
   const time = instantOf(o.effective);
   if (start !== undefined && time !== undefined) return time > start;

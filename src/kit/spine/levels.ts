@@ -1,6 +1,15 @@
 import type { CodeableConcept } from 'fhir/r4';
-import { codingKey, conceptText } from '../../../src/fhir/code-systems';
-import type { CodingData, Laterality, Region, ValueSets } from './types';
+import { codingKey, conceptText } from '../../fhir/code-systems';
+import type { ValueSets } from '../types';
+import type { Region } from './regions';
+
+export type Laterality = 'bilateral' | 'left' | 'right' | 'unspecified';
+
+/** The declaration's table of body-site codes that name one facet joint level (coding.json `facetJointLevels`). */
+export interface LevelCodes {
+  /** "system|code" → "L3-L4". */
+  facetJointLevels: Record<string, string>;
+}
 
 /** Vertebrae in anatomical order; a facet level is the joint between two adjacent ones ("L4-L5"). */
 const VERTEBRAE = [
@@ -27,9 +36,9 @@ export function levelsInText(text: string): string[] {
 }
 
 /** Distinct levels from body-site concepts: SNOMED facet joint codes, else level names in the text. */
-export function levelsOf(concepts: CodeableConcept[], coding: CodingData): string[] {
+export function levelsOf(concepts: CodeableConcept[], coding: LevelCodes): string[] {
   const levels = new Set<string>();
-  const byCode = coding.facetJointLevels as Record<string, string>;
+  const byCode = coding.facetJointLevels;
   for (const concept of concepts) {
     let coded = false;
     for (const c of concept.coding ?? []) {

@@ -1,5 +1,5 @@
-import codingJson from '../../../../cds-services/facet-joint-interventions/coding.json';
-import { levelsInText, levelsOf, regionOfLevel, rootsInText, sameOrAdjacentLevel, sharedLevels, spinalPositions } from '../../../../cds-services/facet-joint-interventions/policy/levels';
+import codingJson from '../../cds-services/facet-joint-interventions/coding.json';
+import { levelsInText, levelsOf, regionOfLevel, rootsInText, sameOrAdjacentLevel, sharedLevels, spinalPositions } from '../../src/kit';
 
 describe('facet levels', () => {
   it.each([

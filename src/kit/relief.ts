@@ -1,8 +1,31 @@
-import type { Evidence } from '../../../src/decision/types';
+import type { Evidence } from '../decision/types';
+import type { Chart, ChartObservation } from './chart/model';
 import { addMonths, daysBetween, instantOf } from './dates';
-import { codeOf, functionalScores, improvementPercent, improvementPoints, painScores, round, scaleFits, scoreEvidence, scoresIn } from './scores';
-import { afterProcedure, beforeProcedure } from './timeline';
-import type { Chart, ChartObservation, PriorSession, Region, Relief, Thresholds, ValueSets } from './types';
+import { codeOf, functionalScores, improvementPercent, improvementPoints, painScores, round, scaleFits, scoreEvidence, scoresIn, type FunctionalScale } from './scores';
+import { afterProcedure, beforeProcedure, type ProcedureTime } from './timeline';
+import type { ValueSets } from './types';
+
+/** An earlier procedure relief is read after: its records ("Procedure/id"), when, and how the card names it. */
+export interface TreatedSession extends ProcedureTime {
+  refs: string[];
+  label: string;
+}
+
+/** The numbers relief is read with (thresholds.json). */
+export interface ReliefSettings {
+  /** Hours after a block in which a post-block pain score counts, when scores are not linked to it. */
+  postBlockWindowHours: number;
+  /** How far before a procedure a baseline pain score may be. */
+  baselineLookbackDays: number;
+  functionalScales: FunctionalScale[];
+}
+
+export interface Relief {
+  percent?: number;
+  evidence: Evidence[];
+  /** Why relief could not be computed (for not-documented results). */
+  problem?: string;
+}
 
 /**
  * Pain relief after a block: an explicit percent-relief Observation linked by partOf; else 0-10 scores
@@ -10,7 +33,7 @@ import type { Chart, ChartObservation, PriorSession, Region, Relief, Thresholds,
  * charted, the last score before it that day and the lowest within the post-block window.
  * Relief = (pre - post) / pre, on the same scale.
  */
-export function blockRelief(session: PriorSession, chart: Chart, vs: ValueSets, t: Thresholds): Relief {
+export function blockRelief(session: TreatedSession, chart: Chart, vs: ValueSets, t: ReliefSettings): Relief {
   const linked = (o: ChartObservation) => o.partOf.some((ref) => session.refs.includes(ref));
   const percent = scoresIn(chart, vs, 'reliefPercent').filter(linked).at(-1);
   if (percent) {
@@ -72,7 +95,7 @@ export interface SustainedRelief {
  * it; every score in (procedure, procedure + months] at most (100 - percent)% of baseline; and at
  * least one score at or after the period's end, so the whole period was observed.
  */
-export function sustainedPainRelief(session: PriorSession, chart: Chart, vs: ValueSets, t: Thresholds, percent: number, months: number, until: string): SustainedRelief {
+export function sustainedPainRelief(session: TreatedSession, chart: Chart, vs: ValueSets, t: ReliefSettings, percent: number, months: number, until: string): SustainedRelief {
   const scores = painScores(chart, vs).filter((o) => o.date! <= until);
   // The baseline is the last score strictly before the procedure started; a score after it, even one of the
   // same day linked to it by partOf, is never the baseline.
@@ -126,12 +149,12 @@ export interface FunctionalChange {
  * and by the MCID.
  */
 export function functionalChange(
-  session: PriorSession,
+  session: TreatedSession,
   chart: Chart,
   vs: ValueSets,
-  t: Thresholds,
+  t: ReliefSettings,
   until: string,
-  region: Region | undefined,
+  region: string | undefined,
   minimumPercent?: number,
 ): FunctionalChange {
   const all = functionalScores(chart, t.functionalScales, vs).filter((s) => s.obs.date! <= until);

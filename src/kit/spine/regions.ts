@@ -1,6 +1,11 @@
 import type { CodeableConcept, Coding } from 'fhir/r4';
-import type { Evidence } from '../../../src/decision/types';
-import type { ChartCondition, ChartObservation, ChartProcedure, Region, ValueSets } from './types';
+import type { Evidence } from '../../decision/types';
+import type { Chart, ChartCondition, ChartObservation, ChartProcedure } from '../chart/model';
+import { conditionEvidence, currentConditions, type ChartReading } from '../conditions';
+import type { ValueSets } from '../types';
+
+/** The spinal regions, as CPT groups facet codes (lumbar includes sacral). */
+export type Region = 'cervical' | 'thoracic' | 'lumbar';
 
 /**
  * The spinal region a piece of evidence is about, read with the declaration's region value sets
@@ -19,33 +24,18 @@ export function regionsNamed(concepts: CodeableConcept[], vs: ValueSets): Region
   return REGIONS.filter((r) => concepts.some((c) => vs[`${r}Region`]!.matchesConcept(c)));
 }
 
-/** Region readings of diagnoses, kept per request's chart records (several criteria ask about the same diagnosis). */
-const conditionRegionCache = new WeakMap<ValueSets, WeakMap<ChartCondition, Region[]>>();
-
-/** A diagnosis's regions: its code and text (M47.812 cervical, "L4-L5"), and its bodySite. */
-export function conditionRegions(condition: ChartCondition, vs: ValueSets): Region[] {
-  let cache = conditionRegionCache.get(vs);
-  if (!cache) conditionRegionCache.set(vs, (cache = new WeakMap()));
-  let regions = cache.get(condition);
-  if (!regions) cache.set(condition, (regions = regionsNamed([{ coding: condition.codings, text: condition.text }, ...condition.bodySites], vs)));
-  return regions;
+/** A diagnosis's regions: its code and text (M47.812 cervical, "L4-L5"), and its bodySite; read once per request (several criteria ask). */
+export function conditionRegions(condition: ChartCondition, chart: Pick<Chart, 'memo'>, vs: ValueSets): Region[] {
+  return chart.memo.of('regions:condition', condition, () => regionsNamed([{ coding: condition.codings, text: condition.text }, ...condition.bodySites], vs));
 }
 
-const procedureRegionCache = new WeakMap<ValueSets, WeakMap<ChartProcedure, Region[]>>();
-
-/** A procedure's regions (physical therapy for the neck): its bodySite, code text, reasons and referenced diagnoses. */
-export function procedureRegions(procedure: ChartProcedure, vs: ValueSets, conditionsByRef: Map<string, ChartCondition>): Region[] {
-  let cache = procedureRegionCache.get(vs);
-  if (!cache) procedureRegionCache.set(vs, (cache = new WeakMap()));
-  let regions = cache.get(procedure);
-  if (!regions) cache.set(procedure, (regions = readProcedureRegions(procedure, vs, conditionsByRef)));
-  return regions;
-}
-
-function readProcedureRegions(procedure: ChartProcedure, vs: ValueSets, conditionsByRef: Map<string, ChartCondition>): Region[] {
-  const reasons = procedure.reasonReferences.map((ref) => conditionsByRef.get(ref)).filter((c): c is ChartCondition => c !== undefined);
-  const named = regionsNamed([{ text: procedure.text }, ...procedure.bodySites, ...procedure.reasonConcepts], vs);
-  return [...new Set([...named, ...reasons.flatMap((c) => conditionRegions(c, vs))])];
+/** A procedure's regions (physical therapy for the neck): its bodySite, code text, reasons and referenced diagnoses; read once per request. */
+export function procedureRegions(procedure: ChartProcedure, chart: Pick<Chart, 'memo' | 'conditionsByRef'>, vs: ValueSets): Region[] {
+  return chart.memo.of('regions:procedure', procedure, () => {
+    const reasons = procedure.reasonReferences.map((ref) => chart.conditionsByRef.get(ref)).filter((c): c is ChartCondition => c !== undefined);
+    const named = regionsNamed([{ text: procedure.text }, ...procedure.bodySites, ...procedure.reasonConcepts], vs);
+    return [...new Set([...named, ...reasons.flatMap((c) => conditionRegions(c, chart, vs))])];
+  });
 }
 
 /** An observation's regions (a lumbar facet loading test): its code (text and displays) and bodySite. */
@@ -91,4 +81,29 @@ export function otherRegionEvidence(text: string, reference: string | undefined,
     ...(reference ? { reference } : {}),
     setAside: 'another region',
   };
+}
+
+/** A chart read for one procedure, whose region decides which evidence counts. */
+export interface RegionReading extends ChartReading {
+  unit: { region?: Region };
+}
+
+/**
+ * Current diagnoses of a value set that count for the procedure: of its region, or naming none (M54.9). Those
+ * naming only another region (a cervical radiculopathy for a lumbar block) come back as set-aside lines.
+ */
+export function regionConditions(ctx: RegionReading, valueSet: string): { counted: ChartCondition[]; elsewhere: Evidence[] } {
+  const counted: ChartCondition[] = [];
+  const elsewhere: Evidence[] = [];
+  for (const c of currentConditions(ctx, valueSet)) {
+    const regions = conditionRegions(c, ctx.chart, ctx.vs);
+    if (regionFit(regions, ctx.unit.region) === 'other') elsewhere.push(otherRegionEvidence(conditionEvidence(c).text, c.ref, regions, ctx.unit.region));
+    else counted.push(c);
+  }
+  return { counted, elsewhere };
+}
+
+/** Current pain diagnoses for the procedure's region: neck pain for a cervical procedure, back pain for a lumbar one; one naming no region counts for any. */
+export function regionPainDiagnoses(ctx: RegionReading): ChartCondition[] {
+  return currentConditions(ctx, 'painConditions').filter((c) => regionFit(conditionRegions(c, ctx.chart, ctx.vs), ctx.unit.region) !== 'other');
 }

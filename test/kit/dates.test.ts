@@ -1,4 +1,4 @@
-import { addDays, addMonths, dateOf, daysBetween, instantOf, lastDateOf } from '../../../../cds-services/facet-joint-interventions/policy/dates';
+import { addDays, addMonths, dateOf, daysBetween, instantOf, lastDateOf } from '../../src/kit';
 
 describe('policy dates', () => {
   it('reads the last day a partial date may mean', () => {

@@ -1,33 +1,41 @@
-import type { Evidence } from '../../../src/decision/types';
+import type { Evidence } from '../decision/types';
+import type { Chart, ChartObservation } from './chart/model';
 import { instantOf } from './dates';
-import type { Chart, ChartObservation, FunctionalScale, Region, ValueSets } from './types';
+import type { ValueSets } from './types';
 
 /**
- * The score lists below are derived once per chart and value sets, then shared: relief is computed for
- * every prior session and several criteria read the same lists, each a filter and a sort over all the
- * chart's observations. Shared lists are read-only (callers filter them into new arrays).
+ * Pain scores and functional scales read from the chart's observations. The score lists are derived once
+ * per request (the chart's memo) and shared: relief is computed for every prior session and several
+ * criteria read the same lists, each a filter and a sort over all the chart's observations. Shared lists
+ * are read-only (callers filter them into new arrays).
  */
-const derived = new WeakMap<Chart, WeakMap<object, Map<string, unknown>>>();
 
-function once<T>(chart: Chart, vs: ValueSets, key: string, compute: () => T): T {
-  let byVs = derived.get(chart);
-  if (!byVs) derived.set(chart, (byVs = new WeakMap()));
-  let cache = byVs.get(vs);
-  if (!cache) byVs.set(vs, (cache = new Map()));
-  if (!cache.has(key)) cache.set(key, compute());
-  return cache.get(key) as T;
+/** A functional scale a policy reads (thresholds.json): its value set, direction, threshold and MCID. */
+export interface FunctionalScale {
+  valueSet: string;
+  label: string;
+  higherIsWorse: boolean;
+  /** The score at which pain interferes with ADLs (at or above, or at or below when higher is better). */
+  interferesAt: number;
+  unit: string;
+  /** The spinal region the scale measures (Oswestry low back, NDI neck), or `any` for a region-neutral scale. */
+  region: string;
+  /** Minimal clinically important difference, in the scale's points: a smaller change is not improvement. */
+  mcid: number;
+  /** Where the MCID comes from. */
+  mcidSource: string;
 }
 
 /** Chart observations sorted by time, filtered to a value set, with a numeric value. */
 export function scoresIn(chart: Chart, vs: ValueSets, valueSet: string): readonly ChartObservation[] {
-  return once(chart, vs, `scores:${valueSet}`, () => {
+  return chart.memo.once(`scores:${valueSet}`, () => {
     const matcher = vs[valueSet]!;
     return sortByTime(chart.observations.filter((o) => o.value !== undefined && o.date !== undefined && o.codings.some((c) => matcher.matchesCoding(c))), (o) => o);
   });
 }
 
 export function painScores(chart: Chart, vs: ValueSets): readonly ChartObservation[] {
-  return once(chart, vs, 'pain', () => scoresIn(chart, vs, 'painScores').filter((o) => o.value! >= 0 && o.value! <= 10));
+  return chart.memo.once('scores:pain', () => scoresIn(chart, vs, 'painScores').filter((o) => o.value! >= 0 && o.value! <= 10));
 }
 
 /** An observation's time: its instant when charted with a time of day, else its date's midnight UTC. */
@@ -61,23 +69,19 @@ export function scaleOf(o: ChartObservation, scales: FunctionalScale[], vs: Valu
 
 export function functionalScores(chart: Chart, scales: FunctionalScale[], vs: ValueSets): ReadonlyArray<{ obs: ChartObservation; scale: FunctionalScale }> {
   type Scored = { obs: ChartObservation; scale: FunctionalScale };
-  const byScales = once(chart, vs, 'functional', () => new WeakMap<FunctionalScale[], Scored[]>());
-  let scored = byScales.get(scales);
-  if (!scored) {
-    scored = sortByTime(
+  return chart.memo.of('scores:functional', scales, () =>
+    sortByTime(
       chart.observations
         .filter((o) => o.value !== undefined && o.date !== undefined)
         .map((obs) => ({ obs, scale: scaleOf(obs, scales, vs) }))
         .filter((s): s is Scored => s.scale !== undefined),
       (s) => s.obs,
-    );
-    byScales.set(scales, scored);
-  }
-  return scored;
+    ),
+  );
 }
 
 /** Whether a scale measures the order's region: Oswestry the low back, NDI the neck; PROMIS, BPI and PEG either. */
-export function scaleFits(scale: FunctionalScale, region: Region | undefined): boolean {
+export function scaleFits(scale: FunctionalScale, region: string | undefined): boolean {
   return scale.region === 'any' || region === undefined || scale.region === region;
 }
 

@@ -1,6 +1,12 @@
-import type { Evidence } from '../../../src/decision/types';
+import type { Evidence } from '../../decision/types';
 import { sharedLevels } from './levels';
-import type { PriorSession } from './types';
+
+/** An earlier procedure as sites are compared: its levels ("L4-L5"; none when not charted), records and label. */
+export interface SiteSession {
+  levels: string[];
+  refs: string[];
+  label: string;
+}
 
 /**
  * "The same anatomic site" (I.D.2) and "the previous treatment" (I.B.2) are the same facet joint levels:
@@ -17,24 +23,24 @@ export function siteMatch(sessionLevels: string[], orderLevels: string[]): SiteM
 }
 
 /** Earlier procedures (date order) at the order's site: the same levels, or levels not charted. */
-export function atSameSite(sessions: PriorSession[], orderLevels: string[]): PriorSession[] {
+export function atSameSite<S extends SiteSession>(sessions: S[], orderLevels: string[]): S[] {
   return sessions.filter((s) => siteMatch(s.levels, orderLevels) !== 'other');
 }
 
 /** Earlier procedures in the region at other levels than the order's. */
-export function atOtherSites(sessions: PriorSession[], orderLevels: string[]): PriorSession[] {
+export function atOtherSites<S extends SiteSession>(sessions: S[], orderLevels: string[]): S[] {
   return sessions.filter((s) => siteMatch(s.levels, orderLevels) === 'other');
 }
 
 /** The order's levels no earlier procedure treated (all of them when none did; none when levels are not charted). */
-export function newLevels(sessions: PriorSession[], orderLevels: string[]): string[] {
+export function newLevels(sessions: SiteSession[], orderLevels: string[]): string[] {
   if (sessions.some((s) => s.levels.length === 0)) return [];
   const treated = new Set(sessions.flatMap((s) => s.levels));
   return orderLevels.filter((l) => !treated.has(l));
 }
 
 /** A line saying how a procedure's site was compared with the order's. */
-export function siteEvidence(session: PriorSession, orderLevels: string[], label: string): Evidence {
+export function siteEvidence(session: SiteSession, orderLevels: string[], label: string): Evidence {
   const match = siteMatch(session.levels, orderLevels);
   const how =
     match === 'uncharted'

@@ -1,0 +1,61 @@
+import type { Criterion, Evidence, Finding } from '../decision/types';
+import type { Citation } from '../declarations/types';
+
+/**
+ * Criteria as a policy writes them: one small pure function per criterion, named by its citation (the
+ * policy section, title and how to chart it come from citations.json), returning met / not met / not
+ * documented with the evidence.
+ */
+
+/** What a criterion is besides its citation. */
+export interface CriterionSpec<Ctx> {
+  /** Prefetch keys the answer depends on; a failed fetch of any makes the result indeterminate. */
+  dependsOn: string[];
+  /** The keys this context needs, a subset of dependsOn, when some only matter in some cases. */
+  dependsOnFor?(ctx: Ctx): string[];
+  /** A categorical exclusion: not met means not covered whatever else is documented. */
+  categorical?: boolean;
+  appliesTo(ctx: Ctx): boolean;
+  evaluate(ctx: Ctx): Finding;
+}
+
+export interface CriterionFactory<Ctx, Id extends string> {
+  /** A criterion whose section and title come from its citation, so the checklist cites the policy. */
+  criterion(id: Id, spec: CriterionSpec<Ctx>): Criterion<Ctx>;
+  /** Not in the record: the summary says what is missing and `missing` how to chart it (the citation's howToDocument). */
+  notDocumented(id: Id, summary: string, evidence?: Evidence[]): Finding;
+}
+
+/** The criterion factory of one policy: generic over its context and its citations. */
+export function criteriaOf<Ctx, C extends Record<string, Citation>>(citations: C): CriterionFactory<Ctx, Extract<keyof C, string>> {
+  return {
+    criterion(id, spec) {
+      const citation = citations[id]!;
+      return { id, section: citation.section, title: citation.title, categorical: spec.categorical === true, ...spec };
+    },
+    notDocumented(id, summary, evidence = []) {
+      const how = citations[id]!.howToDocument;
+      return { status: 'not-documented', summary, evidence, ...(how ? { missing: how } : {}) };
+    },
+  };
+}
+
+export function met(summary: string, evidence: Evidence[] = []): Finding {
+  return { status: 'met', summary, evidence };
+}
+
+export function notMet(summary: string, evidence: Evidence[] = [], firstEligibleDate?: string): Finding {
+  return { status: 'not-met', summary, evidence, ...(firstEligibleDate ? { firstEligibleDate } : {}) };
+}
+
+/** " (3 set aside: 2 another region, 1 dated after today)" for a summary, or "" when nothing was set aside. */
+export function setAsideNote(evidence: Evidence[]): string {
+  const reasons = new Map<string, number>();
+  for (const e of evidence) if (e.setAside) reasons.set(e.setAside, (reasons.get(e.setAside) ?? 0) + 1);
+  const total = [...reasons.values()].reduce((a, b) => a + b, 0);
+  return total === 0 ? '' : ` (${total} set aside: ${[...reasons].map(([why, n]) => `${n} ${why}`).join(', ')})`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,141 @@
+/**
+ * The policy kit: what policies under cds-services/ are written with, so that a second policy is a new
+ * folder of data and criteria, not a copy of the first one's helpers. This is its one public entry point.
+ *
+ * - dates and intervals: calendar arithmetic, days of therapy and of supply, sessions in a rolling window
+ * - the chart model: the patient's record read from the declaration's facts, field names checked at start-up
+ * - reading as a reviewer does: the timeline (set aside what is dated after today), diagnoses, report words
+ * - scores, relief and sustained relief, functional change against the scale's MCID
+ * - coverage and programs (Medicare, Medicaid, commercial)
+ * - the criterion factory and findings; suggestion builders
+ * - spine (optional): levels, regions and laterality, spinal procedure orders, sessions on record, units,
+ *   the same site, the visit, and the alternatives built from a spinal code table
+ */
+
+export type { ValueSets } from './types';
+export { RequestMemo } from './memo';
+
+// Dates and intervals
+export { addDays, addMonths, dateOf, daysBetween, instantOf, lastDateOf, maxDate, minDate } from './dates';
+export { courseEnd, coveredDays, inclusiveDays, plausibleDays, rollingCount, supplyDays, therapyDays, therapyEnd } from './intervals';
+export type { Course, Duration, Interval, RollingCount, TherapySession } from './intervals';
+
+// The chart model
+export { FactFields, allText, describe, factFields } from './fields';
+export { CHART_FIELDS, CHART_SECTIONS, ChartModel, readCoverage, splitByDate, type ChartModelOptions } from './chart/read';
+export { MAX_REPORT_TEXT, attachmentText } from './chart/attachments';
+export type {
+  Chart,
+  ChartAllergy,
+  ChartCondition,
+  ChartCoverage,
+  ChartDevice,
+  ChartImaging,
+  ChartMedication,
+  ChartObservation,
+  ChartPlannedOrder,
+  ChartProcedure,
+  ChartSection,
+  LaterRecords,
+} from './chart/model';
+
+// Reading as a reviewer does
+export { afterProcedure, beforeProcedure, evidenceCutoff, laterEvidence, type ProcedureTime } from './timeline';
+export { conditionEvidence, conditionMatches, currentConditions, laterConditions, type ChartReading } from './conditions';
+export { QUOTE_LENGTH, quote, reportFindings, sentencesNamingAll, sentencesOf, type ReportFinding } from './report-words';
+
+// Scores and relief
+export { byTime, codeOf, functionalScores, improvementPercent, improvementPoints, painScores, round, scaleFits, scaleOf, scoreEvidence, scoresIn, type FunctionalScale } from './scores';
+export { blockRelief, functionalChange, sustainedPainRelief, type FunctionalChange, type Relief, type ReliefSettings, type SustainedRelief, type TreatedSession } from './relief';
+
+// Coverage and programs
+export { MEDICARE_PLAN_VALUE_SETS, PROGRAM_VALUE_SETS, activeCoverage, coverageOfResource, defaultCoverage, isCoverageActive, programsOf, type MedicarePlan, type ProgramReading } from './coverage';
+
+// Criteria and suggestions
+export { criteriaOf, met, notMet, plural, setAsideNote, type CriterionFactory, type CriterionSpec } from './criterion';
+export { cancelOrder, markFirstRecommended, scheduleOnFirstEligibleDate, updateOrder, withOccurrence, type SuggestedOrder } from './suggestions';
+
+// Spine (optional)
+export {
+  busiestSideCount,
+  lateralityOf,
+  levelsInText,
+  levelsOf,
+  regionOfLevel,
+  rootsInText,
+  sameOrAdjacentLevel,
+  sharedLevels,
+  sortLevels,
+  spinalPositions,
+  type Laterality,
+  type LevelCodes,
+} from './spine/levels';
+export {
+  REGIONS,
+  byRegion,
+  conditionRegions,
+  imagingRegions,
+  observationRegions,
+  otherRegionEvidence,
+  procedureRegions,
+  regionConditions,
+  regionFit,
+  regionPainDiagnoses,
+  regionsNamed,
+  type Region,
+  type RegionFit,
+  type RegionReading,
+} from './spine/regions';
+export {
+  ORDER_FIELDS,
+  ORDER_VALUE_SETS,
+  TARGET_VALUE_SETS,
+  checkSpineCoding,
+  levelsForCodes,
+  nonFacetJointOf,
+  procedureCodes,
+  readOrder,
+  regionOf,
+  targetOf,
+  type Guidance,
+  type Intent,
+  type LevelRole,
+  type Modality,
+  type NonFacetJoint,
+  type OrderInfo,
+  type OrderReadingContext,
+  type ProcedureCodeEntry,
+  type ProcedureCodeInfo,
+  type ProcedureKind,
+  type SpineCoding,
+  type Target,
+} from './spine/orders';
+export { SESSION_KIND_LABEL, SESSION_VALUE_SETS, facetSessions, sessionText, type HistoryContext, type PriorSession } from './spine/sessions';
+export { atOtherSites, atSameSite, newLevels, siteEvidence, siteMatch, type SiteMatch, type SiteSession } from './spine/sites';
+export { VISIT_VALUE_SETS, otherPainOrders, proceduresForVisits, sameVisit, type VisitProcedure } from './spine/visit';
+export {
+  groupIntoProcedures,
+  procedureUnit,
+  readSpinalProcedures,
+  unitCodes,
+  unitLabel,
+  unitReadAs,
+  type ProcedureOfVisit,
+  type ProcedureUnit,
+  type SpinalProcedures,
+  type SpinalReading,
+} from './spine/units';
+export {
+  cancelUnit,
+  fewerLevels,
+  fluoroscopicAlternative,
+  newOrder,
+  reasonsFor,
+  reduceLevels,
+  replaceWith,
+  withCodes,
+  withoutUltrasound,
+  type SpineSuggesting,
+  type SpineSuggestionCoding,
+} from './spine/suggestions';
+export { SPINE_READS, spineReads } from './spine/reads';
