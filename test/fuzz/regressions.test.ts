@@ -45,9 +45,12 @@ describe('found by fuzzing', () => {
   });
 
   describe('a policy module that throws on odd data does not fail the order signing (200, "could not be checked")', () => {
-    const [facet] = loadServices();
-    const withPolicy = (override: Partial<PolicyModule<unknown>>): LoadedService =>
-      ({ ...facet!, definition: { ...facet!.definition, policy: { ...facet!.definition.policy, ...override } } }) as LoadedService;
+    const facet = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
+    // The service's own policy (the one a member without Medicare coverage is decided under), its module overridden.
+    const withPolicy = (override: Partial<PolicyModule<unknown>>): LoadedService => {
+      const policy = { ...facet.policy, module: { ...facet.policy.module, ...override } } as LoadedService['policy'];
+      return { ...facet, policy, selection: { ...facet.selection, default: policy }, policies: [policy, ...facet.policies.slice(1)] };
+    };
     const boom = () => {
       throw new TypeError('(duration.code ?? duration.unit ?? "d").toLowerCase is not a function');
     };
