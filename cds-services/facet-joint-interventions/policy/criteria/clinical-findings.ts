@@ -1,7 +1,6 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { conditionEvidence, evidenceCutoff, laterConditions, laterEvidence, met, notMet, observationRegions, otherRegionEvidence, regionConditions, regionFit, setAsideNote, type ChartObservation } from '../../../../src/kit';
+import { conditionEvidence, cystCausing, cystsElsewhere, evidenceCutoff, facetSynovialCysts, linkEvidence, laterConditions, laterEvidence, met, notMet, observationRegions, otherRegionEvidence, regionConditions, regionFit, setAsideNote, type ChartObservation } from '../../../../src/kit';
 import type { FacetContext } from '../types';
-import { cystCausing, cystsElsewhere, facetSynovialCysts, linkEvidence } from './cyst';
 import { criterion, notDocumented, onPathway } from './define';
 
 type FindingValue = 'positive' | 'negative' | 'unknown';

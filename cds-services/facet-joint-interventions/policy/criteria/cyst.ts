@@ -1,89 +1,12 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { conditionEvidence, conditionMatches, conditionRegions, daysBetween, evidenceCutoff, levelsInText, levelsOf, otherRegionEvidence, painScores, regionFit, rootsInText, sameOrAdjacentLevel, scoreEvidence, sentencesNamingAll, spinalPositions, type ChartCondition } from '../../../../src/kit';
+import { conditionEvidence, cystCausing, daysBetween, evidenceCutoff, facetSynovialCysts, linkEvidence, painScores, regionRadiculopathies, scoreEvidence, sentencesNamingAll, type ChartCondition, type CystLink } from '../../../../src/kit';
 import type { FacetContext } from '../types';
 import { adlInterference } from './pain';
 
 /**
- * The facet joint synovial cyst: the exception to radiculopathy (I.A.1.c) and the physical-therapy waiver
- * (note under I.A.1.b.i) need a cyst that can cause the radicular pain: same region, and the same or an
- * adjacent level when both are charted.
+ * The note under I.A.1.b.i: physical therapy is not necessary with a facet joint synovial cyst causing nerve
+ * root compression with moderate to severe radicular pain and associated functional limitations.
  */
-
-/** Every current facet synovial cyst: a cyst code, or an "other dorsopathy" M53.8x whose text says cyst (read once per request). */
-function allCysts(ctx: FacetContext): ChartCondition[] {
-  return ctx.chart.memo.once('facet:cysts', () => readCysts(ctx));
-}
-
-function readCysts(ctx: FacetContext): ChartCondition[] {
-  const { vs } = ctx;
-  return ctx.chart.conditions.filter(
-    (c) =>
-      c.current &&
-      (conditionMatches(c, vs.facetSynovialCyst!) || (c.codings.some((x) => vs.otherDorsopathy!.matchesCoding(x)) && vs.facetSynovialCyst!.matchesText(c.text))),
-  );
-}
-
-/** Current facet synovial cysts of the order's region (or naming none). */
-export function facetSynovialCysts(ctx: FacetContext): ChartCondition[] {
-  return allCysts(ctx).filter((c) => regionFit(conditionRegions(c, ctx.chart, ctx.vs), ctx.unit.region) !== 'other');
-}
-
-/** Cysts of another region, as set-aside lines. */
-export function cystsElsewhere(ctx: FacetContext): Evidence[] {
-  return allCysts(ctx).flatMap((c) => {
-    const regions = conditionRegions(c, ctx.chart, ctx.vs);
-    return regionFit(regions, ctx.unit.region) === 'other' ? [otherRegionEvidence(conditionEvidence(c).text, c.ref, regions, ctx.unit.region)] : [];
-  });
-}
-
-/** Where along the spine a diagnosis sits: its levels (bodySite, "L4-L5") or roots ("L5 radiculopathy"). */
-export function conditionPositions(c: ChartCondition, ctx: FacetContext): number[] {
-  return spinalPositions([...levelsOf(c.bodySites, ctx.coding), ...levelsInText(c.text)], rootsInText(c.text));
-}
-
-export interface CystLink {
-  cyst: ChartCondition;
-  /** false when the levels of the cyst or of the radiculopathy are not charted (compared by region only). */
-  levelsCompared: boolean;
-}
-
-/** A cyst that can cause the radiculopathy, and the cysts that cannot (another region, a level too far). */
-export function cystCausing(radiculopathy: ChartCondition, cysts: ChartCondition[], ctx: FacetContext): { link?: CystLink; rejected: Evidence[] } {
-  const radicRegions = conditionRegions(radiculopathy, ctx.chart, ctx.vs);
-  const radicAt = conditionPositions(radiculopathy, ctx);
-  const rejected: Evidence[] = [];
-  const links: CystLink[] = [];
-  for (const cyst of cysts) {
-    const cystRegions = conditionRegions(cyst, ctx.chart, ctx.vs);
-    if (cystRegions.length > 0 && radicRegions.length > 0 && !cystRegions.some((r) => radicRegions.includes(r))) {
-      rejected.push({ text: `set aside, ${cystRegions.join('/')} cyst cannot cause a ${radicRegions.join('/')} radiculopathy: ${conditionEvidence(cyst).text}`, reference: cyst.ref, setAside: 'another region' });
-      continue;
-    }
-    const cystAt = conditionPositions(cyst, ctx);
-    if (cystAt.length > 0 && radicAt.length > 0) {
-      if (sameOrAdjacentLevel(cystAt, radicAt)) links.push({ cyst, levelsCompared: true });
-      else rejected.push({ text: `set aside, not at the same or an adjacent level as the radiculopathy: ${conditionEvidence(cyst).text}`, reference: cyst.ref, setAside: 'another level' });
-      continue;
-    }
-    links.push({ cyst, levelsCompared: false });
-  }
-  return { ...(links.length > 0 ? { link: links.find((l) => l.levelsCompared) ?? links[0] } : {}), rejected };
-}
-
-export function linkEvidence(radiculopathy: ChartCondition, link: CystLink): Evidence[] {
-  return [
-    conditionEvidence(radiculopathy),
-    {
-      text: `${conditionEvidence(link.cyst).text}: ${link.levelsCompared ? 'same or adjacent level' : 'levels not both charted, compared by region only'}`,
-      reference: link.cyst.ref,
-    },
-  ];
-}
-
-/** Current radiculopathies of the order's region (or naming none). */
-export function regionRadiculopathies(ctx: FacetContext): ChartCondition[] {
-  return ctx.chart.conditions.filter((c) => c.current && conditionMatches(c, ctx.vs.radiculopathy!) && regionFit(conditionRegions(c, ctx.chart, ctx.vs), ctx.unit.region) !== 'other');
-}
 
 type FindingStatus = Finding['status'];
 

@@ -1,39 +1,29 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { addMonths, conditionEvidence, conditionRegions, currentConditions, evidenceCutoff, functionalScores, laterConditions, laterEvidence, met, notMet, observationRegions, otherRegionEvidence, regionConditions, regionFit, scaleFits, scoreEvidence, setAsideNote, type ChartCondition, type Region } from '../../../../src/kit';
+import {
+  addMonths,
+  conditionEvidence,
+  evidenceCutoff,
+  functionalScores,
+  laterConditions,
+  laterEvidence,
+  met,
+  notMet,
+  observationRegions,
+  otherRegionEvidence,
+  painLasted,
+  regionConditions,
+  regionFit,
+  scaleFits,
+  scoreEvidence,
+  setAsideNote,
+  type Region,
+} from '../../../../src/kit';
 import type { FacetContext } from '../types';
 import { criterion, notDocumented, onPathway, type CriterionId } from './define';
 
 /** Back or neck pain lasting at least the threshold (3 months) before the order date. */
 function painDuration(id: CriterionId) {
-  return (ctx: FacetContext): Finding => {
-    const { unit, t } = ctx;
-    const { counted: pain, elsewhere } = regionConditions(ctx, 'painConditions');
-    const setAside = [...elsewhere, ...laterConditions(ctx, 'painConditions')];
-    if (pain.length === 0) {
-      return elsewhere.length > 0
-        ? notDocumented(id, `No current pain diagnosis of the ${unit.region} region on record (${elsewhere.length} ${elsewhere.length === 1 ? 'diagnosis' : 'diagnoses'} of another region not counted)`, setAside)
-        : notDocumented(id, 'No current back or neck pain diagnosis on record', setAside);
-    }
-    // A partial date ("2025-06") may mean any day of its month or year: met only if its last day qualifies.
-    const dated = pain
-      .map((c) => ({ c, since: c.onset ?? c.recorded, last: c.onset ? c.onsetLast : c.recordedLast }))
-      .filter((x): x is { c: (typeof pain)[number]; since: string; last: string } => x.since !== undefined && x.last !== undefined)
-      .sort((a, b) => a.last.localeCompare(b.last));
-    if (dated.length === 0) return notDocumented(id, 'Pain diagnosis on record without an onset or recorded date', [...pain.map(conditionEvidence), ...setAside]);
-    const earliest = dated[0]!;
-    const qualifies = addMonths(earliest.last, t.painDurationMonths);
-    const evidence = [conditionEvidence(earliest.c), ...setAside];
-    if (qualifies <= unit.date) return met(`Pain since ${earliest.last === earliest.since ? earliest.since : `${earliest.since} to ${earliest.last} at the latest`}, at least ${t.painDurationMonths} months before ${unit.date}`, evidence);
-    const possibly = dated.find((d) => addMonths(d.since, t.painDurationMonths) <= unit.date);
-    if (possibly) {
-      return notDocumented(
-        id,
-        `Pain onset charted only to the ${/^\d{4}-\d{2}-01$/.test(possibly.since) && possibly.last.slice(0, 7) === possibly.since.slice(0, 7) ? 'month' : 'year'} (between ${possibly.since} and ${possibly.last}): ${t.painDurationMonths} months before ${unit.date} cannot be told`,
-        [conditionEvidence(possibly.c), ...setAside],
-      );
-    }
-    return notMet(`Pain since ${earliest.since}: less than ${t.painDurationMonths} months on ${unit.date}`, evidence, qualifies);
-  };
+  return (ctx: FacetContext): Finding => painLasted(ctx, ctx.t.painDurationMonths, (summary, evidence) => notDocumented(id, summary, evidence));
 }
 
 /** I.A.1.a: pain has lasted at least 3 months. */
