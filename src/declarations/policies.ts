@@ -119,6 +119,14 @@ function checkModule(where: string, service: ServiceDefinition<unknown>, parts: 
   for (const name of module.reads?.valueSets ?? []) {
     if (!valueSets[name]) throw new StartupError(`${where}: the policy reads value set "${name}", which is not declared`);
   }
+  for (const criterion of module.criteria) {
+    if (!parts.citations[criterion.id]) throw new StartupError(`${where}: criterion ${criterion.id} has no citation in citations.json`);
+  }
+  for (const [id, citation] of Object.entries(parts.citations)) {
+    if (citation.verification !== undefined && !['primary', 'secondary', 'unverified'].includes(citation.verification)) {
+      throw new StartupError(`${where}: citation ${id}: verification must be primary, secondary or unverified`);
+    }
+  }
   const codingProblems = module.reads?.coding?.(parts.coding) ?? [];
   if (codingProblems.length > 0) throw new StartupError(`${where}: ${codingProblems.join('; ')}`);
 }

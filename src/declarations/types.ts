@@ -132,6 +132,13 @@ export interface Citation {
   text: string;
   /** How to chart the data so the criterion can be read (for not-documented results). */
   howToDocument?: string;
+  /** Where the rule was read (a document tag, e.g. "CGS-PA, NOR-PA"), when the policy text is not primary. */
+  source?: string;
+  /**
+   * How well the rule is verified: `primary` (seen in the policy's own text), `secondary` (secondary sources
+   * only) or `unverified`. A rule not verified in a primary text says so in its title on every card.
+   */
+  verification?: 'primary' | 'secondary' | 'unverified';
 }
 
 /** A service folder's index: the service (hooks, scope, prefetch) and its own policy (data and module). */

@@ -19,6 +19,9 @@ export interface CriterionSpec<Ctx> {
   evaluate(ctx: Ctx): Finding;
 }
 
+/** A citations.json as imported (its strings widened), typed as citations: `citations as Cited<typeof citations>`. */
+export type Cited<T> = { [K in keyof T]: Citation };
+
 export interface CriterionFactory<Ctx, Id extends string> {
   /** A criterion whose section and title come from its citation, so the checklist cites the policy. */
   criterion(id: Id, spec: CriterionSpec<Ctx>): Criterion<Ctx>;
@@ -31,13 +34,21 @@ export function criteriaOf<Ctx, C extends Record<string, Citation>>(citations: C
   return {
     criterion(id, spec) {
       const citation = citations[id]!;
-      return { id, section: citation.section, title: citation.title, categorical: spec.categorical === true, ...spec };
+      return { id, section: citation.section, title: citedTitle(citation), categorical: spec.categorical === true, ...spec };
     },
     notDocumented(id, summary, evidence = []) {
       const how = citations[id]!.howToDocument;
       return { status: 'not-documented', summary, evidence, ...(how ? { missing: how } : {}) };
     },
   };
+}
+
+const UNVERIFIED: Record<string, string> = { secondary: 'unverified: secondary source only', unverified: 'unverified' };
+
+/** The title a criterion shows: the citation's, saying so when the rule is not verified in a primary text. */
+export function citedTitle(citation: Citation): string {
+  const mark = citation.verification ? UNVERIFIED[citation.verification] : undefined;
+  return mark ? `${citation.title} (${mark}${citation.source ? `, ${citation.source}` : ''})` : citation.title;
 }
 
 export function met(summary: string, evidence: Evidence[] = []): Finding {

@@ -52,7 +52,7 @@ export { blockRelief, functionalChange, sustainedPainRelief, type FunctionalChan
 export { MEDICARE_PLAN_VALUE_SETS, PROGRAM_VALUE_SETS, activeCoverage, coverageOfResource, defaultCoverage, isCoverageActive, programsOf, type MedicarePlan, type ProgramReading } from './coverage';
 
 // Criteria and suggestions
-export { criteriaOf, met, notMet, plural, setAsideNote, type CriterionFactory, type CriterionSpec } from './criterion';
+export { citedTitle, criteriaOf, met, notMet, plural, setAsideNote, type Cited, type CriterionFactory, type CriterionSpec } from './criterion';
 export { cancelOrder, markFirstRecommended, scheduleOnFirstEligibleDate, updateOrder, withOccurrence, type SuggestedOrder } from './suggestions';
 
 // Spine (optional)
