@@ -50,7 +50,7 @@ export function programsOf(coverage: ChartCoverage, vs: ValueSets): ProgramReadi
   }
   const programs: Program[] = [];
   const evidence: string[] = [];
-  const names = coverage.names.map((n) => n.replace(CMS_NAME, 'Medicare'));
+  const names = coverage.names.map((n) => n.replace(CMS_NAME, 'Original Medicare'));
   for (const [program, name] of matchers) {
     const i = names.findIndex((n) => vs[name]!.matchesText(n));
     if (i < 0) continue;
