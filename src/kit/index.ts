@@ -98,6 +98,7 @@ export {
   regionOf,
   targetOf,
   type Guidance,
+  type GuidanceCited,
   type Intent,
   type LevelRole,
   type Modality,
@@ -114,6 +115,7 @@ export { SESSION_KIND_LABEL, SESSION_VALUE_SETS, facetSessions, sessionText, typ
 export { atOtherSites, atSameSite, newLevels, siteEvidence, siteMatch, type SiteMatch, type SiteSession } from './spine/sites';
 export { VISIT_VALUE_SETS, otherPainOrders, proceduresForVisits, sameVisit, type VisitProcedure } from './spine/visit';
 export {
+  facetJointFinding,
   groupIntoProcedures,
   procedureUnit,
   readSpinalProcedures,

@@ -5,6 +5,9 @@ import type { FacetCoding, FacetContext, Pathway, RegionHistory, Thresholds, Uni
 
 type Input = PolicyInput<Thresholds, FacetCoding>;
 
+/** CP.MP.171's coding tables: fluoroscopic or CT codes in Table 1, ultrasound-guided ones in Table 2. */
+const GUIDANCE_CITED = { fluoroscopy: 'policy Table 1', ultrasound: 'policy Table 2' };
+
 /** The chart CP.MP.171 reads: every kind of record; radiofrequency planned or ordered from `plannedRadiofrequency`. */
 export const chartModel = new ChartModel({ sections: CHART_SECTIONS, factNames: { plannedOrders: 'plannedRadiofrequency' } });
 
@@ -23,7 +26,7 @@ export function prepareUnits(input: Input): Array<DecisionUnit<FacetContext>> {
   const t = input.policy.thresholds;
   const coding = input.policy.coding;
   const chart = chartFor(input);
-  const { orders, sessions, procedures } = readSpinalProcedures({ facts: input.facts, orders: input.orders, chart, vs, coding, today });
+  const { orders, sessions, procedures } = readSpinalProcedures({ facts: input.facts, orders: input.orders, chart, vs, coding, today, guidanceCited: GUIDANCE_CITED });
   return procedures.map(({ key, unit: procedure, regions }) => {
     const history = regionHistory(sessions, regions, procedure.date, { chart, vs, t }, procedure.orders.map((o) => o.ref));
     const { pathway, evidence } = pathwayOf(procedure, history, t);

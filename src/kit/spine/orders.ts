@@ -173,6 +173,14 @@ export interface OrderReadingContext {
   coding: SpineCoding;
   chart: Chart;
   today: string;
+  /** Where the policy says which codes carry which guidance, cited in the reading ("policy Table 1"). */
+  guidanceCited?: GuidanceCited;
+}
+
+/** The policy's own reference for fluoroscopic/CT codes and for ultrasound-guided codes. */
+export interface GuidanceCited {
+  fluoroscopy: string;
+  ultrasound: string;
 }
 
 /** Reads one in-scope draft order: what procedure, where, how many levels, when, and with what intent. */
@@ -193,13 +201,14 @@ export function readOrder(order: ServiceRequest, record: FactRecord, ctx: OrderR
     details.some((d) => vs.ultrasoundGuidance!.matchesText(conceptText(d))) ||
     vs.ultrasoundGuidance!.matchesText([f.string(record, 'codeText'), ...f.strings(record, 'notes')].join(' '));
   const guidance = ultrasoundCode || ultrasoundMention ? 'ultrasound' : 'fluoroscopy-ct';
+  const cited = (which: keyof GuidanceCited) => (ctx.guidanceCited ? ` (${ctx.guidanceCited[which]})` : '');
   const guidanceEvidence = ultrasoundCode
-    ? `CPT ${ultrasoundCode.code} is an ultrasound-guided facet injection (policy Table 2)`
+    ? `CPT ${ultrasoundCode.code} is an ultrasound-guided facet injection${cited('ultrasound')}`
     : ultrasoundMention
       ? 'the order specifies ultrasound guidance'
       : kind === 'unlisted'
         ? 'no ultrasound guidance on the order (unlisted CPT 64999)'
-        : `CPT ${codes.map((c) => c.code).join(', ')} ${codes.length > 1 ? 'include' : 'includes'} fluoroscopic or CT guidance (policy Table 1)`;
+        : `CPT ${codes.map((c) => c.code).join(', ')} ${codes.length > 1 ? 'include' : 'includes'} fluoroscopic or CT guidance${cited('fluoroscopy')}`;
 
   const { region, evidence: regionEvidence } = regionOf(codes, levels, bodySites, reasonConcepts, text, vs);
   const nonFacetJoint = nonFacetJointOf(kind, f.string(record, 'codeText'), bodySites, vs);

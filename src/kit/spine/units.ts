@@ -1,10 +1,11 @@
 import type { ServiceRequest } from 'fhir/r4';
-import type { Evidence } from '../../decision/types';
+import type { Evidence, Finding } from '../../decision/types';
+import { met, notMet } from '../criterion';
 import type { FactSet } from '../../facts/extract';
 import type { Chart } from '../chart/model';
 import type { ValueSets } from '../types';
 import { busiestSideCount, sortLevels, type Laterality } from './levels';
-import { ORDER_FIELDS, readOrder, type Guidance, type Intent, type Modality, type NonFacetJoint, type OrderInfo, type ProcedureKind, type SpineCoding, type Target } from './orders';
+import { ORDER_FIELDS, readOrder, type Guidance, type GuidanceCited, type Intent, type Modality, type NonFacetJoint, type OrderInfo, type ProcedureKind, type SpineCoding, type Target } from './orders';
 import type { Region } from './regions';
 import { facetSessions, type PriorSession } from './sessions';
 import { otherPainOrders, proceduresForVisits, sameVisit } from './visit';
@@ -54,6 +55,8 @@ export interface SpinalProcedures {
   sessions: PriorSession[];
   /** The orders as procedures, each with its key (date|kind|region) and the regions its history is read for. */
   procedures: Array<{ key: string; unit: ProcedureOfVisit; regions: Region[] }>;
+  /** Facet procedures on the chart for a visit: done, in progress or in preparation, those planned after today included. */
+  visitSessions: PriorSession[];
 }
 
 export interface SpinalReading {
@@ -63,20 +66,24 @@ export interface SpinalReading {
   vs: ValueSets;
   coding: SpineCoding;
   today: string;
+  /** The value sets of other invasive procedures a visit is read for (default `otherPainProcedures`). */
+  otherProcedures?: string[];
+  /** The policy's references for the guidance each code carries (readOrder). */
+  guidanceCited?: GuidanceCited;
 }
 
 /** Reads the request's in-scope orders as procedures, with the facet history and what else happens each day. */
-export function readSpinalProcedures({ facts, orders, chart, vs, coding, today }: SpinalReading): SpinalProcedures {
+export function readSpinalProcedures({ facts, orders, chart, vs, coding, today, otherProcedures, guidanceCited }: SpinalReading): SpinalProcedures {
   const drafts = ORDER_FIELDS.records(facts);
   const records = new Map(drafts.map((r) => [r.ref, r]));
-  const read = orders.map((order) => readOrder(order, records.get(`ServiceRequest/${order.id}`)!, { vs, coding, chart, today }));
+  const read = orders.map((order) => readOrder(order, records.get(`ServiceRequest/${order.id}`)!, { vs, coding, chart, today, ...(guidanceCited ? { guidanceCited } : {}) }));
   const hctx = { chart, vs, coding };
   const sessions = facetSessions(hctx);
   // For a visit, a procedure planned for a later date (in preparation or in progress) is on the chart for that
   // date; a "completed" one dated after today is not evidence and is set aside.
   const visitProcedures = proceduresForVisits(chart);
   const recordedToday = facetSessions(hctx, ['completed', 'in-progress', 'preparation'], visitProcedures);
-  const otherOrders = otherPainOrders(drafts, read, vs);
+  const otherOrders = otherPainOrders(drafts, read, vs, otherProcedures);
   const procedures = [...groupIntoProcedures(read).entries()].map(([key, group]) => {
     const unit = procedureUnit(group);
     const regions = unit.region ? [unit.region] : [...new Set(group.flatMap((o) => o.codes.flatMap((c) => c.regions)))];
@@ -84,11 +91,11 @@ export function readSpinalProcedures({ facts, orders, chart, vs, coding, today }
   });
   for (const { key, unit } of procedures) {
     const others = procedures.filter((p) => p.key !== key).map((p) => ({ date: p.unit.date, label: unitLabel(p.unit), ref: p.unit.orders[0]!.ref }));
-    const visit = sameVisit(unit, others, recordedToday, otherOrders, visitProcedures, chart, { vs, coding, today });
+    const visit = sameVisit(unit, others, recordedToday, otherOrders, visitProcedures, chart, { vs, coding, today, ...(otherProcedures ? { otherProcedures } : {}) });
     unit.sameVisit = visit.evidence;
     unit.otherOrdersSameDay = visit.otherOrders;
   }
-  return { orders: read, sessions, procedures };
+  return { orders: read, sessions, procedures, visitSessions: recordedToday };
 }
 
 /**
@@ -191,4 +198,18 @@ export function unitReadAs(unit: ProcedureUnit): string[] {
     `Levels: ${unit.levelCount} (${unit.levelEvidence}); side: ${unit.laterality}`,
     `Date: ${unit.date} (${unit.dateFromOrder ? 'occurrence on the order' : 'no occurrence on the order, so the decision date'})`,
   ];
+}
+
+/**
+ * Whether the procedure is a facet joint procedure at all: a facet CPT code is not enough, an order whose
+ * code text or bodySite names another joint (a sacroiliac joint) is not one; the card says what it appears
+ * to be and asks for the order to be corrected.
+ */
+export function facetJointFinding(unit: ProcedureUnit): Finding {
+  const other = unit.nonFacetJoint;
+  if (!other) return met('The order names no joint other than a facet joint');
+  return notMet(
+    `It appears to be ${other.appearsToBe}, not a facet joint procedure: its ${other.evidence} names another joint under CPT ${unitCodes(unit)}. Correct the order's code, or its text and body site`,
+    unit.orders.map((o) => ({ text: `${o.nonFacetJoint?.evidence ?? 'order'} under CPT ${o.codes.map((c) => c.code).join(', ')}`, reference: o.ref })),
+  );
 }

@@ -1,3 +1,4 @@
+import type { Coding } from 'fhir/r4';
 import type { Evidence } from '../../decision/types';
 import type { FactRecord } from '../../facts/extract';
 import type { Chart, ChartProcedure } from '../chart/model';
@@ -34,18 +35,24 @@ export function proceduresForVisits(chart: Chart): ChartProcedure[] {
   return [...chart.procedures, ...chart.later.procedures.filter((p) => PLANNED.has(p.status))];
 }
 
-/** Draft orders of this request, outside this policy's scope, for another invasive pain procedure (an epidural, an SI joint injection…). */
-export function otherPainOrders(draftOrders: FactRecord[], inScope: OrderInfo[], vs: ValueSets): FactRecord[] {
+/** Codes or words of one of the value sets (by name). */
+function namedBy(valueSets: string[], vs: ValueSets, codings: Coding[], text: string | undefined): boolean {
+  return valueSets.some((name) => codings.some((c) => vs[name]!.matchesCoding(c)) || vs[name]!.matchesText(text));
+}
+
+/**
+ * Draft orders of this request, outside this policy's scope, for another invasive pain procedure (an epidural,
+ * an SI joint injection…; `valueSets` name what counts, by default `otherPainProcedures`).
+ */
+export function otherPainOrders(draftOrders: FactRecord[], inScope: OrderInfo[], vs: ValueSets, valueSets: string[] = VISIT_VALUE_SETS): FactRecord[] {
   const refs = new Set(inScope.map((o) => o.ref));
-  return draftOrders.filter(
-    (r) => !refs.has(r.ref) && (ORDER_FIELDS.codings(r, 'codings').some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(ORDER_FIELDS.string(r, 'codeText'))),
-  );
+  return draftOrders.filter((r) => !refs.has(r.ref) && namedBy(valueSets, vs, ORDER_FIELDS.codings(r, 'codings'), ORDER_FIELDS.string(r, 'codeText')));
 }
 
 /** A procedure on the chart that is an invasive pain procedure and not a facet one. */
-function isOtherPainProcedure(p: ChartProcedure, vs: ValueSets, coding: SpineCoding): boolean {
+function isOtherPainProcedure(p: ChartProcedure, vs: ValueSets, coding: SpineCoding, valueSets: string[]): boolean {
   if (procedureCodes(p.codings, coding).length > 0) return false;
-  return p.codings.some((c) => vs.otherPainProcedures!.matchesCoding(c)) || vs.otherPainProcedures!.matchesText(p.text);
+  return namedBy(valueSets, vs, p.codings, p.text);
 }
 
 function orderText(record: FactRecord): string {
@@ -68,8 +75,9 @@ export function sameVisit(
   otherOrders: FactRecord[],
   visitProcedures: ChartProcedure[],
   chart: Chart,
-  ctx: { vs: ValueSets; coding: SpineCoding; today: string },
+  ctx: { vs: ValueSets; coding: SpineCoding; today: string; otherProcedures?: string[] },
 ): { evidence: Evidence[]; otherOrders: string[] } {
+  const others = ctx.otherProcedures ?? VISIT_VALUE_SETS;
   const sameDay = (date: string | undefined) => date === unit.date;
   const units: Evidence[] = otherUnits.filter((u) => sameDay(u.date)).map((u) => ({ text: `${u.label}, ordered in this request`, reference: u.ref }));
   const recorded: Evidence[] = facetOnRecord
@@ -78,11 +86,11 @@ export function sameVisit(
   const ordered = otherOrders.filter((r) => sameDay(dateOf(ORDER_FIELDS.string(r, 'occurrence')) ?? ctx.today));
   const orderedEvidence: Evidence[] = ordered.map((r) => ({ text: `${orderText(r)}, ordered in this request (an invasive pain procedure)`, reference: r.ref }));
   const onRecord: Evidence[] = visitProcedures
-    .filter((p) => sameDay(p.date) && VISIT_STATUS.has(p.status) && isOtherPainProcedure(p, ctx.vs, ctx.coding))
+    .filter((p) => sameDay(p.date) && VISIT_STATUS.has(p.status) && isOtherPainProcedure(p, ctx.vs, ctx.coding, others))
     .map((p) => ({ text: `${p.text}, on record (${p.status}; an invasive pain procedure)`, reference: p.ref }));
   const setAside = laterEvidence(
     chart.later.procedures
-      .filter((p) => sameDay(p.date) && !PLANNED.has(p.status) && (procedureCodes(p.codings, ctx.coding).length > 0 || isOtherPainProcedure(p, ctx.vs, ctx.coding)))
+      .filter((p) => sameDay(p.date) && !PLANNED.has(p.status) && (procedureCodes(p.codings, ctx.coding).length > 0 || isOtherPainProcedure(p, ctx.vs, ctx.coding, others)))
       .map((p) => ({ ref: p.ref, text: `${p.text} (${p.status})`, date: p.date })),
     ctx.today,
   );

@@ -1,4 +1,4 @@
-import { met, notMet } from '../../../../src/kit';
+import { facetJointFinding, met, notMet } from '../../../../src/kit';
 import { criterion } from './define';
 
 /**
@@ -10,15 +10,7 @@ export const facetJointTarget = criterion('facet-joint-target', {
   dependsOn: [],
   categorical: true,
   appliesTo: () => true,
-  evaluate: ({ unit }) => {
-    const other = unit.nonFacetJoint;
-    if (!other) return met('The order names no joint other than a facet joint');
-    const codes = [...new Set(unit.orders.flatMap((o) => o.codes.map((c) => c.code)))].join(', ');
-    return notMet(
-      `It appears to be ${other.appearsToBe}, not a facet joint procedure: its ${other.evidence} names another joint under CPT ${codes}. Correct the order's code, or its text and body site`,
-      unit.orders.map((o) => ({ text: `${o.nonFacetJoint?.evidence ?? 'order'} under CPT ${o.codes.map((c) => c.code).join(', ')}`, reference: o.ref })),
-    );
-  },
+  evaluate: ({ unit }) => facetJointFinding(unit),
 });
 
 /**
