@@ -114,6 +114,8 @@ export interface ProcedureOptions {
   id?: string;
   /** The order it fulfils, e.g. "ServiceRequest/sr-block". */
   basedOn?: string;
+  /** A note (Procedure.note.text), e.g. "Medial branch block". */
+  note?: string;
 }
 
 export interface BlockOptions {
@@ -128,6 +130,8 @@ export interface BlockOptions {
   intent?: 'diagnostic' | 'therapeutic';
   id?: string;
   reason?: Coding[];
+  /** Where the injection went, said in the procedure's note (medial branch block or intra-articular). */
+  target?: 'medial-branch' | 'intra-articular';
 }
 
 /** Builds a synthetic patient chart, one FHIR R4 resource at a time, with stable ids. */
@@ -195,6 +199,7 @@ export class ChartBuilder {
       ...(options.statusReason ? { statusReason: { text: options.statusReason } } : {}),
       ...(options.reason ? { reasonCode: [{ coding: options.reason }] } : {}),
       ...(options.basedOn ? { basedOn: [{ reference: options.basedOn }] } : {}),
+      ...(options.note ? { note: [{ text: options.note }] } : {}),
     } as FhirResource);
   }
 
@@ -247,6 +252,7 @@ export class ChartBuilder {
       ...(options.intent ? { intent: options.intent } : {}),
       ...(options.id ? { id: options.id } : {}),
       ...(options.reason ? { reason: options.reason } : {}),
+      ...(options.target ? { note: options.target === 'medial-branch' ? 'Medial branch block' : 'Intra-articular facet joint injection' } : {}),
     });
     const relief = options.relief ?? 90;
     const post = Math.round(8 * (1 - relief / 100) * 10) / 10;

@@ -78,7 +78,8 @@ export function sessionCptRegion(s: PriorSession): CptRegion | undefined {
  * The history in the order's CPT region before it (a procedure done earlier on the order's own date counts,
  * unless its basedOn names the order being signed). Injections are diagnostic when marked so or when they
  * were medial branch blocks (therapeutic injections are intra-articular only, T1); unmarked intra-articular
- * or unknown ones are diagnostic until two diagnostics gave at least 80% relief, therapeutic after.
+ * or unknown ones are diagnostic until two diagnostics gave at least 80% relief, therapeutic after; an
+ * ablation starts the count again.
  */
 export function lcdHistory(sessions: PriorSession[], region: CptRegion | undefined, before: string, ownOrders: string[], ctx: { chart: Chart; vs: ValueSets; t: LcdThresholds }): LcdHistory {
   const history: LcdHistory = { diagnostics: [], therapeutics: [], radiofrequency: [] };
@@ -89,6 +90,8 @@ export function lcdHistory(sessions: PriorSession[], region: CptRegion | undefin
     const s = { ...original };
     if (s.kind === 'radiofrequency' && s.modality === 'conventional') {
       history.radiofrequency.push(s);
+      // After an ablation, blocks are diagnostic again (R3 repeats them before another ablation).
+      positive = 0;
       continue;
     }
     if (s.kind !== 'injection') continue;
