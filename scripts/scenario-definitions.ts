@@ -246,24 +246,6 @@ export const scenarios: ScenarioDefinition[] = [
     ],
   },
   {
-    id: 'facet-14-medicare-cervical-block',
-    title: 'Medicare member: cervical diagnostic block at C5-C6',
-    description: 'Cervical spondylosis, neck disability, PT and NSAIDs documented; a cervical block at C5-C6 (64490) meets CP.MP.171, and the Medicare note (LCD L38841 applies first) is shown.',
-    name: { given: 'Walter', family: 'Jensen', gender: 'male', birthDate: '1951-12-01' },
-    chart: (c) => {
-      c.coverage({ payor: 'Wellcare', plan: 'Wellcare Medicare Advantage HMO', sopt: { code: '121', display: 'Medicare HMO' } });
-      c.condition(icd('M47.812'), { onset: monthsBefore(11) });
-      c.functional('ndi', 22, at(daysBefore(12)));
-      c.physicalTherapy(monthsBefore(6), 5);
-      c.nsaid('request', 'meloxicam', monthsBefore(5), 30);
-      c.examFinding('pain-on-extension-rotation', true, at(daysBefore(12)));
-      c.spineImaging(monthsBefore(4), '72141');
-    },
-    orders: (p) => [order('facet-14-sr-1', '64490', { patientId: p, levels: ['C5-C6'], date: NEXT_WEEK, note: RF_NOTE })],
-    expected: [{ order: 'facet-14-sr-1', outcome: 'covered' }],
-    notices: ['medicare'],
-  },
-  {
     id: 'facet-15-medicaid-radiculopathy',
     title: 'Medicaid member with lumbar radiculopathy',
     description: 'Lumbar radiculopathy on the problem list without a facet synovial cyst: the block is not covered (I.A.1.c); the Medicaid note (state provisions take precedence) is shown.',
@@ -312,9 +294,9 @@ export const scenarios: ScenarioDefinition[] = [
   },
 ];
 
-/** Builds a scenario's chart, with its patient. */
+/** Builds a scenario's chart, with its patient (its id the scenario id's first two parts: facet-01, lcd-03). */
 export function buildScenarioChart(definition: ScenarioDefinition): ChartBuilder {
-  const builder = new ChartBuilder(definition.id.slice(0, 8));
+  const builder = new ChartBuilder(definition.id.split('-').slice(0, 2).join('-'));
   builder.patient({ name: [{ family: definition.name.family, given: [definition.name.given] }], gender: definition.name.gender, birthDate: definition.name.birthDate });
   definition.chart(builder);
   return builder;
