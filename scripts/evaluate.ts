@@ -161,16 +161,25 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
   }
 }
 
-/** A scenario patient's request for `hook` (dates moved to `today`, default today), as the test page sends it. */
+/**
+ * A scenario patient's request for `hook` (dates moved to `today`, default today), as the test page sends it.
+ * The service is the one whose scenario patients (its own, or its policies') include the scenario, unless
+ * --service names it.
+ */
 function requestForScenario(id: string, hook: string, serviceOption: string | undefined, today: string | undefined): unknown {
   const services = loadServices();
-  const withScenarios = services.filter((s) => ScenarioLibrary.forService(s.id));
-  const service = serviceOption ? services.find((s) => s.id === serviceOption || s.hooks.some((h) => h.id === serviceOption)) : withScenarios.length === 1 ? withScenarios[0] : undefined;
-  if (!service) {
-    throw new UsageError(`${serviceOption ? `no service "${serviceOption}"` : 'several services have scenarios: choose one with --service'}; known: ${services.map((s) => s.id).join(', ')}`);
-  }
-  const library = ScenarioLibrary.forService(service.id);
-  if (!library) throw new UsageError(`service ${service.id} ships no scenarios`);
+  const libraries = services.flatMap((service) => {
+    const library = ScenarioLibrary.forServiceAndPolicies(service);
+    return library ? [{ service, library }] : [];
+  });
+  const named = serviceOption ? services.find((s) => s.id === serviceOption || s.hooks.some((h) => h.id === serviceOption)) : undefined;
+  if (serviceOption && !named) throw new UsageError(`no service "${serviceOption}"; known: ${services.map((s) => s.id).join(', ')}`);
+  const candidates = named ? libraries.filter((l) => l.service === named) : libraries.filter((l) => l.library.scenarios.some((s) => s.id === id || s.patientId === id));
+  if (named && candidates.length === 0) throw new UsageError(`service ${named.id} ships no scenarios`);
+  if (candidates.length > 1) throw new UsageError(`scenario "${id}" is a scenario of several services: choose one with --service (${candidates.map((c) => c.service.id).join(', ')})`);
+  // No service has it: the usage error lists the scenarios there are.
+  const { service, library } = candidates[0] ?? libraries[0] ?? {};
+  if (!service || !library) throw new UsageError('no service ships scenarios');
   if (!service.hooks.some((h) => h.hook.name === hook)) throw new UsageError(`service ${service.id} does not answer ${hook}; it answers ${service.hooks.map((h) => h.hook.name).join(', ')}`);
   const [scenario] = selectScenarios(library, [id]);
   return scenarioHookRequest(hook, service, library, scenario!, today ?? localDate(new Date()));

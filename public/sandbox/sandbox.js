@@ -57,7 +57,12 @@
     getJson('/sandbox/api/catalog').then(
       function (catalog) {
         state.today = catalog.today;
-        state.service = catalog.services[0];
+        // ?service=<id> chooses the service when several have scenario patients; the first otherwise.
+        var wantedService = new URLSearchParams(location.search).get('service');
+        state.service =
+          catalog.services.filter(function (s) {
+            return s.id === wantedService;
+          })[0] || catalog.services[0];
         if (!state.service) return showStatus('No CDS service with scenario patients is loaded.', true);
         $('today').textContent = catalog.today;
         fillHookSelect();
@@ -117,17 +122,37 @@
   }
 
   function query() {
-    return '?scenario=' + encodeURIComponent(state.scenario.id) + (state.hook === 'order-sign' ? '' : '&hook=' + encodeURIComponent(state.hook));
+    return (
+      '?scenario=' +
+      encodeURIComponent(state.scenario.id) +
+      (state.hook === 'order-sign' ? '' : '&hook=' + encodeURIComponent(state.hook)) +
+      (new URLSearchParams(location.search).get('service') ? '&service=' + encodeURIComponent(state.service.id) : '')
+    );
   }
 
+  /** The scenario patients, grouped by the policy that decides them (CP.MP.171; the Medicare LCD for Medicare members). */
   function fillScenarioSelect() {
     var select = $('scenario');
     select.textContent = '';
-    state.service.scenarios.forEach(function (scenario) {
-      var option = document.createElement('option');
-      option.value = scenario.id;
-      option.textContent = scenario.patientId + ' · ' + scenario.title;
-      select.appendChild(option);
+    var policies = state.service.policies || [];
+    var groups = policies.length > 1 ? policies : [{ id: undefined }];
+    groups.forEach(function (policy) {
+      var parent = select;
+      if (policy.id) {
+        parent = document.createElement('optgroup');
+        parent.label = policy.title + (policy.selectedFor ? ' (' + policy.selectedFor.join(', ') + ' members)' : '');
+        select.appendChild(parent);
+      }
+      state.service.scenarios
+        .filter(function (scenario) {
+          return !policy.id || scenario.policy === policy.id;
+        })
+        .forEach(function (scenario) {
+          var option = document.createElement('option');
+          option.value = scenario.id;
+          option.textContent = scenario.patientId + ' · ' + scenario.title;
+          parent.appendChild(option);
+        });
     });
     select.disabled = false;
   }

@@ -1,17 +1,24 @@
 import type { Bundle, Patient } from 'fhir/r4';
 import { prefetchFromChart } from '../../src/dev/chart-prefetch';
+import { loadServices } from '../../src/declarations/load';
 import type { LoadedService } from '../../src/declarations/types';
 import { ScenarioLibrary, type Scenario } from '../../src/scenarios/catalog';
 import { UsageError } from './args';
 import { buildHookRequest } from './hook-requests';
 import { orderSignRequest, type OrderSignRequest } from './order-sign';
 
-/** The service whose scenario patients the tools load and run. */
+/** The service whose scenario patients the tools load and run by default. */
 export const SERVICE_ID = 'facet-joint-interventions';
 
-export function scenarioLibrary(): ScenarioLibrary {
-  const library = ScenarioLibrary.forService(SERVICE_ID);
-  if (!library) throw new Error(`No scenarios found for ${SERVICE_ID} (cds-services/${SERVICE_ID}/scenarios/scenarios.json)`);
+/**
+ * A service's scenario patients, found by the service's id: its own and those of every policy it applies
+ * (the facet service's CP.MP.171 patients and the Medicare LCD's).
+ */
+export function scenarioLibrary(serviceId = SERVICE_ID): ScenarioLibrary {
+  const service = loadServices().find((s) => s.id === serviceId);
+  if (!service) throw new Error(`No service ${serviceId} under cds-services/`);
+  const library = ScenarioLibrary.forServiceAndPolicies(service);
+  if (!library) throw new Error(`No scenarios found for ${serviceId} (cds-services/${serviceId}/scenarios/scenarios.json)`);
   return library;
 }
 

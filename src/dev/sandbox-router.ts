@@ -45,8 +45,9 @@ interface SandboxService {
 }
 
 export function sandboxRouter(services: LoadedService[], clock: () => Date, assetsDir: string): express.Router {
+  // A service's scenario patients with those of the policies it applies (the Medicare LCD's for facet).
   const withScenarios: SandboxService[] = services.flatMap((service) => {
-    const library = ScenarioLibrary.forService(service.id);
+    const library = ScenarioLibrary.forServiceAndPolicies(service);
     return library ? [{ service, library, procedures: procedureChoices(service) }] : [];
   });
   const router = express.Router();
@@ -67,8 +68,11 @@ export function sandboxRouter(services: LoadedService[], clock: () => Date, asse
         // One CDS service per hook (the page's hook selector calls the chosen one).
         hooks: service.hooks.map((h) => ({ hook: h.hook.name, id: h.id, primary: h.hook.primary })),
         procedures,
+        // The policies that decide its members, for grouping the scenario patients.
+        policies: service.policies.map((p) => ({ id: p.id, title: `${p.document.id} ${p.document.title}`, ...(p === service.policy ? {} : { selectedFor: service.selection.rules.filter((r) => r.policy === p).flatMap((r) => r.programs) }) })),
         scenarios: library.scenarios.map((scenario) => ({
           id: scenario.id,
+          policy: scenario.policy,
           title: scenario.title,
           description: scenario.description,
           patientId: scenario.patientId,

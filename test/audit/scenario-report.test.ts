@@ -4,6 +4,7 @@ import path from 'node:path';
 import request from 'supertest';
 import type { Report } from '../../src/audit/report';
 import { runReport } from '../../src/audit/report-cli';
+import { loadServices } from '../../src/declarations/load';
 import { ScenarioLibrary } from '../../src/scenarios/catalog';
 import { SqliteStore } from '../../src/store/sqlite-store';
 import { MEETS_POLICY, SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
@@ -22,7 +23,7 @@ interface UnitCard {
  * the answers, not from the decision records the report reads.
  */
 describe('npm run report over the scenario suite', () => {
-  const library = ScenarioLibrary.forService('facet-joint-interventions')!;
+  const library = ScenarioLibrary.forServiceAndPolicies(loadServices().find((s) => s.id === 'facet-joint-interventions')!)!;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-scenario-report-'));
   const expected = { ordersByOutcome: {} as Record<string, number>, notMet: {} as Record<string, number>, notDocumented: {} as Record<string, number> };
   const sent = { accepted: 0, overridden: 0, cards: 0, acceptedLabels: {} as Record<string, number> };

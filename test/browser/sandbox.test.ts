@@ -119,6 +119,24 @@ describeInBrowser('order-entry test page (/sandbox) in Chromium', () => {
     await page.close();
   });
 
+  it('offers the Medicare members, grouped under the LCD, and signs one: decided under the LCD, its profile linked', async () => {
+    const { page, errors } = await openPage('lcd-06-third-ablation-in-a-year');
+    const groups = await page.locator('#scenario optgroup').evaluateAll((els) => els.map((e) => (e as HTMLOptGroupElement).label));
+    expect(groups).toEqual([expect.stringMatching(/^CP\.MP\.171 /), expect.stringMatching(/^LCD L38841 .*\(medicare.* members\)$/)]);
+    expect(await page.locator('#scenario optgroup').nth(1).locator('option').count()).toBe(11);
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    const card = page.getByRole('article').filter({ hasText: 'Not covered' });
+    await card.waitFor();
+    await card.getByText('Details: how each criterion was read').click();
+    expect(await card.locator('.detail').textContent()).toContain('under LCD L38841');
+    expect(await card.getByRole('link', { name: /LCD L38841/ }).first().getAttribute('href')).toContain('lcdid=38841');
+    expect(await page.getByRole('button', { name: /Schedule on \d{4}-\d\d-\d\d/ }).count()).toBe(1);
+    expect(await page.locator('.coverage').textContent()).toBe('Coverage: not-covered');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'sandbox-medicare.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it.each([
     ['order-dispatch', 'Dispatch', 'facet-joint-interventions-order-dispatch'],
     ['appointment-book', 'Book', 'facet-joint-interventions-appointment-book'],

@@ -4,11 +4,12 @@ import { createApp } from '../../src/app';
 import { COVERAGE_INFORMATION_URL } from '../../src/cards/coverage-information';
 import { localDate } from '../../src/cds/hook-handler';
 import type { Runtime } from '../../src/runtime';
+import { loadServices } from '../../src/declarations/load';
 import { ScenarioLibrary } from '../../src/scenarios/catalog';
 import { SERVICE_ID, SERVICE_PATH, hookRequest } from '../helpers/builders';
 import { TEST_NOW, testRuntime } from '../helpers/runtime';
 
-const library = ScenarioLibrary.forService(SERVICE_ID)!;
+const library = ScenarioLibrary.forServiceAndPolicies(loadServices().find((s) => s.id === SERVICE_ID)!)!;
 const today = localDate(TEST_NOW);
 const API = `/sandbox/api/services/${SERVICE_ID}/scenarios`;
 

@@ -45,11 +45,12 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     expect(io.text()).toContain('CPT 64493  conditional');
     expect(io.text()).toMatch(/! not documented {2}I\.A\.1\.b\.i .*\n\s+to document: Record the physical therapy/);
 
+    // A Medicare member (issue 16): decided under the LCD, covered; the coverage information says so (no card,
+    // CRD resp-12), and no informational "Medicare member" card any more.
     const medicare = memoryOutput();
-    expect(await main([capturedRequest('facet-14-medicare-cervical-block'), ...AS_WRITTEN], medicare)).toBe(0);
-    // Covered: the coverage information says so (no card, CRD resp-12); the Medicare note stays.
+    expect(await main([capturedRequest('lcd-01-medicare-cervical-block'), ...AS_WRITTEN], medicare)).toBe(0);
     expect(medicare.text()).toContain('CPT 64490  covered  (no-auth)');
-    expect(medicare.text()).toMatch(/Card 1 \[info\] Medicare member/);
+    expect(medicare.text()).not.toMatch(/Medicare member/);
   });
 
   it('prints the full response with --json', async () => {
@@ -95,6 +96,13 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
       const byPatient = memoryOutput();
       expect(await main(['--scenario', 'facet-01', '--json', ...AS_WRITTEN], byPatient)).toBe(0);
       expect(JSON.parse(byPatient.text()).systemActions.map((a: { description: string }) => a.description)).toEqual([expect.stringMatching(/: covered$/), expect.stringMatching(/: covered$/)]);
+    });
+
+    it('finds a Medicare scenario (one of the LCD the service applies) without --service, decided under the LCD', async () => {
+      const io = memoryOutput();
+      expect(await main(['--scenario', 'lcd-03-thoracic-covered', ...AS_WRITTEN], io)).toBe(0);
+      expect(io.text()).toContain('facet-joint-interventions: order-sign for Patient/lcd-03');
+      expect(io.text()).toContain('CPT 64490  covered');
     });
 
     it('prints the request, dates moved to --today, a file that evaluates to the documented outcome', async () => {

@@ -10,6 +10,9 @@ import { buildChart } from '../facet-joint-interventions/paths/scenario';
 import type { LcdPathScenario } from './paths/indications.paths';
 import { pathTables } from './paths/run';
 
+/** A decision card as these tests read it. */
+type LinkedCard = { detail?: string; links?: Array<{ url: string }>; extension?: Record<string, unknown> };
+
 /**
  * The LCD paths through the service's HTTP interface, the chart in prefetch: the member's coverage chooses the
  * policy, the coverage information records its outcome and names it, and the card cites it.
@@ -37,10 +40,10 @@ describe('LCD L38841 paths over HTTP', () => {
         expect(reason.startsWith(lcd ? 'LCD L38841 Facet Joint Interventions for Pain Management' : 'CP.MP.171 Facet Joint Interventions')).toBe(true);
         const link = info.find((e) => e.url === 'detail')?.extension.find((e: { url: string }) => e.url === 'value').valueUrl;
         expect(link).toBe(lcd ? 'https://www.cms.gov/medicare-coverage-database/view/lcd.aspx?lcdid=38841' : 'https://www.centene.com/content/dam/centene/policies/clinical-policies/CP.MP.171.pdf');
-        const card = decisionCardAbout(res.body, `ServiceRequest/${orderId}`)!;
+        const card = decisionCardAbout<LinkedCard>(res.body, `ServiceRequest/${orderId}`)!;
         expect(card.detail).toMatch(lcd ? /^\*\*[^*]+\*\* under LCD L38841 Facet Joint Interventions for Pain Management \(rev\. 07\/14\/2024\)\. Medicare member/ : /^\*\*[^*]+\*\* under CP\.MP\.171 Facet Joint Interventions \(rev\. 05\/26\)\.\n/);
         // The data profile linked is the one of the policy applied.
-        if (expected.outcome === 'conditional') expect(card.links.map((l: { url: string }) => new URL(l.url).pathname)).toContain(lcd ? '/docs/lcd-l38841-data-profile' : '/docs/data-profile');
+        if (expected.outcome === 'conditional') expect((card.links ?? []).map((l) => new URL(l.url).pathname)).toContain(lcd ? '/docs/lcd-l38841-data-profile' : '/docs/data-profile');
       }
     });
   });

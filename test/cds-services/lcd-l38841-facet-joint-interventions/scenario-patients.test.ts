@@ -16,6 +16,9 @@ import { testRuntime } from '../../helpers/runtime';
 import { dataStatus } from '../facet-joint-interventions/paths/scenario';
 import { service } from './paths/run';
 
+/** A decision card as these tests read it. */
+type LinkedCard = { detail?: string; links?: Array<{ url: string }>; extension?: Record<string, unknown> };
+
 /**
  * The Medicare scenario patients (cds-services/lcd-l38841-facet-joint-interventions/scenarios): each decided
  * as the service decides it (the member's coverage choosing LCD L38841), as a pure function and over HTTP.
@@ -91,7 +94,7 @@ describe('Medicare scenario patients (LCD L38841)', () => {
         const info = action.resource.extension.find((e: { url: string }) => e.url === COVERAGE_INFORMATION_URL).extension as Array<Record<string, any>>;
         expect({ order: expected.order, covered: info.find((e) => e.url === 'covered')!.valueCode }).toEqual({ order: expected.order, covered: expected.outcome });
         expect(info.find((e) => e.url === 'reason')!.valueCodeableConcept.text).toMatch(/^LCD L38841 Facet Joint Interventions for Pain Management/);
-        const card = decisionCardAbout(res.body, `ServiceRequest/${expected.order}`);
+        const card = decisionCardAbout<LinkedCard>(res.body, `ServiceRequest/${expected.order}`);
         if (expected.outcome === 'covered') expect(card).toBeUndefined();
         else expect(card!.detail).toMatch(/ under LCD L38841 /);
         if (expected.suggestion) expect(suggestionLabelsAbout(res.body, `ServiceRequest/${expected.order}`).join('\n')).toContain(expected.suggestion);

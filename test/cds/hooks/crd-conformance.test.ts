@@ -16,8 +16,9 @@ import { testRuntime } from '../../helpers/runtime';
  * (README "CRD versions", "Hooks"); the card rules of CDS Hooks 2.0.1 are checked on every answer
  * (expectValidCdsResponse).
  */
-const library = ScenarioLibrary.forService('facet-joint-interventions')!;
 const service = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
+/** Its scenario patients and the Medicare members it decides under the LCD (issue 16). */
+const library = ScenarioLibrary.forServiceAndPolicies(service)!;
 const today = library.catalog.referenceDate;
 const PATHS: Record<string, string> = Object.fromEntries(service.hooks.map((h) => [h.hook.name, `/cds-services/${h.id}`]));
 const PRIMARY = ['order-sign', 'order-dispatch', 'appointment-book'] as const;

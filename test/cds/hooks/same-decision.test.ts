@@ -16,8 +16,9 @@ import { testRuntime } from '../../helpers/runtime';
  * the decision record of each call is compared with order-sign's, order by order: outcome, and every
  * criterion with its status. The CRD primary hooks also record it as coverage information.
  */
-const library = ScenarioLibrary.forService('facet-joint-interventions')!;
 const service = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
+/** Its scenario patients and the Medicare members it decides under the LCD (issue 16). */
+const library = ScenarioLibrary.forServiceAndPolicies(service)!;
 const today = library.catalog.referenceDate;
 const HOOK_PATHS: Record<string, string> = Object.fromEntries(service.hooks.map((h) => [h.hook.name, `/cds-services/${h.id}`]));
 
