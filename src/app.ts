@@ -92,8 +92,16 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(decisionRoutes(deps.store, authenticate, logger));
 
-  app.get('/docs/data-profile', (_req, res, next) => {
-    res.type('text/plain; charset=utf-8').sendFile(path.join(DOCS_DIR, 'data-profile.md'), (error) => error && next(new NotFoundError('The data profile is not installed')));
+  // A page per policy a service decides with (docs/<profile>.md at /docs/<profile>: CP.MP.171's data profile,
+  // the Medicare LCD's), and an index of them at /docs. Only the declared pages are served.
+  const profiles = docsPages(deps.services);
+  app.get('/docs', (_req, res) => {
+    res.type('text/plain; charset=utf-8').send(docsIndex(deps.services));
+  });
+  app.get('/docs/:page', (req, res, next) => {
+    const page = String(req.params.page);
+    if (!profiles.has(page)) throw new NotFoundError(`No documentation page "${page}"; see /docs`);
+    res.type('text/plain; charset=utf-8').sendFile(path.join(DOCS_DIR, `${page}.md`), (error) => error && next(new NotFoundError(`The data profile ${page} is not installed`)));
   });
 
   // The order-entry test page: synthetic patients and a page that signs orders, never in production.
@@ -174,4 +182,24 @@ function accessLog(logger: Logger, openMode: boolean) {
     });
     next();
   };
+}
+
+/** The /docs pages: the data profile of every policy a loaded service may decide with. */
+function docsPages(services: LoadedService[]): Set<string> {
+  return new Set(services.flatMap((s) => s.policies.flatMap((p) => (p.document.profile ? [p.document.profile] : []))));
+}
+
+/** /docs: each service, the policies it decides with (and for whom), and the page saying how to chart each. */
+function docsIndex(services: LoadedService[]): string {
+  const lines = ['Data profiles: how to chart what each policy reads, per service.', ''];
+  for (const service of services) {
+    lines.push(`${service.id}: ${service.definition.service.title}`);
+    for (const policy of service.policies) {
+      const rule = service.selection.rules.filter((r) => r.policy === policy);
+      const whom = rule.length > 0 ? `${rule.flatMap((r) => r.programs).join(', ')} members` : policy === service.selection.default ? 'everyone else' : 'when selected';
+      lines.push(`  ${policy.document.id} ${policy.document.title} (rev. ${policy.document.revision}), for ${whom}: ${policy.document.profile ? `/docs/${policy.document.profile}` : 'no data profile'}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
 }

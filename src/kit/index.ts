@@ -141,7 +141,7 @@ export {
   type SpineSuggestionCoding,
 } from './spine/suggestions';
 export { CYST_VALUE_SETS, conditionPositions, cystCausing, cystsElsewhere, facetSynovialCysts, linkEvidence, regionRadiculopathies, type CystLink, type SpineReading } from './spine/cyst';
-export { otherCausesOnRecord, studyText, type OtherCause, type OtherCauses, type ProcedureReading, type Study } from './spine/other-causes';
+export { SPINE_OTHER_CAUSES, otherCauseValueSets, otherCausesOnRecord, studyText, type OtherCause, type OtherCauses, type ProcedureReading, type Study } from './spine/other-causes';
 export { blocksCoverLevels, type BlocksAtLevels } from './spine/blocks';
 export { notRadiofrequencyCandidate, painLasted, reliefOrFunctionAtSameSite, type SameSiteRelief } from './spine/readings';
 export { SPINE_READS, spineReads } from './spine/reads';

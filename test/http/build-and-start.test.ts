@@ -67,6 +67,10 @@ describe('the production build', () => {
       const profile = await request(base).get('/docs/data-profile');
       expect(profile.status).toBe(200);
       expect(profile.text).toBe(fs.readFileSync(path.join(ROOT, 'docs', 'data-profile.md'), 'utf8'));
+      // The Medicare LCD's, the policy folder compiled with the rest (issue 16).
+      const lcdProfile = await request(base).get('/docs/lcd-l38841-data-profile');
+      expect(lcdProfile.status).toBe(200);
+      expect(lcdProfile.text).toBe(fs.readFileSync(path.join(ROOT, 'docs', 'lcd-l38841-data-profile.md'), 'utf8'));
 
       const hook = await request(base)
         .post('/cds-services/facet-joint-interventions')

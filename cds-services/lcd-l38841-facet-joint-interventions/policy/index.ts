@@ -1,6 +1,8 @@
 import type { PolicyModule } from '../../../src/decision/types';
-import { spineReads, type SpineSuggestionCoding } from '../../../src/kit';
+import { otherCauseValueSets, spineReads, type SpineSuggestionCoding } from '../../../src/kit';
+import thresholds from '../thresholds.json';
 import { criteria } from './criteria';
+import { OTHER_CAUSES } from './criteria/indications';
 import { SCORE_FIELDS } from './criteria/documentation';
 import { notices } from './notices';
 import { suggest } from './suggestions';
@@ -17,6 +19,8 @@ export const lcdPolicy: PolicyModule<LcdThresholds, LcdContext, SpineSuggestionC
     facts: [SCORE_FIELDS.requirement()],
     valueSets: [
       ...OTHER_BLOCKS,
+      ...otherCauseValueSets(OTHER_CAUSES),
+      ...thresholds.functionalScales.map((s) => s.valueSet),
       'medialBranchTarget',
       'intraArticularTarget',
       'radiculopathy',

@@ -22,6 +22,22 @@ export interface OtherCause {
   label: string;
 }
 
+/**
+ * The other causes every spine policy asks about (CP.MP.171 I.A.1.c "fracture, tumor, infection, extraspinal
+ * lesion"; the LCD's C4 adds a significant deformity): diagnosis codes and report words of each.
+ */
+export const SPINE_OTHER_CAUSES: OtherCause[] = [
+  { codes: 'vertebralFracture', words: 'fractureReportText', label: 'fracture' },
+  { codes: 'spinalNeoplasm', words: 'tumourReportText', label: 'tumour' },
+  { codes: 'spinalInfection', words: 'infectionReportText', label: 'infection' },
+  { codes: 'extraspinalLesion', words: 'extraspinalReportText', label: 'extraspinal lesion' },
+];
+
+/** The value sets a list of other causes is read with (a policy's `reads`). */
+export function otherCauseValueSets(causes: OtherCause[]): string[] {
+  return causes.flatMap((c) => [c.codes, c.words]);
+}
+
 /** A chart read for one procedure on its date. */
 export interface ProcedureReading extends RegionReading {
   unit: { region?: Region; date: string };

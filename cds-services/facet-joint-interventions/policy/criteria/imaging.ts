@@ -1,18 +1,10 @@
 import type { Finding } from '../../../../src/decision/types';
-import { met, notMet, otherCausesOnRecord, setAsideNote, studyText, type OtherCause } from '../../../../src/kit';
+import { SPINE_OTHER_CAUSES, met, notMet, otherCausesOnRecord, setAsideNote, studyText } from '../../../../src/kit';
 import { criterion, notDocumented, onPathway } from './define';
-
-/** The policy's other causes (I.A.1.c "e.g., fracture, tumor, infection, extraspinal lesion"): diagnosis codes, report words. */
-const OTHER_CAUSES: OtherCause[] = [
-  { codes: 'vertebralFracture', words: 'fractureReportText', label: 'fracture' },
-  { codes: 'spinalNeoplasm', words: 'tumourReportText', label: 'tumour' },
-  { codes: 'spinalInfection', words: 'infectionReportText', label: 'infection' },
-  { codes: 'extraspinalLesion', words: 'extraspinalReportText', label: 'extraspinal lesion' },
-];
 
 /**
  * I.A.1.c: imaging studies suggest no other obvious cause of the pain (fracture, tumour, infection,
- * extraspinal lesion). Spine imaging counts when it images the order's region (a whole-spine study, or one
+ * extraspinal lesion: the kit's SPINE_OTHER_CAUSES). Spine imaging counts when it images the order's region (a whole-spine study, or one
  * whose region cannot be told, counts). Another cause is a current diagnosis of the region, a coded
  * conclusion, or the report's words read negation-aware, sentence by sentence: "pars defect with fracture
  * at L5" is a fracture, "no fracture or listhesis" is not, and "old T8 compression fracture" is set aside
@@ -24,7 +16,7 @@ export const imagingNoOtherCause = criterion('imaging-no-other-cause', {
   appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
   evaluate: (ctx): Finding => {
     const { unit } = ctx;
-    const { causes, labels, setAside, studies } = otherCausesOnRecord(ctx, OTHER_CAUSES);
+    const { causes, labels, setAside, studies } = otherCausesOnRecord(ctx, SPINE_OTHER_CAUSES);
     if (causes.length > 0) return notMet(`Another cause of the pain is on record (${labels.join(', ')})`, [...causes, ...setAside]);
     if (studies.length === 0) {
       const region = unit.region ? ` of the ${unit.region} region` : '';

@@ -22,6 +22,7 @@ import {
   regionFit,
   regionPainDiagnoses,
   regionRadiculopathies,
+  SPINE_OTHER_CAUSES,
   scaleFits,
   scoreEvidence,
   setAsideNote,
@@ -176,14 +177,8 @@ export const noUntreatedRadiculopathy = criterion('c3-no-untreated-radiculopathy
   },
 });
 
-/** C4's other causes: CP.MP.171's list (fracture, tumour, infection, extraspinal lesion) and a significant deformity. */
-const OTHER_CAUSES: OtherCause[] = [
-  { codes: 'vertebralFracture', words: 'fractureReportText', label: 'fracture' },
-  { codes: 'spinalNeoplasm', words: 'tumourReportText', label: 'tumour' },
-  { codes: 'spinalInfection', words: 'infectionReportText', label: 'infection' },
-  { codes: 'extraspinalLesion', words: 'extraspinalReportText', label: 'extraspinal lesion' },
-  { codes: 'significantDeformity', words: 'significantDeformity', label: 'significant deformity' },
-];
+/** C4's other causes: the spine policies' (fracture, tumour, infection, extraspinal lesion) and a significant deformity. */
+export const OTHER_CAUSES: OtherCause[] = [...SPINE_OTHER_CAUSES, { codes: 'significantDeformity', words: 'significantDeformity', label: 'significant deformity' }];
 
 /**
  * C4: no non-facet pathology on clinical assessment or imaging that could explain the pain. Unlike CP.MP.171,
