@@ -112,13 +112,16 @@ export {
   type Target,
 } from './spine/orders';
 export { SESSION_KIND_LABEL, SESSION_VALUE_SETS, facetSessions, sessionText, type HistoryContext, type PriorSession } from './spine/sessions';
+export { sortSessions, type SortSessionsOptions, type SpineHistory } from './spine/history';
 export { atOtherSites, atSameSite, newLevels, siteEvidence, siteMatch, type SiteMatch, type SiteSession } from './spine/sites';
 export { VISIT_VALUE_SETS, otherPainOrders, proceduresForVisits, sameVisit, type VisitProcedure } from './spine/visit';
 export {
+  FACET_JOINT_TARGET,
   facetJointFinding,
   groupIntoProcedures,
   procedureUnit,
   readSpinalProcedures,
+  readSpinalRequest,
   unitCodes,
   unitLabel,
   unitReadAs,
@@ -143,5 +146,5 @@ export {
 export { CYST_VALUE_SETS, conditionPositions, cystCausing, cystsElsewhere, facetSynovialCysts, linkEvidence, regionRadiculopathies, type CystLink, type SpineReading } from './spine/cyst';
 export { SPINE_OTHER_CAUSES, otherCauseValueSets, otherCausesOnRecord, studyText, type OtherCause, type OtherCauses, type ProcedureReading, type Study } from './spine/other-causes';
 export { blocksCoverLevels, type BlocksAtLevels } from './spine/blocks';
-export { notRadiofrequencyCandidate, painLasted, reliefOrFunctionAtSameSite, type SameSiteRelief } from './spine/readings';
+export { notRadiofrequencyCandidate, painLasted, reliefOrFunctionAtSameSite, type SameSiteRule, type SameSiteThresholds } from './spine/readings';
 export { SPINE_READS, spineReads } from './spine/reads';

@@ -1,4 +1,4 @@
-import { blockRelief, type Chart, type PriorSession, type Region, type ValueSets } from '../../../src/kit';
+import { sortSessions, type Chart, type PriorSession, type Region, type ValueSets } from '../../../src/kit';
 import type { RegionHistory, Thresholds } from './types';
 
 /**
@@ -16,24 +16,8 @@ export function regionHistory(sessions: PriorSession[], regions: Region[], befor
       if (s.region !== undefined) return regions.includes(s.region) ? [{ ...s }] : [];
       return regions.some((r) => r !== 'lumbar') ? [{ ...s, regionAssumed: true }] : [];
     });
-  const history: RegionHistory = { diagnosticBlocks: [], therapeuticInjections: [], radiofrequency: [] };
-  let positive = 0;
-  for (const s of inRegion) {
-    if (s.kind === 'radiofrequency' && s.modality === 'conventional') {
-      history.radiofrequency.push(s);
-      continue;
-    }
-    if (s.kind !== 'injection') continue;
-    s.intent ??= positive >= 2 ? 'therapeutic' : 'diagnostic';
-    if (s.intent === 'therapeutic') {
-      history.therapeuticInjections.push(s);
-      continue;
-    }
-    s.relief = blockRelief(s, ctx.chart, ctx.vs, ctx.t);
-    if ((s.relief.percent ?? -1) >= ctx.t.diagnosticReliefPercent) positive++;
-    history.diagnosticBlocks.push(s);
-  }
-  return history;
+  const { diagnostic, therapeutic, radiofrequency } = sortSessions(inRegion, ctx);
+  return { diagnosticBlocks: diagnostic, therapeuticInjections: therapeutic, radiofrequency };
 }
 
 export function positiveBlocks(history: RegionHistory, t: Thresholds): PriorSession[] {

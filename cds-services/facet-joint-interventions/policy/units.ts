@@ -1,5 +1,5 @@
 import type { DecisionUnit, PolicyInput } from '../../../src/decision/types';
-import { CHART_SECTIONS, ChartModel, atOtherSites, atSameSite, readSpinalProcedures, siteMatch, unitLabel, unitReadAs, type Chart, type ProcedureUnit } from '../../../src/kit';
+import { CHART_SECTIONS, ChartModel, atOtherSites, atSameSite, readSpinalRequest, siteMatch, unitLabel, unitReadAs, type ProcedureUnit } from '../../../src/kit';
 import { positiveBlocks, regionHistory } from './history';
 import type { FacetCoding, FacetContext, Pathway, RegionHistory, Thresholds, UnitInfo } from './types';
 
@@ -11,22 +11,15 @@ const GUIDANCE_CITED = { fluoroscopy: 'policy Table 1', ultrasound: 'policy Tabl
 /** The chart CP.MP.171 reads: every kind of record; radiofrequency planned or ordered from `plannedRadiofrequency`. */
 export const chartModel = new ChartModel({ sections: CHART_SECTIONS, factNames: { plannedOrders: 'plannedRadiofrequency' } });
 
-/** The chart is built once per request and shared by every unit and criterion. */
-export function chartFor(input: Input): Chart {
-  return input.memo.once('chart', () => chartModel.build(input.facts, input.today, input.memo));
-}
-
 /**
  * Groups the in-scope orders into procedures (same date, kind and region: 64493 + 64494 are one
  * procedure) and derives each one's context: levels, laterality, intent, pathway and history.
  */
 export function prepareUnits(input: Input): Array<DecisionUnit<FacetContext>> {
-  const { today } = input;
-  const vs = input.policy.valueSets;
-  const t = input.policy.thresholds;
-  const coding = input.policy.coding;
-  const chart = chartFor(input);
-  const { orders, sessions, procedures } = readSpinalProcedures({ facts: input.facts, orders: input.orders, chart, vs, coding, today, guidanceCited: GUIDANCE_CITED });
+  const { today, policy } = input;
+  const { valueSets: vs, thresholds: t, coding } = policy;
+  // The chart is built once per request and shared by every unit and criterion.
+  const { chart, orders, sessions, procedures } = readSpinalRequest(input, chartModel, { guidanceCited: GUIDANCE_CITED });
   return procedures.map(({ key, unit: procedure, regions }) => {
     const history = regionHistory(sessions, regions, procedure.date, { chart, vs, t }, procedure.orders.map((o) => o.ref));
     const { pathway, evidence } = pathwayOf(procedure, history, t);

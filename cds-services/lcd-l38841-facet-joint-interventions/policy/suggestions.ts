@@ -36,7 +36,7 @@ export function suggest(unit: DecisionUnit<LcdContext>, resultList: CriterionRes
     const fewer = fewerLevels(ctx, ctx.t.maxInjectionLevelsPerSession);
     if (fewer) suggestions.push(fewer);
   }
-  const blockRoom = u.region !== undefined && rollingCount([...new Set(ctx.history.diagnostics.map((b) => b.date))], u.date, ctx.t.rollingWindowMonths, ctx.t.maxDiagnosticSessions).firstEligibleDate === undefined;
+  const blockRoom = u.region !== undefined && rollingCount([...new Set(ctx.history.diagnostic.map((b) => b.date))], u.date, ctx.t.rollingWindowMonths, ctx.t.maxDiagnosticSessions).firstEligibleDate === undefined;
   if (u.region && (notMet('r1-two-positive-medial-branch-blocks') || notMet('r3-repeat-diagnostics-after-two-years')) && blockRoom) {
     suggestions.push(replaceWith(ctx, u.region, 'diagnostic-block', input.patientId, 'Diagnostic medial branch block before radiofrequency ablation (LCD L38841 R1)'));
   }

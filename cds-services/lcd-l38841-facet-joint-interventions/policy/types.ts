@@ -1,5 +1,5 @@
 import type { FactRecord, FactSet } from '../../../src/facts/extract';
-import type { Chart, FunctionalScale, OrderInfo, PriorSession, ProcedureOfVisit, ReliefSettings, SpineSuggestionCoding, ValueSets } from '../../../src/kit';
+import type { Chart, FunctionalScale, OrderInfo, PriorSession, ProcedureOfVisit, ReliefSettings, SpineHistory, SpineSuggestionCoding, ValueSets } from '../../../src/kit';
 
 /** What an order is under the LCD: a diagnostic block (IA or MBB), a therapeutic (IA) injection, or an ablation. */
 export type LcdPathway = 'diagnostic' | 'therapeutic' | 'initial-radiofrequency' | 'repeat-radiofrequency';
@@ -39,15 +39,8 @@ export interface LcdUnit extends ProcedureOfVisit {
   cptRegion?: CptRegion;
 }
 
-/** The facet procedures on record in the order's CPT region before it, as the LCD counts them. */
-export interface LcdHistory {
-  /** Diagnostic blocks (intra-articular or medial branch), relief read after each. */
-  diagnostics: PriorSession[];
-  /** Therapeutic (intra-articular) injections. */
-  therapeutics: PriorSession[];
-  /** Conventional (thermal) radiofrequency ablations. */
-  radiofrequency: PriorSession[];
-}
+/** The facet procedures on record in the order's CPT region before it, as the LCD counts them (diagnostic blocks IA or MBB, therapeutic IA injections, thermal ablations). */
+export type LcdHistory = SpineHistory;
 
 /** Everything an LCD criterion may read. */
 export interface LcdContext {

@@ -4,8 +4,8 @@ import {
   ChartModel,
   ORDER_FIELDS,
   atSameSite,
-  blockRelief,
-  readSpinalProcedures,
+  sortSessions,
+  readSpinalRequest,
   unitLabel,
   unitReadAs,
   type Chart,
@@ -42,12 +42,9 @@ export function cptRegionOf(region: Region | undefined, codeRegions: Region[]): 
  * spine module), then the LCD's own history (by CPT region, IA and MBB told apart) and pathway.
  */
 export function prepareUnits(input: Input): Array<DecisionUnit<LcdContext>> {
-  const { today } = input;
-  const vs = input.policy.valueSets;
-  const t = input.policy.thresholds;
-  const coding = input.policy.coding;
-  const chart = input.memo.once('chart', () => chartModel.build(input.facts, today, input.memo));
-  const { orders, sessions, procedures, visitSessions } = readSpinalProcedures({ facts: input.facts, orders: input.orders, chart, vs, coding, today, otherProcedures: OTHER_BLOCKS, guidanceCited: GUIDANCE_CITED });
+  const { today, policy } = input;
+  const { valueSets: vs, thresholds: t, coding } = policy;
+  const { chart, orders, sessions, procedures, visitSessions } = readSpinalRequest(input, chartModel, { otherProcedures: OTHER_BLOCKS, guidanceCited: GUIDANCE_CITED });
   const read = procedures.map(({ key, unit: procedure }) => {
     const cptRegion = cptRegionOf(procedure.region, procedure.orders.flatMap((o) => o.codes.flatMap((c) => c.regions)));
     const history = lcdHistory(sessions, cptRegion, procedure.date, procedure.orders.map((o) => o.ref), { chart, vs, t });
@@ -82,29 +79,13 @@ export function sessionCptRegion(s: PriorSession): CptRegion | undefined {
  * ablation starts the count again.
  */
 export function lcdHistory(sessions: PriorSession[], region: CptRegion | undefined, before: string, ownOrders: string[], ctx: { chart: Chart; vs: ValueSets; t: LcdThresholds }): LcdHistory {
-  const history: LcdHistory = { diagnostics: [], therapeutics: [], radiofrequency: [] };
-  let positive = 0;
-  for (const original of sessions) {
-    if (original.date > before || (original.date === before && original.basedOn.some((ref) => ownOrders.includes(ref)))) continue;
-    if (region === undefined || sessionCptRegion(original) !== region) continue;
-    const s = { ...original };
-    if (s.kind === 'radiofrequency' && s.modality === 'conventional') {
-      history.radiofrequency.push(s);
-      // After an ablation, blocks are diagnostic again (R3 repeats them before another ablation).
-      positive = 0;
-      continue;
-    }
-    if (s.kind !== 'injection') continue;
-    s.intent ??= s.target === 'medial-branch' || positive < 2 ? 'diagnostic' : 'therapeutic';
-    if (s.intent === 'therapeutic') {
-      history.therapeutics.push(s);
-      continue;
-    }
-    s.relief = blockRelief(s, ctx.chart, ctx.vs, ctx.t);
-    if ((s.relief.percent ?? -1) >= ctx.t.diagnosticReliefPercent) positive++;
-    history.diagnostics.push(s);
-  }
-  return history;
+  const earlier = (s: PriorSession) => s.date < before || (s.date === before && !s.basedOn.some((ref) => ownOrders.includes(ref)));
+  const inRegion = sessions.filter((s) => region !== undefined && sessionCptRegion(s) === region && earlier(s));
+  // An MBB is diagnostic (therapeutic injections are intra-articular only); after an ablation, blocks are diagnostic again (R3).
+  return sortSessions(inRegion, ctx, {
+    unmarked: (s, positive) => (s.target === 'medial-branch' || positive < 2 ? 'diagnostic' : 'therapeutic'),
+    restartAfterNeurotomy: true,
+  });
 }
 
 function pathwayOf(unit: ProcedureUnit, history: LcdHistory, t: LcdThresholds): { pathway: LcdPathway; evidence: string } {
@@ -117,8 +98,8 @@ function pathwayOf(unit: ProcedureUnit, history: LcdHistory, t: LcdThresholds): 
   const target = unit.target ? ` (${unit.target === 'medial-branch' ? 'medial branch block' : 'intra-articular'}: ${unit.targetEvidence})` : '';
   if (unit.intent) return { pathway: unit.intent, evidence: `${unit.intent} (${unit.intentEvidence ?? 'marked on the order'})${target}` };
   if (unit.target === 'medial-branch') return { pathway: 'diagnostic', evidence: `diagnostic: a medial branch block${target} is diagnostic (therapeutic injections are intra-articular only, T1)` };
-  const positive = history.diagnostics.filter((b) => (b.relief?.percent ?? -1) >= t.diagnosticReliefPercent).length;
+  const positive = history.diagnostic.filter((b) => (b.relief?.percent ?? -1) >= t.diagnosticReliefPercent).length;
   return positive >= 2
     ? { pathway: 'therapeutic', evidence: `therapeutic (inferred: ${positive} diagnostic blocks with ≥ ${t.diagnosticReliefPercent}% relief on record in this CPT region)${target}` }
-    : { pathway: 'diagnostic', evidence: `diagnostic block ${history.diagnostics.length + 1} (inferred: ${positive} of ${history.diagnostics.length} diagnostic blocks on record with ≥ ${t.diagnosticReliefPercent}% relief)${target}` };
+    : { pathway: 'diagnostic', evidence: `diagnostic block ${history.diagnostic.length + 1} (inferred: ${positive} of ${history.diagnostic.length} diagnostic blocks on record with ≥ ${t.diagnosticReliefPercent}% relief)${target}` };
 }

@@ -106,6 +106,11 @@ export class ChartModel {
     return CHART_SECTIONS.map((s) => this.fields[s].requirement(!this.options.sections.includes(s)));
   }
 
+  /** The request's chart, built once per request (its memo) whoever asks first. */
+  forRequest(input: { facts: FactSet; today: string; memo: RequestMemo }): Chart {
+    return input.memo.once('chart', () => this.build(input.facts, input.today, input.memo));
+  }
+
   /**
    * The patient's record as the policy reads it, built from the extracted facts. Records dated after `today`
    * (the decision date) are not evidence of anything, whatever their status says: they go to `later`.

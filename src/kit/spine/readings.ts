@@ -47,28 +47,37 @@ export function painLasted(ctx: ProcedureReading, months: number, notDocumented:
   return notMet(`Pain since ${earliest.since}: less than ${months} months on ${unit.date}`, evidence, qualifies);
 }
 
-/** What relief after an earlier procedure at the same site must show. */
-export interface SameSiteRelief {
-  ctx: ProcedureReading & { unit: { levelNames: string[] } };
-  /** The earlier procedures of that kind in the region, in date order. */
-  earlier: PriorSession[];
-  /** How the card names them ("therapeutic injection", "neurotomy"). */
+/**
+ * The thresholds of a rule on a procedure repeated at the same site, named in thresholds.json by the rule's
+ * prefix: `<prefix>ReliefPercent` relief for `<prefix>ReliefMonths`, or `<prefix>FunctionImprovementPercent`
+ * consistent functional improvement (e.g. `therapeutic…`, `repeatRadiofrequency…`).
+ */
+export type SameSiteThresholds<P extends string> = { [K in `${P}ReliefPercent` | `${P}ReliefMonths` | `${P}FunctionImprovementPercent`]: number };
+
+/** A rule on a procedure repeated at the same site: how the card names the earlier ones, and its thresholds' prefix. */
+export interface SameSiteRule<P extends string> {
+  /** "therapeutic injection", "ablation". */
   label: string;
-  settings: ReliefSettings;
-  reliefPercent: number;
-  reliefMonths: number;
-  /** With it, at least this percent consistent improvement on the same functional scale (and the scale's MCID) also qualifies. */
-  functionPercent: number;
-  notDocumented: NotDocumented;
+  thresholds: P;
 }
 
 /**
- * A procedure repeated "at the same anatomic site" (the same joint levels) needs the last one there to have
- * given at least `reliefPercent` relief for `reliefMonths`, or at least `functionPercent` consistent
- * improvement on the same functional scale (and at least the scale's MCID). One at a new level is not judged
- * by the relief from one at another level.
+ * A procedure repeated "at the same anatomic site" (the same joint levels) needs the last one there (of
+ * `earlier`, in date order) to have given at least the rule's relief for its months, or its consistent
+ * improvement on the same functional scale (and at least the scale's MCID). One at a new level is not
+ * judged by the relief from one at another level.
  */
-export function reliefOrFunctionAtSameSite({ ctx, earlier, label, settings, reliefPercent, reliefMonths, functionPercent, notDocumented }: SameSiteRelief): Finding {
+export function reliefOrFunctionAtSameSite<P extends string>(
+  ctx: ProcedureReading & { unit: { levelNames: string[] }; t: ReliefSettings & SameSiteThresholds<P> },
+  earlier: PriorSession[],
+  rule: SameSiteRule<P>,
+  notDocumented: NotDocumented,
+): Finding {
+  const { label, thresholds: prefix } = rule;
+  const settings = ctx.t;
+  // The parameter's type guarantees the three numbers; TypeScript cannot index a generic mapped type by a template.
+  const named = settings as unknown as Record<string, number>;
+  const [reliefPercent, reliefMonths, functionPercent] = [named[`${prefix}ReliefPercent`]!, named[`${prefix}ReliefMonths`]!, named[`${prefix}FunctionImprovementPercent`]!];
   const { unit, chart, vs } = ctx;
   const elsewhere = atOtherSites(earlier, unit.levelNames).map((s) => siteEvidence(s, unit.levelNames, `earlier ${label}`));
   const prior = atSameSite(earlier, unit.levelNames).at(-1);

@@ -1,8 +1,10 @@
 import type { ServiceRequest } from 'fhir/r4';
-import type { Evidence, Finding } from '../../decision/types';
+import type { Evidence, Finding, PolicyInput } from '../../decision/types';
+import type { CriterionSpec } from '../criterion';
 import { met, notMet } from '../criterion';
 import type { FactSet } from '../../facts/extract';
 import type { Chart } from '../chart/model';
+import type { ChartModel } from '../chart/read';
 import type { ValueSets } from '../types';
 import { busiestSideCount, sortLevels, type Laterality } from './levels';
 import { ORDER_FIELDS, readOrder, type Guidance, type GuidanceCited, type Intent, type Modality, type NonFacetJoint, type OrderInfo, type ProcedureKind, type SpineCoding, type Target } from './orders';
@@ -70,6 +72,20 @@ export interface SpinalReading {
   otherProcedures?: string[];
   /** The policy's references for the guidance each code carries (readOrder). */
   guidanceCited?: GuidanceCited;
+}
+
+/**
+ * A spine policy's request read: its chart (built once per request with the policy's chart model) and its
+ * in-scope orders as procedures (readSpinalProcedures), with the policy's value sets and code tables.
+ */
+export function readSpinalRequest(
+  input: PolicyInput<unknown, SpineCoding>,
+  chartModel: ChartModel,
+  options: Pick<SpinalReading, 'otherProcedures' | 'guidanceCited'> = {},
+): SpinalProcedures & { chart: Chart } {
+  const chart = chartModel.forRequest(input);
+  const { valueSets: vs, coding } = input.policy;
+  return { chart, ...readSpinalProcedures({ facts: input.facts, orders: input.orders, chart, vs, coding, today: input.today, ...options }) };
 }
 
 /** Reads the request's in-scope orders as procedures, with the facet history and what else happens each day. */
@@ -213,3 +229,14 @@ export function facetJointFinding(unit: ProcedureUnit): Finding {
     unit.orders.map((o) => ({ text: `${o.nonFacetJoint?.evidence ?? 'order'} under CPT ${o.codes.map((c) => c.code).join(', ')}`, reference: o.ref })),
   );
 }
+
+/**
+ * The criterion every facet policy starts with (CP.MP.171 Table 1, the LCD's codes): the order is a facet
+ * joint procedure, whatever else applies (facetJointFinding). A policy cites it under its own id.
+ */
+export const FACET_JOINT_TARGET: CriterionSpec<{ unit: ProcedureUnit }> = {
+  dependsOn: [],
+  categorical: true,
+  appliesTo: () => true,
+  evaluate: ({ unit }) => facetJointFinding(unit),
+};

@@ -1,4 +1,4 @@
-import { facetJointFinding, met, notMet } from '../../../../src/kit';
+import { FACET_JOINT_TARGET, met, notMet } from '../../../../src/kit';
 import { criterion } from './define';
 
 /**
@@ -6,12 +6,7 @@ import { criterion } from './define';
  * or bodySite names another joint (a sacroiliac joint) is not decided as a facet procedure; the card says
  * what it appears to be and asks for the order to be corrected.
  */
-export const facetJointTarget = criterion('facet-joint-target', {
-  dependsOn: [],
-  categorical: true,
-  appliesTo: () => true,
-  evaluate: ({ unit }) => facetJointFinding(unit),
-});
+export const facetJointTarget = criterion('facet-joint-target', FACET_JOINT_TARGET);
 
 /**
  * I: "invasive pain management procedures … and the patient receives only one procedure per visit": other

@@ -20,16 +20,9 @@ export const therapeuticSustainedRelief = criterion('therapeutic-sustained-relie
   dependsOn: ['observations'],
   appliesTo: (ctx) => onPathway(ctx, 'therapeutic') && ctx.history.therapeuticInjections.length > 0,
   evaluate: (ctx) =>
-    reliefOrFunctionAtSameSite({
-      ctx,
-      earlier: ctx.history.therapeuticInjections,
-      label: 'therapeutic injection',
-      settings: ctx.t,
-      reliefPercent: ctx.t.therapeuticReliefPercent,
-      reliefMonths: ctx.t.therapeuticReliefMonths,
-      functionPercent: ctx.t.therapeuticFunctionImprovementPercent,
-      notDocumented: (summary, evidence) => notDocumented('therapeutic-sustained-relief', summary, evidence),
-    }),
+    reliefOrFunctionAtSameSite(ctx, ctx.history.therapeuticInjections, { label: 'therapeutic injection', thresholds: 'therapeutic' }, (summary, evidence) =>
+      notDocumented('therapeutic-sustained-relief', summary, evidence),
+    ),
 });
 
 /** I.D.3: documentation of why the member is not a radiofrequency neurotomy candidate. */

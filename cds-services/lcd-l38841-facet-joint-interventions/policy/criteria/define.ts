@@ -1,6 +1,6 @@
 import type { CodeableConcept } from 'fhir/r4';
 import type { FactRecord } from '../../../../src/facts/extract';
-import { ORDER_FIELDS, criteriaOf, type Cited, type OrderInfo } from '../../../../src/kit';
+import { ORDER_FIELDS, criteriaOf, type Cited, type OrderInfo, type SameSiteRule } from '../../../../src/kit';
 import citationsJson from '../../citations.json';
 import type { LcdContext, LcdPathway } from '../types';
 
@@ -9,6 +9,10 @@ export type RuleId = keyof typeof citationsJson;
 
 /** The LCD's criteria: each cites its rule (C1, D2…), its source and how well it is verified, from citations.json. */
 export const { criterion, notDocumented } = criteriaOf<LcdContext, typeof citations>(citations);
+
+/** T3's therapeutic injections and R2's ablations repeated at the same site, with their thresholds (thresholds.json). */
+export const THERAPEUTIC: SameSiteRule<'therapeutic'> = { label: 'therapeutic injection', thresholds: 'therapeutic' };
+export const REPEAT_ABLATION: SameSiteRule<'repeatRadiofrequency'> = { label: 'ablation', thresholds: 'repeatRadiofrequency' };
 
 export const EVERY_PATHWAY: LcdPathway[] = ['diagnostic', 'therapeutic', 'initial-radiofrequency', 'repeat-radiofrequency'];
 

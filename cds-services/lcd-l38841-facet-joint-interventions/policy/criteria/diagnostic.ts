@@ -2,9 +2,9 @@ import type { Finding } from '../../../../src/decision/types';
 import { addDays, addMonths, atSameSite, daysBetween, met, newLevels, notMet, reliefOrFunctionAtSameSite, rollingCount, sessionText, siteEvidence } from '../../../../src/kit';
 import type { LcdContext } from '../types';
 import { sessionsPerYear } from './caps';
-import { criterion, notDocumented, on, ordersSaying } from './define';
+import { REPEAT_ABLATION, criterion, on, notDocumented, ordersSaying } from './define';
 
-const isFurtherDiagnostic = (ctx: LcdContext) => on(ctx, 'diagnostic') && ctx.history.diagnostics.length > 0;
+const isFurtherDiagnostic = (ctx: LcdContext) => on(ctx, 'diagnostic') && ctx.history.diagnostic.length > 0;
 
 /**
  * D2: a further diagnostic block at the same levels follows one that gave at least 80% relief (a confirmatory
@@ -14,9 +14,9 @@ const isFurtherDiagnostic = (ctx: LcdContext) => on(ctx, 'diagnostic') && ctx.hi
 export const secondDiagnosticRelief = criterion('d2-second-diagnostic-relief', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
-  appliesTo: (ctx) => isFurtherDiagnostic(ctx) && atSameSite(ctx.history.diagnostics, ctx.unit.levelNames).length > 0,
+  appliesTo: (ctx) => isFurtherDiagnostic(ctx) && atSameSite(ctx.history.diagnostic, ctx.unit.levelNames).length > 0,
   evaluate: (ctx): Finding => {
-    const last = atSameSite(ctx.history.diagnostics, ctx.unit.levelNames).at(-1)!;
+    const last = atSameSite(ctx.history.diagnostic, ctx.unit.levelNames).at(-1)!;
     const relief = last.relief!;
     const evidence = [siteEvidence(last, ctx.unit.levelNames, 'previous diagnostic block'), ...relief.evidence];
     if (relief.percent === undefined) return notDocumented('d2-second-diagnostic-relief', `Relief after the previous block (${last.label}) cannot be read: ${relief.problem}`, evidence);
@@ -32,7 +32,7 @@ export const diagnosticInterval = criterion('d3-diagnostic-interval', {
   categorical: true,
   appliesTo: isFurtherDiagnostic,
   evaluate: (ctx): Finding => {
-    const last = ctx.history.diagnostics.at(-1)!;
+    const last = ctx.history.diagnostic.at(-1)!;
     const days = daysBetween(last.date, ctx.unit.date);
     const evidence = [{ text: sessionText(last), reference: last.refs[0] }];
     return days >= ctx.t.diagnosticMinDaysApart
@@ -46,7 +46,7 @@ export const diagnosticSessionsPerYear = criterion('d4-diagnostic-sessions-per-y
   dependsOn: ['procedures', 'observations'],
   categorical: true,
   appliesTo: (ctx) => on(ctx, 'diagnostic'),
-  evaluate: (ctx) => sessionsPerYear(ctx, ctx.history.diagnostics, ctx.t.maxDiagnosticSessions, 'diagnostic'),
+  evaluate: (ctx) => sessionsPerYear(ctx, ctx.history.diagnostic, ctx.t.maxDiagnosticSessions, 'diagnostic'),
 });
 
 /**
@@ -60,13 +60,13 @@ export const diagnosticsBeyondTwo = criterion('d5-diagnostics-beyond-two', {
   appliesTo: (ctx) => on(ctx, 'diagnostic'),
   evaluate: (ctx): Finding => {
     const { unit, history, t } = ctx;
-    const { within } = rollingCount([...new Set(history.diagnostics.map((b) => b.date))], unit.date, t.rollingWindowMonths, Number.POSITIVE_INFINITY);
-    const evidence = history.diagnostics.filter((b) => within.includes(b.date)).map((b) => ({ text: sessionText(b), reference: b.refs[0] }));
+    const { within } = rollingCount([...new Set(history.diagnostic.map((b) => b.date))], unit.date, t.rollingWindowMonths, Number.POSITIVE_INFINITY);
+    const evidence = history.diagnostic.filter((b) => within.includes(b.date)).map((b) => ({ text: sessionText(b), reference: b.refs[0] }));
     if (within.length < t.usualDiagnosticSessions) return met(`Diagnostic session ${within.length + 1} in ${t.rollingWindowMonths} months (usually up to ${t.usualDiagnosticSessions})`, evidence);
     const kx = ordersSaying(ctx, 'kxModifier');
     if (kx.length > 0) return met('A further diagnostic block, billed with the KX modifier (the need is documented)', [...evidence, ...kx.map(({ order }) => ({ text: 'KX modifier on the order', reference: order.ref }))]);
-    const negative = history.diagnostics.every((b) => b.relief?.percent !== undefined && b.relief.percent < t.diagnosticReliefPercent);
-    if (unit.levelNames.length > 0 && newLevels(history.diagnostics, unit.levelNames).length === unit.levelNames.length && negative) {
+    const negative = history.diagnostic.every((b) => b.relief?.percent !== undefined && b.relief.percent < t.diagnosticReliefPercent);
+    if (unit.levelNames.length > 0 && newLevels(history.diagnostic, unit.levelNames).length === unit.levelNames.length && negative) {
       return met(`A further diagnostic block at other levels (${unit.levelNames.join(', ')}) after negative blocks`, evidence);
     }
     return notDocumented('d5-diagnostics-beyond-two', `${within.length} diagnostic sessions in ${t.rollingWindowMonths} months already: a further one needs its reason documented and the KX modifier`, evidence);
@@ -89,16 +89,7 @@ export const noBlockAtSuccessfulAblation = criterion('d6-no-block-at-successful-
     if (addMonths(last.date, t.repeatDiagnosticsAfterMonths) <= unit.date) {
       return met(`The last ablation at these levels (${last.date}) is ${t.repeatDiagnosticsAfterMonths / 12} years old or more: diagnostic blocks are repeated before another (R3)`, evidence);
     }
-    const success = reliefOrFunctionAtSameSite({
-      ctx,
-      earlier: [last],
-      label: 'ablation',
-      settings: t,
-      reliefPercent: t.repeatRadiofrequencyReliefPercent,
-      reliefMonths: t.repeatRadiofrequencyReliefMonths,
-      functionPercent: t.repeatRadiofrequencyFunctionImprovementPercent,
-      notDocumented: (summary, lines) => ({ status: 'not-documented', summary, evidence: lines }),
-    });
+    const success = reliefOrFunctionAtSameSite(ctx, [last], REPEAT_ABLATION, (summary, lines) => ({ status: 'not-documented', summary, evidence: lines }));
     if (success.status === 'met') return notMet(`A diagnostic block at the levels of a successful ablation (${success.summary})`, [...evidence, ...(success.evidence ?? [])]);
     return met(`The ablation at these levels on ${last.date} is not charted as successful (${success.summary})`, [...evidence, ...(success.evidence ?? [])]);
   },

@@ -8,12 +8,12 @@ export const SCORE_FIELDS = factFields('observations', ['codings', 'status', 'ef
 /** DOC1: pain measured before and after each diagnostic block on record, on the same scale (relief cannot be read otherwise). */
 export const sameScaleRelief = criterion('doc1-same-scale-relief', {
   dependsOn: ['procedures', 'observations'],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY) && ctx.history.diagnostics.length > 0,
+  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY) && ctx.history.diagnostic.length > 0,
   evaluate: ({ history }): Finding => {
-    const unread = history.diagnostics.filter((b) => b.relief?.percent === undefined);
-    const evidence = history.diagnostics.map((b) => ({ text: `${sessionText(b)}: ${b.relief?.percent !== undefined ? `${b.relief.percent}% relief, scores before and after on one scale` : `not measured on one scale before and after (${b.relief?.problem})`}`, reference: b.refs[0] }));
+    const unread = history.diagnostic.filter((b) => b.relief?.percent === undefined);
+    const evidence = history.diagnostic.map((b) => ({ text: `${sessionText(b)}: ${b.relief?.percent !== undefined ? `${b.relief.percent}% relief, scores before and after on one scale` : `not measured on one scale before and after (${b.relief?.problem})`}`, reference: b.refs[0] }));
     return unread.length === 0
-      ? met(`Pain measured before and after each of the ${history.diagnostics.length} diagnostic blocks on record`, evidence)
+      ? met(`Pain measured before and after each of the ${history.diagnostic.length} diagnostic blocks on record`, evidence)
       : notDocumented('doc1-same-scale-relief', `Pain not measured before and after ${unread.map((b) => b.label).join(', ')} on one scale`, evidence);
   },
 });

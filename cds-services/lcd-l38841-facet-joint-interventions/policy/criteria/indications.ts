@@ -7,7 +7,7 @@ import {
   cystCausing,
   cystsElsewhere,
   evidenceCutoff,
-  facetJointFinding,
+  FACET_JOINT_TARGET,
   facetSynovialCysts,
   functionalScores,
   laterConditions,
@@ -35,12 +35,7 @@ import type { LcdContext } from '../types';
 import { EVERY_PATHWAY, criterion, notDocumented, on, ordersSaying } from './define';
 
 /** Codes (A57787): a facet CPT code on an order naming another joint (a sacroiliac joint) is not a facet procedure. */
-export const facetJointTarget = criterion('facet-joint-target', {
-  dependsOn: [],
-  categorical: true,
-  appliesTo: () => true,
-  evaluate: ({ unit }) => facetJointFinding(unit),
-});
+export const facetJointTarget = criterion('facet-joint-target', FACET_JOINT_TARGET);
 
 /** The latest score of each kind in the look-back: the 0-10 pain score and each disability scale of the region. */
 function latestScores(ctx: LcdContext) {

@@ -2,14 +2,14 @@ import type { Finding } from '../../../../src/decision/types';
 import { addMonths, atSameSite, met, notMet, reliefOrFunctionAtSameSite, siteEvidence } from '../../../../src/kit';
 import { twoConsecutiveMedialBranchBlocks } from './blocks';
 import { sessionsPerYear } from './caps';
-import { criterion, notDocumented, on, ordersSaying } from './define';
+import { REPEAT_ABLATION, criterion, on, notDocumented, ordersSaying } from './define';
 
 /** R1: an initial ablation after two medial branch blocks in a row, each with at least 80% relief, at each level. */
 export const twoPositiveMedialBranchBlocks = criterion('r1-two-positive-medial-branch-blocks', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
   appliesTo: (ctx) => on(ctx, 'initial-radiofrequency'),
-  evaluate: (ctx) => twoConsecutiveMedialBranchBlocks(ctx, ctx.history.diagnostics, (summary, evidence) => notDocumented('r1-two-positive-medial-branch-blocks', summary, evidence)),
+  evaluate: (ctx) => twoConsecutiveMedialBranchBlocks(ctx, ctx.history.diagnostic, (summary, evidence) => notDocumented('r1-two-positive-medial-branch-blocks', summary, evidence)),
 });
 
 /** R2: a repeat ablation at the same site after one that gave at least 50% relief for 6 months, OR 50% functional improvement. */
@@ -17,16 +17,7 @@ export const repeatReliefOrFunction = criterion('r2-repeat-relief-or-function', 
   dependsOn: ['observations'],
   appliesTo: (ctx) => on(ctx, 'repeat-radiofrequency'),
   evaluate: (ctx) =>
-    reliefOrFunctionAtSameSite({
-      ctx,
-      earlier: ctx.history.radiofrequency,
-      label: 'ablation',
-      settings: ctx.t,
-      reliefPercent: ctx.t.repeatRadiofrequencyReliefPercent,
-      reliefMonths: ctx.t.repeatRadiofrequencyReliefMonths,
-      functionPercent: ctx.t.repeatRadiofrequencyFunctionImprovementPercent,
-      notDocumented: (summary, evidence) => notDocumented('r2-repeat-relief-or-function', summary, evidence),
-    }),
+    reliefOrFunctionAtSameSite(ctx, ctx.history.radiofrequency, REPEAT_ABLATION, (summary, evidence) => notDocumented('r2-repeat-relief-or-function', summary, evidence)),
 });
 
 /**
@@ -43,7 +34,7 @@ export const repeatDiagnosticsAfterTwoYears = criterion('r3-repeat-diagnostics-a
     const due = addMonths(last.date, t.repeatDiagnosticsAfterMonths);
     const evidence = [siteEvidence(last, unit.levelNames, 'last ablation')];
     if (unit.date < due) return met(`Last ablation at these levels on ${last.date}: less than ${t.repeatDiagnosticsAfterMonths / 12} years, no repeat diagnostic blocks needed`, evidence);
-    const since = history.diagnostics.filter((b) => b.date > last.date);
+    const since = history.diagnostic.filter((b) => b.date > last.date);
     const blocks = twoConsecutiveMedialBranchBlocks(ctx, since, (summary, lines) => notDocumented('r3-repeat-diagnostics-after-two-years', summary, lines));
     const lead = `Last ablation at these levels on ${last.date}, ${t.repeatDiagnosticsAfterMonths / 12} years or more before ${unit.date}`;
     if (since.length === 0) return notMet(`${lead}: the diagnostic medial branch blocks must be repeated first, and none is on record since`, evidence);

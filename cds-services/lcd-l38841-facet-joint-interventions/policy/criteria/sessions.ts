@@ -1,7 +1,6 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
 import { ORDER_FIELDS, dateOf, met, notMet, otherPainOrders, proceduresForVisits, unitLabel } from '../../../../src/kit';
-import type { LcdContext } from '../types';
-import { sessionCptRegion, OTHER_BLOCKS } from '../units';
+import { OTHER_BLOCKS, sessionCptRegion } from '../units';
 import { EVERY_PATHWAY, criterion, notDocumented, on, ordersSaying } from './define';
 
 /**

@@ -1,7 +1,7 @@
 import type { Finding } from '../../../../src/decision/types';
 import { blocksCoverLevels, met, notMet, notRadiofrequencyCandidate, reliefOrFunctionAtSameSite } from '../../../../src/kit';
 import { sessionsPerYear } from './caps';
-import { criterion, notDocumented, on } from './define';
+import { THERAPEUTIC, criterion, on, notDocumented } from './define';
 
 /**
  * T1: therapeutic facet injections are intra-articular only. The chart tells the two apart by what the order
@@ -27,7 +27,7 @@ export const twoPositiveDiagnostics = criterion('t2-two-positive-diagnostics', {
   appliesTo: (ctx) => on(ctx, 'therapeutic'),
   evaluate: (ctx) =>
     blocksCoverLevels({
-      blocks: ctx.history.diagnostics,
+      blocks: ctx.history.diagnostic,
       levels: ctx.unit.levelNames,
       reliefPercent: ctx.t.diagnosticReliefPercent,
       ...(ctx.unit.region ? { region: ctx.unit.region } : {}),
@@ -42,18 +42,9 @@ export const twoPositiveDiagnostics = criterion('t2-two-positive-diagnostics', {
  */
 export const subsequentReliefOrFunction = criterion('t3-subsequent-relief-or-function', {
   dependsOn: ['observations'],
-  appliesTo: (ctx) => on(ctx, 'therapeutic') && ctx.history.therapeutics.length > 0,
+  appliesTo: (ctx) => on(ctx, 'therapeutic') && ctx.history.therapeutic.length > 0,
   evaluate: (ctx) =>
-    reliefOrFunctionAtSameSite({
-      ctx,
-      earlier: ctx.history.therapeutics,
-      label: 'therapeutic injection',
-      settings: ctx.t,
-      reliefPercent: ctx.t.therapeuticReliefPercent,
-      reliefMonths: ctx.t.therapeuticReliefMonths,
-      functionPercent: ctx.t.therapeuticFunctionImprovementPercent,
-      notDocumented: (summary, evidence) => notDocumented('t3-subsequent-relief-or-function', summary, evidence),
-    }),
+    reliefOrFunctionAtSameSite(ctx, ctx.history.therapeutic, THERAPEUTIC, (summary, evidence) => notDocumented('t3-subsequent-relief-or-function', summary, evidence)),
 });
 
 /** T4 and N5: why the patient is not a radiofrequency ablation candidate, documented. */
@@ -68,5 +59,5 @@ export const therapeuticSessionsPerYear = criterion('t5-therapeutic-sessions-per
   dependsOn: ['procedures', 'observations'],
   categorical: true,
   appliesTo: (ctx) => on(ctx, 'therapeutic'),
-  evaluate: (ctx) => sessionsPerYear(ctx, ctx.history.therapeutics, ctx.t.maxTherapeuticSessions, 'therapeutic'),
+  evaluate: (ctx) => sessionsPerYear(ctx, ctx.history.therapeutic, ctx.t.maxTherapeuticSessions, 'therapeutic'),
 });
