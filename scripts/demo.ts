@@ -7,6 +7,7 @@ import { forwardedSettings, startLocalService, type LocalService } from './lib/l
 import { orderLine } from './lib/order-sign';
 import { formatSummary, outcomeStyle } from './lib/response-summary';
 import { runScenario, type ScenarioRun } from './lib/scenario-run';
+import { loadServices } from '../src/declarations/load';
 import { SERVICE_ID, patientLine, scenarioLibrary, selectScenarios } from './lib/scenarios';
 import { line, plural, styleFor, type Output, type Style } from './lib/terminal';
 
@@ -102,10 +103,17 @@ async function step<T>(io: Output, style: Style, what: string, work: () => Promi
   return value;
 }
 
+/** The policies the service decides with, by declaration id ("LCD L38841"): the one a scenario is written for. */
+const POLICY_NAMES = (() => {
+  let names: Map<string, string> | undefined;
+  return () => (names ??= new Map((loadServices().find((s) => s.id === SERVICE_ID)?.policies ?? []).map((p) => [p.id, p.document.id])));
+})();
+
 function printRun(io: Output, style: Style, library: ScenarioLibrary, run: ScenarioRun, today: string, pad: string): void {
   const { scenario } = run;
   const orders = library.orders(scenario, today);
-  line(io.out, `${pad}${style.dim(`${patientLine(library.patientBundle(scenario, today))} · answered in ${seconds(run.elapsedMs)}`)}`);
+  const policy = scenario.policy ? POLICY_NAMES().get(scenario.policy) : undefined;
+  line(io.out, `${pad}${style.dim(`${patientLine(library.patientBundle(scenario, today))}${policy ? ` · policy ${policy}` : ''} · answered in ${seconds(run.elapsedMs)}`)}`);
   for (const order of orders) line(io.out, `${pad}Order ServiceRequest/${order.id}: ${orderLine(order)}`);
   if (run.summary) for (const text of formatSummary(run.summary, style, { full: false, indent: pad })) line(io.out, text);
   const expected = scenario.expected.map((e) => e.outcome).join(', ');
