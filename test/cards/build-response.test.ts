@@ -189,7 +189,7 @@ describe('the hook response', () => {
     });
 
     it('ignores options of the wrong type or not declared', () => {
-      const [service] = loadServices();
+      const service = loadServices().find((s) => s.id === 'facet-joint-interventions');
       expect(crdConfiguration(service!, { 'davinci-crd.configuration': { 'max-cards': '2', guideline: 'no', 'alt-drug': true } })).toEqual({
         'coverage-info': true,
         guideline: true,

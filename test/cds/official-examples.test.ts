@@ -182,7 +182,7 @@ describe('official discovery examples', () => {
   it('answers with the members the CDS Hooks 2.0.1 and CRD discovery examples use, and no others', async () => {
     const res = await request(runtime.app).get('/cds-services');
     expect(res.status).toBe(200);
-    const ours = res.body.services[0];
+    const ours = res.body.services.find((s: { id: string }) => s.id === 'facet-joint-interventions');
     const official = [
       ...example('cds-hooks/spec-2.0.1_discovery-response.json').services,
       ...example('crd/ig-2.2.1-CRDServices-discovery-with-prefetch-and-config-options.json').services,
@@ -196,7 +196,7 @@ describe('official discovery examples', () => {
 
   it('declares CRD configuration options shaped like the CRD 2.2.1 discovery example', async () => {
     const res = await request(runtime.app).get('/cds-services');
-    const options = res.body.services[0].extension['davinci-crd.configuration-options'];
+    const options = res.body.services.find((s: { id: string }) => s.id === 'facet-joint-interventions').extension['davinci-crd.configuration-options'];
     const crdExample = example('crd/ig-2.2.1-CRDServices-discovery-with-prefetch-and-config-options.json').services.find(
       (s: any) => s.extension?.['davinci-crd.configuration-options'],
     );

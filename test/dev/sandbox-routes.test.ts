@@ -40,7 +40,7 @@ describe('/sandbox routes (development only)', () => {
     const res = await request(runtime.app).get('/sandbox/api/catalog');
     expect(res.status).toBe(200);
     expect(res.body.today).toBe(today);
-    const service = res.body.services[0];
+    const service = res.body.services.find((s: { id: string }) => s.id === SERVICE_ID);
     expect(service.id).toBe(SERVICE_ID);
     // The hook selector's choices: each hook with the service id it is called at.
     expect(service.hooks).toEqual([

@@ -69,7 +69,7 @@ describe('the engine on a fixture service with two policies', () => {
   });
 
   it('gives a policy the service\'s value sets and facts, and what it adds: a value set, a fact', () => {
-    const [own, medicare] = services[0]!.policies;
+    const [own, medicare] = services.find((s) => s.id === 'fixture-imaging')!.policies;
     expect(Object.keys(own!.valueSets)).not.toContain('therapyTried');
     expect(Object.keys(medicare!.valueSets)).toEqual(expect.arrayContaining(['lumbarMri', 'lowBackPain', 'medicare', 'therapyTried']));
     expect(own!.facts.map((f) => f.name)).toEqual(['conditions', 'coverages']);
@@ -133,7 +133,7 @@ describe('the engine on a fixture service with two policies', () => {
 
 describe('a broken fixture declaration stops start-up, naming what is wrong', () => {
   const { services, policies } = readDeclarations(FIXTURE_DIR);
-  const service = services[0] as ServiceDefinition<unknown>;
+  const service = services.find((s) => s.service.id === 'fixture-imaging') as ServiceDefinition<unknown>;
   const copy = (change: (d: ServiceDefinition<unknown>) => void) => {
     const d = { ...service, service: structuredClone(service.service), facts: structuredClone(service.facts), valueSets: structuredClone(service.valueSets) };
     change(d);

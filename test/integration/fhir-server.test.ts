@@ -37,7 +37,7 @@ describe('against a FHIR server on localhost', () => {
     fhir.requests.length = 0;
   });
 
-  const declared = () => runtime.deps.services[0]!.definition.service.prefetch;
+  const declared = () => runtime.deps.services.find((s) => s.id === 'facet-joint-interventions')!.definition.service.prefetch;
 
   it('fetches every declared key from the FHIR server, with the Bearer token, and decides', async () => {
     const res = await request(runtime.app)

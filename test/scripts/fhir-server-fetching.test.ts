@@ -47,7 +47,7 @@ describe('scenario patients loaded into a FHIR server, decided through fhirServe
       expect(run.summary!.orders.find((o) => o.order === `ServiceRequest/${expected.order}`)?.outcome).toBe(expected.outcome);
     }
     // The chart came from the FHIR server: one fetch per declared prefetch key.
-    const declared = Object.keys(runtime.deps.services[0]!.definition.service.prefetch).length;
+    const declared = Object.keys(runtime.deps.services.find((s) => s.id === 'facet-joint-interventions')!.definition.service.prefetch).length;
     expect((await fhirRequestCount(runtime)) - fetchesBefore).toBe(declared);
   });
 
