@@ -16,6 +16,12 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
+/** A pattern, or a group of patterns that must all occur: "`A` and `B` (all, in any order)". */
+function textEntry(entry: string | string[]): string {
+  if (typeof entry === 'string') return `\`${cell(entry)}\``;
+  return `${entry.map((p) => `\`${cell(p)}\``).join(' and ')} (all, in any order)`;
+}
+
 export function renderAppendix(): string {
   const lines: string[] = [BEGIN, '', '## Appendix: code sets and thresholds (generated from the declaration)', ''];
   lines.push('| threshold | value |', '|---|---|');
@@ -33,7 +39,7 @@ export function renderAppendix(): string {
       ];
       lines.push(`- ${include.system}: ${parts.join(', ')}${include.provenance ? ` — *${include.provenance}*` : ''}`);
     }
-    if (vs.textPatterns?.length) lines.push(`- text (case-insensitive): ${vs.textPatterns.map((p) => `\`${cell(p)}\``).join(', ')}`);
+    if (vs.textPatterns?.length) lines.push(`- text (case-insensitive): ${vs.textPatterns.map(textEntry).join(', ')}`);
     if (vs.note) lines.push(`- note: ${vs.note}`);
     lines.push('');
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { StartupError } from './errors';
+import { withoutTrailingSlashes } from './fhir/references';
 
 /** Runtime configuration, read once from the environment at start-up. Names are public interface. */
 export interface AppConfig {
@@ -142,7 +143,7 @@ export function normalizeBaseUrl(value: string, name: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new StartupError(`${name}: "${value}" must be an http(s) URL`);
   }
-  return url.toString().replace(/\/+$/, '');
+  return withoutTrailingSlashes(url.toString());
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

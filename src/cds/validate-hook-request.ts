@@ -1,6 +1,6 @@
 import type { Bundle } from 'fhir/r4';
 import { BadRequestError } from '../errors';
-import { FHIR_ID } from '../fhir/references';
+import { FHIR_ID, withoutTrailingSlashes } from '../fhir/references';
 import type { FhirAuthorization, HookRequest } from './types';
 
 const USER_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
@@ -94,7 +94,7 @@ function absoluteUrl(value: unknown, path: string): string {
   // A FHIR base URL has none of these; dropping them quietly would call another URL than the EHR sent.
   if (url.search || url.hash || text.includes('?') || text.includes('#')) throw new BadRequestError(`${path} must be a FHIR base URL, without a query or fragment`, path, 'value');
   if (/\/\.{1,2}(\/|$)/.test(text.replace(/^[a-z]+:\/\//i, '/'))) throw new BadRequestError(`${path} must not contain "." or ".." path segments`, path, 'value');
-  return text.replace(/\/+$/, '');
+  return withoutTrailingSlashes(text);
 }
 
 /** A client's value in a message: quoted, and cut short so that a huge value is not echoed back or logged. */

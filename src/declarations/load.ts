@@ -94,8 +94,8 @@ function validateServiceJson(json: ServiceJson): void {
   for (const [key, p] of Object.entries(json.prefetch)) {
     requireString(p?.template, `prefetch.${key}.template`);
     for (const match of p.template.matchAll(PREFETCH_TOKEN)) {
-      if (!isSupportedPrefetchToken(match[1]!)) {
-        throw new StartupError(`${where}: prefetch.${key} uses "{{${match[1]}}}", which is not a CDS Hooks 2.0 prefetch token`);
+      if (!isSupportedPrefetchToken(match[1]!.trim())) {
+        throw new StartupError(`${where}: prefetch.${key} uses "{{${match[1]!.trim()}}}", which is not a CDS Hooks 2.0 prefetch token`);
       }
     }
   }

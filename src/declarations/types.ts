@@ -74,8 +74,12 @@ export interface ValueSetInclude {
 export interface ValueSetJson {
   title: string;
   include?: ValueSetInclude[];
-  /** Case-insensitive regular expressions matched against text and display. */
-  textPatterns?: string[];
+  /**
+   * Case-insensitive regular expressions matched against text and display. Each entry is a pattern, or a
+   * group of patterns that must all occur (in any order: "A and B both occur" is ["A", "B"]). The value set
+   * matches text when any entry does. Every pattern must pass the linear-time check (linear-pattern.ts).
+   */
+  textPatterns?: Array<string | string[]>;
   note?: string;
 }
 

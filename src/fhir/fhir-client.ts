@@ -4,6 +4,7 @@ import axios, { type AxiosInstance } from 'axios';
 import type { Bundle, FhirResource } from 'fhir/r4';
 import { describeJsonShapeProblem, jsonShapeProblem } from '../http/json-limits';
 import { Semaphore } from './semaphore';
+import { withoutTrailingSlashes } from './references';
 
 export type FetchFailure =
   | 'timeout'
@@ -196,7 +197,7 @@ export function sameServer(url: string, baseUrl: string): boolean {
   try {
     const target = new URL(url);
     const base = new URL(baseUrl);
-    const basePath = base.pathname.replace(/\/+$/, '');
+    const basePath = withoutTrailingSlashes(base.pathname);
     return target.origin === base.origin && (target.pathname === basePath || target.pathname.startsWith(`${basePath}/`));
   } catch {
     return false;

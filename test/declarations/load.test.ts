@@ -87,6 +87,13 @@ describe('compileService', () => {
     ['a prefetch template with a CDS Hooks 3.0 token', (d) => (d.service.prefetch.conditions!.template = 'Condition?patient={{context.patientId}}&onset-date=ge{{today() - 365 days}}'), /prefetch\.conditions uses "\{\{today\(\) - 365 days\}\}", which is not a CDS Hooks 2\.0 prefetch token/],
     ['a scope naming an unknown value set', (d) => (d.service.scope.valueSet = 'facetCodes'), /service facet-joint-interventions: scope names unknown value set "facetCodes"/],
     ['a value set text pattern that is not a regular expression', (d) => (d.valueSets.facetDenervationText!.textPatterns = ['(facet']), /value set facetDenervationText: bad text pattern "\(facet"/],
+    [
+      'a value set text pattern that backtracks super-linearly (an unbounded wildcard between groups)',
+      (d) => (d.valueSets.facetDenervationText!.textPatterns = ['(facet|medial branch)[\\s\\S]*(denervat|neurotom)']),
+      /^value set facetDenervationText: text pattern "\(facet\|medial branch\)\[\\\\s\\\\S\]\*\(denervat\|neurotom\)" can take super-linear time: the unbounded "\[\\s\\S\]\*"/,
+    ],
+    ['a value set text pattern with nested quantifiers', (d) => (d.valueSets.nsaids!.textPatterns = ['(ibu|pro)+fen', '(\\w+\\s?)+$']), /^value set nsaids: text pattern "\(ibu\|pro\)\+fen" can take super-linear time: alternatives under an unbounded quantifier/],
+    ['a value set pattern group that is empty', (d) => (d.valueSets.spineImaging!.textPatterns = [[]]), /^value set spineImaging: each text pattern is a string, or a non-empty array of strings that must all occur; got \[\]/],
     ['a value set range out of order', (d) => (d.valueSets.facetProcedureCodes!.include![0]!.ranges = [['64495', '64490']]), /value set facetProcedureCodes: range \[64495, 64490\] must be two same-length codes in order/],
     ['a missing policy URL', (d) => ((d.service.policy as { url?: string }).url = ''), /service facet-joint-interventions: policy\.url is required/],
     ['an id that is not lower-case', (d) => (d.service.id = 'Facet_Joints'), /id must be lower-case letters, digits and hyphens/],
