@@ -75,6 +75,7 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
       keys: { ...data.keys },
       ...(Object.keys(data.failures).length > 0 ? { failures: { ...data.failures } } : {}),
       ...(data.incomplete && Object.keys(data.incomplete).length > 0 ? { incomplete: { ...data.incomplete } } : {}),
+      ...(data.textNotRead ? { textNotRead: data.textNotRead } : {}),
     },
     response,
     responseTimeMs: Math.round(input.elapsedMs),

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { LoadedService } from '../declarations/types';
 import { extractFacts } from '../facts/extract';
 import { ResourceIndex } from '../facts/resource-index';
+import { TextBound } from '../facts/text-bound';
 import { decide } from './evaluate';
 import type { DataStatus, Decision } from './types';
 
@@ -26,14 +27,21 @@ export interface ChartDecision {
   indexed: number;
 }
 
-/** A decision as a pure function of (record, orders, today, declaration): index once, extract facts once, decide. */
+/**
+ * A decision as a pure function of (record, orders, today, declaration): index once, extract facts once, decide.
+ * Text is read up to the service's limits.maxTextCharsPerField per field; what was cut is added to
+ * `input.data.textNotRead`, for the cards and the decision record.
+ */
 export function decideChart(input: ChartDecisionInput, logger?: Logger): ChartDecision {
-  const index = new ResourceIndex(input.resources);
-  const facts = extractFacts(input.service.facts, index, withoutCollidingIds(input.draftOrders, input.orders));
+  const bound = new TextBound(input.service.limits.maxTextCharsPerField);
+  const index = new ResourceIndex(input.resources, bound);
+  const facts = extractFacts(input.service.facts, index, withoutCollidingIds(input.draftOrders, input.orders), bound);
   const decision = decide(
     { service: input.service, orders: input.orders, facts, patientId: input.patientId, today: input.today, data: input.data },
     logger,
   );
+  const notRead = bound.report();
+  if (notRead) input.data.textNotRead = notRead;
   return { decision, indexed: index.size };
 }
 

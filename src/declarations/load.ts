@@ -4,6 +4,7 @@ import { StartupError } from '../errors';
 import { compileFacts } from '../facts/compile';
 import { PREFETCH_TOKEN, isSupportedPrefetchToken } from '../fhir/prefetch-template';
 import type { LoadedService, ServiceDefinition, ServiceJson } from './types';
+import { resolveLimits } from './limits';
 import { compileValueSets } from './value-sets';
 
 /** Where service folders live: cds-services/ next to src/ (also next to dist/src/ after a build). */
@@ -36,6 +37,7 @@ export function loadServices(dir: string = DEFAULT_SERVICES_DIR): LoadedService[
 export function compileService<T>(definition: ServiceDefinition<T>): LoadedService<T> {
   const json = definition.service;
   validateServiceJson(json);
+  const limits = resolveLimits(json);
   const valueSets = compileValueSets(definition.valueSets);
   const where = `service ${json.id}`;
   for (const name of [json.scope.valueSet, json.scope.unlisted?.valueSet, json.scope.unlisted?.descriptionValueSet]) {
@@ -55,6 +57,7 @@ export function compileService<T>(definition: ServiceDefinition<T>): LoadedServi
     definition,
     valueSets,
     facts,
+    limits,
     discovery: discoveryEntry(json),
     topic: (code, display) => ({ system: json.source.topicSystem, code, display }),
   };

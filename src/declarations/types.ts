@@ -1,6 +1,7 @@
 import type { Coding } from 'fhir/r4';
 import type { PolicyModule } from '../decision/types';
 import type { CompiledFact } from '../facts/compile';
+import type { ServiceLimits } from './limits';
 import type { ValueSetMatcher } from './value-sets';
 
 /**
@@ -51,6 +52,8 @@ export interface ServiceJson {
   policy: { id: string; title: string; revision: string; url: string };
   /** Offered on every card that advises against an order; `system` is the code system URL. */
   overrideReasons: { system: string; codes: Array<{ code: string; display: string }> };
+  /** What one request may cost (limits.ts): in-scope orders per request, characters read per text field. */
+  limits?: Partial<ServiceLimits>;
   scope: {
     resourceTypes: string[];
     /** Value set of order codes that are always in scope. */
@@ -118,6 +121,8 @@ export interface LoadedService<T = unknown> {
   definition: ServiceDefinition<T>;
   valueSets: Record<string, ValueSetMatcher>;
   facts: CompiledFact[];
+  /** The declared limits, defaults filled in. */
+  limits: ServiceLimits;
   /** The discovery entry, as served by GET /cds-services. */
   discovery: Record<string, unknown>;
   topic: (code: string, display: string) => Coding;

@@ -1,5 +1,6 @@
 import type { Coding } from 'fhir/r4';
 import type { HookResponse } from '../cds/types';
+import type { TextNotReadReport } from '../facts/text-bound';
 
 /** One CDS Hooks feedback entry (2.0.1 "Feedback"). */
 export interface FeedbackItem {
@@ -65,7 +66,7 @@ export interface DecisionRecord {
   coverageRef?: string;
   orders: OrderRecord[];
   /** How each prefetch key was obtained (provided, fetched, failed, missing) and why fetches failed. */
-  data?: { keys: Record<string, string>; failures?: Record<string, string>; incomplete?: Record<string, string> };
+  data?: { keys: Record<string, string>; failures?: Record<string, string>; incomplete?: Record<string, string>; textNotRead?: TextNotReadReport };
   /** The response as sent to the EHR. */
   response?: HookResponse;
   responseTimeMs: number;
