@@ -13,6 +13,7 @@ import { gatherChart } from '../fhir/gather';
 import type { Metrics } from '../observability/metrics';
 import { resolveFhirAccess, type AuthenticatedClient } from '../security/fhir-access';
 import type { HookResponse } from './types';
+import { assertWithinOrderLimit } from './order-limit';
 import { inScopeOrders } from './relevance';
 import { validateHookRequest } from './validate-hook-request';
 
@@ -42,6 +43,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
   const started = performance.now();
   const request = validateHookRequest(body, service.definition.service.hook, service.definition.service.crd.versions);
   const orders = inScopeOrders(request.context.draftOrders, service);
+  assertWithinOrderLimit(orders, service);
   if (orders.length === 0) {
     // Most order-sign calls sign no facet order, so this path does as little as possible: the access log
     // already records the call, and this detail (a child logger and a line, ~4% of such a call) is debug.

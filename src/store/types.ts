@@ -17,8 +17,10 @@ export interface CriterionRecord {
   title?: string;
   status: string;
   summary: string;
-  /** What was found, and the chart resource it came from ("Type/id"). */
+  /** What was found, and the chart resource it came from ("Type/id"); at most EVIDENCE_PER_CRITERION. */
   evidence: Array<{ text: string; reference?: string }>;
+  /** Evidence found beyond those kept. */
+  evidenceOmitted?: number;
   /** For not-documented: what the chart lacked. */
   missing?: string;
 }
@@ -28,18 +30,37 @@ export interface SuggestionRecord {
   label: string;
 }
 
+/** Orders decided together (e.g. 64493 + 64494): the criteria are theirs, recorded once. */
+export interface UnitRecord {
+  id: string;
+  label: string;
+  /** How it was read (pathway, region, levels, kind). */
+  facts: Record<string, string | number>;
+  outcome: string;
+  /** How many orders point to it. */
+  orders: number;
+  cardUuid?: string;
+  suggestions?: SuggestionRecord[];
+  criteria: CriterionRecord[];
+}
+
 export interface OrderRecord {
   orderRef: string;
   codes: string[];
   levels?: number;
   outcome: string;
-  /** The decision unit (orders decided together, e.g. 64493 + 64494) and how it was read (pathway, region, levels). */
-  unit?: { id: string; label: string; facts: Record<string, string | number> };
+  /** Its decision unit in `units` (format 2). */
+  unitId?: string;
   cardUuid?: string;
-  suggestionUuids: string[];
+  /** Format 1 (records written before issue 12) kept the unit, suggestions and criteria on every order. */
+  unit?: { id: string; label: string; facts: Record<string, string | number> };
+  suggestionUuids?: string[];
   suggestions?: SuggestionRecord[];
-  criteria: CriterionRecord[];
+  criteria?: CriterionRecord[];
 }
+
+/** Records written now: criteria per decision unit (format 1, before it, kept them on every order). */
+export const DECISION_RECORD_FORMAT = 2;
 
 /**
  * What was decided for one hook call, on what evidence, under which policy version, and what was
@@ -47,6 +68,8 @@ export interface OrderRecord {
  * token, the JWT or the prefetch data: only the references and findings an audit needs.
  */
 export interface DecisionRecord {
+  /** 2: units and orders pointing to them; absent in format 1. */
+  format?: number;
   coverageAssertionId: string;
   hookInstance: string;
   hook?: string;
@@ -64,12 +87,25 @@ export interface DecisionRecord {
   userId?: string;
   patientRef: string;
   coverageRef?: string;
+  /** Format 2: each decision unit once, with its criteria. */
+  units?: UnitRecord[];
   orders: OrderRecord[];
   /** How each prefetch key was obtained (provided, fetched, failed, missing) and why fetches failed. */
   data?: { keys: Record<string, string>; failures?: Record<string, string>; incomplete?: Record<string, string>; textNotRead?: TextNotReadReport };
   /** The response as sent to the EHR. */
   response?: HookResponse;
   responseTimeMs: number;
+  /** Set when the record was larger than AUDIT_MAX_RECORD_BYTES: what was left out to store it (record-json.ts). */
+  truncated?: RecordTruncation;
+}
+
+export interface RecordTruncation {
+  /** AUDIT_MAX_RECORD_BYTES when it was written (or read). */
+  limitBytes: number;
+  /** The size of the whole record, in bytes of JSON. */
+  fullBytes: number;
+  /** What was left out, in words. */
+  omitted: string[];
 }
 
 export interface StoredFeedback extends FeedbackItem {

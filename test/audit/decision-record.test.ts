@@ -69,15 +69,22 @@ describe('decision record of a hook call', () => {
       ['ServiceRequest/sr-1', ['64493'], 2, 'conditional'],
       ['ServiceRequest/sr-2', ['64494'], 2, 'conditional'],
     ]);
-    const order = record.orders[0]!;
-    expect(order.cardUuid).toBe(response.body.cards[0].uuid);
-    expect(order.suggestions?.map((s) => s.uuid)).toEqual((response.body.cards[0].suggestions ?? []).map((s: { uuid: string }) => s.uuid));
-    expect(order.criteria.find((c) => c.id === 'pain-three-months')).toMatchObject({
+    // One decision unit (the two orders are one procedure): its criteria once, each order pointing to it.
+    expect(record.format).toBe(2);
+    expect(record.units).toHaveLength(1);
+    const unit = record.units![0]!;
+    expect(record.orders.map((o) => [o.unitId, o.cardUuid])).toEqual([
+      [unit.id, response.body.cards[0].uuid],
+      [unit.id, response.body.cards[0].uuid],
+    ]);
+    expect(unit).toMatchObject({ outcome: 'conditional', orders: 2, cardUuid: response.body.cards[0].uuid });
+    expect(unit.suggestions?.map((s) => s.uuid) ?? []).toEqual((response.body.cards[0].suggestions ?? []).map((s: { uuid: string }) => s.uuid));
+    expect(unit.criteria.find((c) => c.id === 'pain-three-months')).toMatchObject({
       section: 'I.A.1.a',
       status: 'met',
       evidence: [expect.objectContaining({ reference: 'Condition/cond-lbp' })],
     });
-    expect(order.criteria.find((c) => c.status === 'not-documented')?.missing).toEqual(expect.any(String));
+    expect(unit.criteria.find((c) => c.status === 'not-documented')?.missing).toEqual(expect.any(String));
   });
 
   it('says which optional keys came incomplete (a paginated prefetch Bundle the service could not finish) and were not used', async () => {

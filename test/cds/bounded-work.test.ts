@@ -71,3 +71,85 @@ describe('text bounded per field', () => {
     expect(detail(res)).not.toContain('Text not read');
   });
 });
+
+describe('clean codings everywhere', () => {
+  let runtime: Runtime;
+  beforeAll(async () => {
+    runtime = await testRuntime();
+  });
+  afterAll(() => runtime.close());
+
+  it.each([
+    ['a null', null],
+    ['a string', 'CPT 64493'],
+    ['a number', 64493],
+    ['an array', [{ system: CPT, code: '64493' }]],
+  ])('decides an in-scope order whose code.coding holds %s among its codings, and records the clean codes', async (_what, odd) => {
+    const order = lumbarBlockOrder('sr-1');
+    (order.code as { coding: unknown[] }).coding = [odd, { system: CPT, code: '64493' }, odd];
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order], prefetch: fullPrefetch(lumbarBlockChart()) }));
+    expect(res.status).toBe(200);
+    expectValidCdsResponse(res.body);
+    expect(res.body.cards[0].summary).toMatch(/^Meets policy: Lumbar facet joint injection, 1 level \(CPT 64493\)/);
+    await runtime.deps.decisionLog.flush();
+    const assertionId = res.body.systemActions[0].resource.extension.at(-1).extension.find((e: { url: string }) => e.url === 'coverage-assertion-id').valueString;
+    const record = await runtime.deps.store.getDecision(assertionId);
+    expect(record!.orders.map((o) => o.codes)).toEqual([['64493']]);
+  });
+});
+
+describe('bounded orders', () => {
+  let runtime: Runtime;
+  beforeAll(async () => {
+    runtime = await testRuntime();
+  });
+  afterAll(() => runtime.close());
+
+  /** n orders of one lumbar session (one decision unit: the case where every criterion cites every order). */
+  const orders = (n: number) => Array.from({ length: n }, (_, i) => lumbarBlockOrder(`sr-${i}`, i === 0 ? '64493' : '64494'));
+  const sign = (n: number, extra: FhirResource[] = []) =>
+    request(runtime.app)
+      .post(SERVICE_PATH)
+      .send(hookRequest({ orders: [...orders(n), ...extra], prefetch: fullPrefetch(lumbarBlockChart()) }));
+
+  it('refuses more in-scope orders than the declared maximum with a 400 naming the limit', async () => {
+    const res = await sign(51);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      resourceType: 'OperationOutcome',
+      issue: [
+        {
+          severity: 'error',
+          code: 'too-costly',
+          diagnostics:
+            "context.draftOrders has 51 orders in scope of facet-joint-interventions; at most 50 are decided per request (the service's limits.maxInScopeOrders). Sign them in batches of 50 or fewer.",
+          expression: ['context.draftOrders'],
+        },
+      ],
+    });
+  });
+
+  /** The stored record's size for n orders: one session (one unit), or n sessions on n days (n units). */
+  async function recordBytes(n: number, layout: 'one unit' | 'one unit per order'): Promise<number> {
+    const list = orders(n).map((o, i) => (layout === 'one unit' ? o : { ...o, occurrenceDateTime: `2026-12-${String(1 + (i % 28)).padStart(2, '0')}`, bodySite: [{ text: ['L1-L2', 'L2-L3', 'L3-L4', 'L4-L5', 'L5-S1'][Math.floor(i / 28) % 5]! }] }));
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: list, prefetch: fullPrefetch(lumbarBlockChart()), hookInstance: `records-${n}-${layout}` }));
+    expect(res.status).toBe(200);
+    await runtime.deps.decisionLog.flush();
+    const records = await runtime.deps.store.listDecisions(new Date(0), new Date('2100-01-01'), { limit: 10_000 });
+    const record = records.find((r) => r.hookInstance === `records-${n}-${layout}`)!;
+    return Buffer.byteLength(JSON.stringify(record));
+  }
+
+  it.each(['one unit', 'one unit per order'] as const)('keeps a record that grows linearly with the orders (%s): criteria once per unit, orders pointing to it', async (layout) => {
+    const [ten, forty] = [await recordBytes(10, layout), await recordBytes(40, layout)];
+    // Quadratic growth would be ×16 for 4× the orders.
+    expect(forty / ten).toBeLessThan(4.5);
+  });
+
+  it('decides the maximum, and orders out of scope do not count', async () => {
+    const labs = Array.from({ length: 20 }, (_, i) => ({ ...lumbarBlockOrder(`lab-${i}`), code: { coding: [{ system: CPT, code: '80053' }] } }));
+    const res = await sign(50, labs);
+    expect(res.status).toBe(200);
+    expect(res.body.systemActions).toHaveLength(50);
+  });
+});

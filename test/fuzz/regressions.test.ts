@@ -66,7 +66,8 @@ describe('found by fuzzing', () => {
         expect(failure).toMatchObject({ level: 50, step, err: { message: expect.stringContaining('toLowerCase is not a function') } });
         await runtime.deps.decisionLog.flush();
         const [record] = await runtime.deps.store.listDecisions(new Date(0), new Date('2100-01-01'));
-        expect(record?.orders).toEqual([expect.objectContaining({ orderRef: 'ServiceRequest/order-0', outcome: 'indeterminate', criteria: [] })]);
+        expect(record?.orders).toEqual([expect.objectContaining({ orderRef: 'ServiceRequest/order-0', outcome: 'indeterminate', unitId: 'undecided-0' })]);
+        expect(record?.units).toEqual([expect.objectContaining({ id: 'undecided-0', outcome: 'indeterminate', criteria: [] })]);
       } finally {
         await runtime.close();
       }
