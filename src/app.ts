@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ received: items.length, stored: result.stored, duplicates: result.duplicates });
   });
 
-  app.use(decisionRoutes(deps.store, authenticate, logger));
+  app.use(decisionRoutes(deps.store, authenticate, logger, config.auditMaxRecordBytes));
 
   app.get('/docs/data-profile', (_req, res, next) => {
     res.type('text/plain; charset=utf-8').sendFile(path.join(DOCS_DIR, 'data-profile.md'), (error) => error && next(new NotFoundError('The data profile is not installed')));

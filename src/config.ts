@@ -45,6 +45,8 @@ export interface AppConfig {
   auditRetentionDays: number;
   /** AUDIT_PURGE_INTERVAL_MINUTES: how often each instance purges and retries its audit spool (default 60). */
   auditPurgeIntervalMinutes: number;
+  /** AUDIT_MAX_RECORD_BYTES: largest decision record stored whole; larger ones are stored truncated, marked so (default 1 MiB). */
+  auditMaxRecordBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -73,6 +75,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: logLevel(env.LOG_LEVEL, nodeEnv),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 2555, 1, 36500),
     auditPurgeIntervalMinutes: integer(env, 'AUDIT_PURGE_INTERVAL_MINUTES', 60, 1, 10080),
+    auditMaxRecordBytes: integer(env, 'AUDIT_MAX_RECORD_BYTES', 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
   };
   if (config.env === 'production' && config.publicBaseUrl && !config.publicBaseUrl.startsWith('https://')) {
     throw new StartupError('PUBLIC_BASE_URL must use https in production');

@@ -38,7 +38,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const metrics = overrides.metrics ?? new Metrics({ defaultMetrics: config.env !== 'test' });
   // Every store operation timed and its failures counted (cds_store_*), whichever backend.
   const store = instrumentStore(overrides.store ?? (await createStore(config, logger)), metrics);
-  const decisionLog = new DecisionLog(store, logger, metrics, config.dataDir);
+  const decisionLog = new DecisionLog(store, logger, metrics, config.dataDir, { maxRecordBytes: config.auditMaxRecordBytes });
   const fhirClient = new FhirClient({
     maxPages: config.fhirMaxPages,
     maxConcurrency: config.fhirMaxConcurrency,

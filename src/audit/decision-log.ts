@@ -2,17 +2,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics';
+import { ensureDirSync } from '../store/data-dir';
 import type { DecisionRecord, Store } from '../store/types';
+import { serializeRecord, type SerializedRecord } from './record-json';
 
 export interface DecisionLogOptions {
   /** Waits between attempts; after the last, the record is spooled. */
   retryDelaysMs?: number[];
   /** Records in flight beyond this go straight to the spool (bounded memory while the store is down). */
   maxPending?: number;
+  /** AUDIT_MAX_RECORD_BYTES: larger records are stored truncated (record-json.ts). Default 1 MiB. */
+  maxRecordBytes?: number;
 }
+
+export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
 interface PendingWrite {
   record: DecisionRecord;
+  /** The record as JSON once serialised (bounded), reused by retries and the spool. */
+  serialized?: SerializedRecord;
   /** Set when shutdown gave up waiting and spooled the record itself. */
   abandoned: boolean;
 }
@@ -31,6 +39,7 @@ export class DecisionLog {
   private readonly replayFile: string;
   private readonly retryDelaysMs: number[];
   private readonly maxPending: number;
+  private readonly maxRecordBytes: number;
   private replaying?: Promise<number>;
   /** Serialises spool appends and the replay's rename, so no append lands in a file already read. */
   private spoolLock: Promise<unknown> = Promise.resolve();
@@ -46,12 +55,13 @@ export class DecisionLog {
     this.replayFile = `${this.spoolFile}.replaying`;
     this.retryDelaysMs = options.retryDelaysMs ?? [50, 250, 1000];
     this.maxPending = options.maxPending ?? 5000;
+    this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   }
 
   /** Hands a record over; returns at once (the write happens after the response is on its way). */
   record(record: DecisionRecord): void {
     const entry: PendingWrite = { record, abandoned: false };
-    const write = (this.pending.size >= this.maxPending ? this.spool(record, 'too many writes pending') : this.writeWithRetry(entry)).finally(() => {
+    const write = (this.pending.size >= this.maxPending ? this.spool(entry, 'too many writes pending') : this.writeWithRetry(entry)).finally(() => {
       this.pending.delete(write);
       this.metrics.auditPending.set(this.pending.size);
     });
@@ -85,7 +95,7 @@ export class DecisionLog {
       for (const entry of this.pending.values()) {
         if (entry.abandoned) continue;
         entry.abandoned = true;
-        await this.spool(entry.record, 'shutdown deadline passed');
+        await this.spool(entry, 'shutdown deadline passed');
       }
     }
   }
@@ -125,7 +135,7 @@ export class DecisionLog {
         continue;
       }
       try {
-        await this.store.saveDecision(record);
+        await this.store.saveDecision(record, line);
         written++;
         this.metrics.auditRecords.inc({ result: 'replayed' });
       } catch (error) {
@@ -138,12 +148,27 @@ export class DecisionLog {
     return written;
   }
 
+  /** The record as it is stored: serialised once, in slices, truncated (and marked so) past the size limit. */
+  private async serialized(entry: PendingWrite): Promise<SerializedRecord> {
+    if (entry.serialized) return entry.serialized;
+    const serialized = await serializeRecord(entry.record, { maxBytes: this.maxRecordBytes });
+    if (serialized.truncated) {
+      this.metrics.auditTruncated.inc();
+      this.logger.warn(
+        { coverageAssertionId: entry.record.coverageAssertionId, fullBytes: serialized.truncated.fullBytes, storedBytes: serialized.bytes, limitBytes: this.maxRecordBytes },
+        'decision record larger than AUDIT_MAX_RECORD_BYTES: stored truncated',
+      );
+    }
+    return (entry.serialized = serialized);
+  }
+
   private async writeWithRetry(entry: PendingWrite): Promise<void> {
     const { record } = entry;
     await new Promise((resolve) => setImmediate(resolve)); // after the response is on its way
+    const { json } = await this.serialized(entry);
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.store.saveDecision(record);
+        await this.store.saveDecision(record, json);
         this.metrics.auditRecords.inc({ result: 'written' });
         return;
       } catch (error) {
@@ -152,14 +177,16 @@ export class DecisionLog {
         await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempt]));
       }
     }
-    if (!entry.abandoned) await this.spool(record, 'the store failed');
+    if (!entry.abandoned) await this.spool(entry, 'the store failed');
   }
 
-  private async spool(record: DecisionRecord, why: string): Promise<void> {
+  private async spool(entry: PendingWrite, why: string): Promise<void> {
+    const { record } = entry;
     try {
+      const { json } = await this.serialized(entry);
       await this.withSpoolLock(async () => {
-        await fs.promises.mkdir(path.dirname(this.spoolFile), { recursive: true, mode: 0o700 });
-        await fs.promises.appendFile(this.spoolFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+        ensureDirSync(path.dirname(this.spoolFile)); // DATA_DIR, should it have been removed while running
+        await fs.promises.appendFile(this.spoolFile, `${json}\n`, { mode: 0o600 });
       });
       this.metrics.auditSpooled.inc();
       this.metrics.auditRecords.inc({ result: 'spooled' });

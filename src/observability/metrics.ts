@@ -62,6 +62,11 @@ export class Metrics {
     help: 'Decision records written to the local spool after the store failed',
     registers: [this.registry],
   });
+  readonly auditTruncated = new Counter({
+    name: 'cds_audit_truncated_total',
+    help: 'Decision records larger than AUDIT_MAX_RECORD_BYTES, stored truncated (and marked so)',
+    registers: [this.registry],
+  });
   readonly auditPending = new Gauge({
     name: 'cds_audit_pending_writes',
     help: 'Decision records handed to the audit log and not yet written or spooled',

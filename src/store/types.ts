@@ -130,9 +130,17 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Idempotent: a repeat of the same feedback is recognised and not stored twice. */
   saveFeedback(serviceId: string, items: FeedbackItem[], receivedAt: Date): Promise<{ stored: number; duplicates: number }>;
-  /** Idempotent on coverageAssertionId: a replayed record does not overwrite or duplicate the first. */
-  saveDecision(record: DecisionRecord): Promise<void>;
-  getDecision(coverageAssertionId: string): Promise<DecisionRecord | undefined>;
+  /**
+   * Idempotent on coverageAssertionId: a replayed record does not overwrite or duplicate the first. `json` is
+   * the record already serialised (and bounded, see record-json.ts); without it the record is stringified.
+   */
+  saveDecision(record: DecisionRecord, json?: string): Promise<void>;
+  /**
+   * The record, or undefined. One stored larger than `maxBytes` (written before AUDIT_MAX_RECORD_BYTES existed,
+   * or under a higher one) comes back without its orders, units, data and response, and marked truncated:
+   * reading back never costs more than the limit.
+   */
+  getDecision(coverageAssertionId: string, maxBytes?: number): Promise<DecisionRecord | undefined>;
   /**
    * Records a JWT id until it expires; false when it was already seen (a replay). Atomic across
    * every process sharing the store, so a token replayed at another replica is refused too.

@@ -51,6 +51,25 @@ describe('DecisionLog: off the critical path, never silently lost', () => {
     expect(await metric('cds_audit_records_total')).toContain('cds_audit_records_total{result="written"} 1');
   });
 
+  it('stores a record larger than AUDIT_MAX_RECORD_BYTES truncated, marked, counted and logged; the spool gets the same bounded JSON', async () => {
+    log = new DecisionLog(store, logged.logger, metrics, dir, { ...FAST, maxRecordBytes: 64 * 1024 });
+    const huge = (id: string) => decisionRecord(id, '2026-11-26T15:00:00.000Z', { response: { cards: [{ uuid: 'c', summary: 's', indicator: 'info', source: { label: 'Plan' }, detail: 'x'.repeat(200_000) }] } });
+    log.record(huge('ca-1'));
+    await log.flush();
+    const stored = await backing.getDecision('ca-1');
+    expect(stored!.truncated).toMatchObject({ limitBytes: 64 * 1024, omitted: [expect.stringMatching(/^response/)] });
+    expect(stored!.response!.cards[0]!.detail).toBeUndefined();
+    expect(await metric('cds_audit_truncated_total')).toEqual(['cds_audit_truncated_total 1']);
+    expect(logged.lines.some((l) => l.includes('decision record larger than AUDIT_MAX_RECORD_BYTES: stored truncated'))).toBe(true);
+
+    jest.spyOn(backing, 'saveDecision').mockImplementation(down);
+    log.record(huge('ca-2'));
+    await log.flush();
+    const line = fs.readFileSync(spool(), 'utf8').trim();
+    expect(Buffer.byteLength(line)).toBeLessThanOrEqual(64 * 1024);
+    expect(JSON.parse(line).truncated.limitBytes).toBe(64 * 1024);
+  });
+
   it('retries a failed write, logs and counts each failure, and succeeds without spooling', async () => {
     jest.spyOn(backing, 'saveDecision').mockImplementationOnce(down).mockImplementationOnce(down);
     log.record(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));
