@@ -9,6 +9,7 @@ import { fullPrefetch, hookRequest } from '../test/helpers/builders';
 import { daysBefore, order } from '../test/helpers/chart';
 import { HOOK_PATH, chartOf } from './cases';
 import { BENCH_PATIENT } from './chart';
+import { startFhirStub } from './fhir-stub';
 import { startServer, type ServerProcess } from './server-process';
 
 /**
@@ -52,7 +53,7 @@ function line(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** Peak and current RSS of a process (Linux /proc), in bytes. */
@@ -234,29 +235,39 @@ async function bigBundleServer(bytes: number): Promise<{ baseUrl: string; sent()
 }
 
 async function fhirBytes(): Promise<void> {
-  const fhir = await bigBundleServer(10 * 1024 * 1024);
-  const orders = base().orders;
-  const body = (i: number) => JSON.stringify(hookRequest({ orders, patientId: BENCH_PATIENT, fhirServer: fhir.baseUrl, hookInstance: `fhir-bytes-${i}` }));
-  try {
-    for (const parallel of [1, 3]) {
-      await withServer(
-        async (server) => {
-          // Warm-up with a small request (the code paths, the store), then measure from the settled RSS.
-          await postHook(server, requestBody(orders));
-          await new Promise((resolve) => setTimeout(resolve, 500));
-          const before = memory(server.pid);
-          const started = performance.now();
-          const results = await Promise.all(Array.from({ length: parallel }, (_, i) => postHook(server, body(i))));
-          const after = memory(server.pid);
-          line(
-            `fhir-bytes   ${parallel} call(s) at once, every search answered with a 10 MB Bundle: answered in ${seconds(performance.now() - started)}; peak RSS +${mb(after.hwm - before.rss)} (from ${mb(before.rss)} to a peak of ${mb(after.hwm)}); ${results.map(describe).join(' | ').slice(0, 400)}`,
-          );
-        },
-        { FHIR_TIMEOUT_MS: '60000' },
-      );
+  // 10 MB answers (over the default FHIR_MAX_RESPONSE_BYTES of 8 MiB), then 5 MB ones (each within it: the
+  // call's budget, FHIR_MAX_BYTES_PER_CALL, is what stops them).
+  for (const size of [10, 5]) {
+    const fhir = await bigBundleServer(size * 1024 * 1024);
+    const orders = base().orders;
+    const body = (i: number) => JSON.stringify(hookRequest({ orders, patientId: BENCH_PATIENT, fhirServer: fhir.baseUrl, hookInstance: `fhir-bytes-${i}` }));
+    try {
+      for (const parallel of [1, 3]) {
+        await withServer(
+          async (server) => {
+            // Warm-up: one call fetching a small chart from a FHIR server (the code paths, sockets, the store),
+            // then measure from the settled RSS.
+            const small = await startFhirStub(base().resources, 0);
+            try {
+              await postHook(server, JSON.stringify(hookRequest({ orders, patientId: BENCH_PATIENT, fhirServer: small.baseUrl, hookInstance: 'warm-up' })));
+            } finally {
+              await small.close();
+            }
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            const before = memory(server.pid);
+            const started = performance.now();
+            const results = await Promise.all(Array.from({ length: parallel }, (_, i) => postHook(server, body(i))));
+            const after = memory(server.pid);
+            line(
+              `fhir-bytes   ${parallel} call(s) at once, every search answered with a ${size} MB Bundle: answered in ${seconds(performance.now() - started)}; peak RSS +${mb(after.hwm - before.rss)} (from ${mb(before.rss)} to a peak of ${mb(after.hwm)}); ${results.map(describe).join(' | ').slice(0, 300)}`,
+            );
+          },
+          { FHIR_TIMEOUT_MS: '60000' },
+        );
+      }
+    } finally {
+      await fhir.close();
     }
-  } finally {
-    await fhir.close();
   }
 }
 

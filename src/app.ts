@@ -64,11 +64,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.post('/cds-services/:id', authenticate, findService, jsonBody(), async (req, res) => {
     const service = res.locals.service as LoadedService;
     const endTimer = deps.metrics.hookDuration.startTimer({ service: service.id });
+    // The FHIR data this call receives is counted until it is answered (FHIR_MAX_BYTES_PER_CALL, _IN_FLIGHT).
+    const fhirBytes = deps.fhirClient.callBudget();
     try {
       const response = await handleHookCall(
         service,
         req.body,
-        { client: res.locals.client, baseUrl: baseUrl(req) },
+        { client: res.locals.client, baseUrl: baseUrl(req), fhirBytes },
         { config, fhirClient: deps.fhirClient, logger, metrics: deps.metrics, decisionLog: deps.decisionLog, clock, newId },
       );
       endTimer({ status: '200' });
@@ -76,6 +78,8 @@ export function createApp(deps: AppDeps): express.Express {
     } catch (error) {
       endTimer({ status: String((error as { status?: number }).status ?? 500) });
       throw error;
+    } finally {
+      fhirBytes.release();
     }
   });
 

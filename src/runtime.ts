@@ -42,6 +42,10 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const fhirClient = new FhirClient({
     maxPages: config.fhirMaxPages,
     maxConcurrency: config.fhirMaxConcurrency,
+    maxResponseBytes: config.fhirMaxResponseBytes,
+    maxBytesPerCall: config.fhirMaxBytesPerCall,
+    maxBytesInFlight: config.fhirMaxBytesInFlight,
+    onBytesInFlight: (bytes) => metrics.fhirBytesInFlight.set(bytes),
     onRequest: ({ status, durationMs }) => metrics.fhirRequestDuration.observe({ status: String(status) }, durationMs / 1000),
   });
   const authenticator =

@@ -8,6 +8,7 @@ import type { LoadedService } from '../declarations/types';
 import { decideChart } from '../decision/decide-chart';
 import { PolicyFailure, undecided } from '../decision/evaluate';
 import type { Decision } from '../decision/types';
+import type { CallByteBudget } from '../fhir/byte-budget';
 import type { FhirClient } from '../fhir/fhir-client';
 import { gatherChart } from '../fhir/gather';
 import type { Metrics } from '../observability/metrics';
@@ -30,6 +31,8 @@ export interface HookDeps {
 export interface CallContext {
   /** The verified CDS client; undefined in open mode. */
   client?: AuthenticatedClient;
+  /** The call's FHIR byte budget, released by the caller once the call is answered (FhirClient.callBudget). */
+  fhirBytes?: CallByteBudget;
   /** Absolute base URL of this service as the caller sees it (for links). */
   baseUrl: string;
 }
@@ -62,6 +65,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
     access: fhir.access,
     accessRefusal: fhir.refusal,
     deadline,
+    bytes: call.fhirBytes,
   });
   for (const failure of Object.values(chart.data.failureKinds ?? {})) deps.metrics.fhirErrors.inc({ failure });
 

@@ -38,6 +38,11 @@ export class Metrics {
     labelNames: ['failure'],
     registers: [this.registry],
   });
+  readonly fhirBytesInFlight = new Gauge({
+    name: 'cds_fhir_bytes_in_flight',
+    help: 'Bytes of FHIR answers held by hook calls in progress (bounded by FHIR_MAX_BYTES_IN_FLIGHT)',
+    registers: [this.registry],
+  });
   readonly storeDuration = new Histogram({
     name: 'cds_store_operation_duration_seconds',
     help: 'Store (SQLite or PostgreSQL) operations, by operation and result',
