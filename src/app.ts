@@ -8,7 +8,7 @@ import type { DecisionLog } from './audit/decision-log';
 import { handleHookCall } from './cds/hook-handler';
 import { validateFeedback } from './cds/validate-feedback';
 import type { LoadedService } from './declarations/types';
-import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
+import { BadRequestError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError } from './errors';
 import type { FhirClient } from './fhir/fhir-client';
 import { cors } from './http/cors';
 import { decisionRoutes } from './http/decision-routes';
@@ -39,6 +39,8 @@ export interface AppDeps {
 
 const DOCS_DIR = path.resolve(__dirname, '..', fs.existsSync(path.resolve(__dirname, '..', 'docs')) ? 'docs' : '../docs');
 const JSON_TYPES = /^application\/(fhir\+)?json\s*(;|$)/i;
+/** Retry-After on feedback the store could not take. */
+const FEEDBACK_RETRY_AFTER_SECONDS = 30;
 const CHARSET = /;\s*charset\s*=\s*([^;\s]+)/i;
 
 export function createApp(deps: AppDeps): express.Express {
@@ -86,7 +88,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.post('/cds-services/:id/feedback', authenticate, findService, jsonBody(), async (req, res) => {
     const service = res.locals.service as LoadedService;
     const items = validateFeedback(req.body);
-    const result = await deps.store.saveFeedback(service.id, items, clock());
+    let result: { stored: number; duplicates: number };
+    try {
+      result = await deps.store.saveFeedback(service.id, items, clock());
+    } catch (error) {
+      // Logged and counted by the instrumented store; the client keeps the feedback and sends it again.
+      logger.error({ serviceId: service.id, received: items.length, err: { message: (error as Error).message } }, 'feedback could not be stored');
+      throw new ServiceUnavailableError('The feedback could not be stored (the store is unavailable); nothing was kept, send it again later', FEEDBACK_RETRY_AFTER_SECONDS);
+    }
     logger.info({ serviceId: service.id, received: items.length, ...result }, 'feedback stored');
     res.json({ received: items.length, stored: result.stored, duplicates: result.duplicates });
   });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics';
+import type { StoreHealth } from '../observability/store-health';
 import { ensureDirSync } from '../store/data-dir';
 import type { DecisionRecord, Store } from '../store/types';
 import { serializeRecord, type SerializedRecord } from './record-json';
@@ -13,6 +14,8 @@ export interface DecisionLogOptions {
   maxPending?: number;
   /** AUDIT_MAX_RECORD_BYTES: larger records are stored truncated (record-json.ts). Default 1 MiB. */
   maxRecordBytes?: number;
+  /** Told whether each spool write worked (store writes are told by the instrumented store). */
+  health?: StoreHealth;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
@@ -40,6 +43,7 @@ export class DecisionLog {
   private readonly retryDelaysMs: number[];
   private readonly maxPending: number;
   private readonly maxRecordBytes: number;
+  private readonly health?: StoreHealth;
   private replaying?: Promise<number>;
   /** Serialises spool appends and the replay's rename, so no append lands in a file already read. */
   private spoolLock: Promise<unknown> = Promise.resolve();
@@ -56,6 +60,33 @@ export class DecisionLog {
     this.retryDelaysMs = options.retryDelaysMs ?? [50, 250, 1000];
     this.maxPending = options.maxPending ?? 5000;
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    this.health = options.health;
+  }
+
+  /** The spool file (DATA_DIR/audit-spool.jsonl). */
+  get spoolPath(): string {
+    return this.spoolFile;
+  }
+
+  /**
+   * Whether records can be spooled: its folder exists and takes a small file (a full disk or a read-only
+   * one refuses it), and the spool, if there is one, takes appends. Throws the reason; tells the health.
+   */
+  async probeSpool(): Promise<void> {
+    try {
+      await this.withSpoolLock(async () => {
+        const dir = path.dirname(this.spoolFile);
+        ensureDirSync(dir);
+        const probe = path.join(dir, `.write-probe-${process.pid}`);
+        await fs.promises.writeFile(probe, 'facet-cds write probe\n'.repeat(32), { mode: 0o600 });
+        await fs.promises.unlink(probe);
+        if (fs.existsSync(this.spoolFile)) await (await fs.promises.open(this.spoolFile, 'a')).close();
+      });
+      this.health?.succeeded('spool');
+    } catch (error) {
+      this.health?.failed('spool', error);
+      throw error;
+    }
   }
 
   /** Hands a record over; returns at once (the write happens after the response is on its way). */
@@ -188,10 +219,12 @@ export class DecisionLog {
         ensureDirSync(path.dirname(this.spoolFile)); // DATA_DIR, should it have been removed while running
         await fs.promises.appendFile(this.spoolFile, `${json}\n`, { mode: 0o600 });
       });
+      this.health?.succeeded('spool');
       this.metrics.auditSpooled.inc();
       this.metrics.auditRecords.inc({ result: 'spooled' });
       this.logger.error({ coverageAssertionId: record.coverageAssertionId, why }, 'decision record spooled to disk');
     } catch (error) {
+      this.health?.failed('spool', error);
       this.metrics.auditRecords.inc({ result: 'lost' });
       this.metrics.storeErrors.inc({ operation: 'spool' });
       this.logger.fatal({ coverageAssertionId: record.coverageAssertionId, err: { message: (error as Error).message } }, 'decision record LOST: store and spool both failed');

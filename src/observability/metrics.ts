@@ -50,6 +50,11 @@ export class Metrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers: [this.registry],
   });
+  readonly storeWritable = new Gauge({
+    name: 'cds_store_writable',
+    help: '1 while decision records and feedback can be written (store, and audit spool on disk); 0 after repeated write failures (also /ready 503)',
+    registers: [this.registry],
+  });
   readonly storeErrors = new Counter({
     name: 'cds_store_errors_total',
     help: 'Failed store operations, by operation',

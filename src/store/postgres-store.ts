@@ -1,3 +1,4 @@
+import os from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { feedbackKey } from './feedback-key';
@@ -154,6 +155,12 @@ export class PostgresStore implements Store {
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
+  }
+
+  async probeWrite(): Promise<void> {
+    await this.pool.query('INSERT INTO write_probe (id, written_at) VALUES ($1, now()) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at', [
+      `${os.hostname()}-${process.pid}`,
+    ]);
   }
 
   async close(): Promise<void> {

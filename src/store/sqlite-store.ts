@@ -39,6 +39,11 @@ export const SQLITE_MIGRATIONS: string[] = [
      expires_at TEXT NOT NULL,
      PRIMARY KEY (iss, jti)
    );`,
+  // 2: one row per process written by probeWrite (start-up, /ready while writes fail).
+  `CREATE TABLE write_probe (
+     id TEXT PRIMARY KEY,
+     written_at TEXT NOT NULL
+   );`,
 ];
 
 /**
@@ -194,6 +199,12 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+  }
+
+  async probeWrite(): Promise<void> {
+    this.db
+      .prepare('INSERT INTO write_probe (id, written_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at')
+      .run(`pid-${process.pid}`, new Date().toISOString());
   }
 
   async close(): Promise<void> {

@@ -156,6 +156,11 @@ export interface Store {
   purge(before: Date, now: Date): Promise<number>;
   /** Throws when the store cannot be reached (readiness). */
   ping(): Promise<void>;
+  /**
+   * Writes one small row (and commits it): throws when the store cannot be written (read-only database,
+   * disk full, lost permissions). Checked at start-up, and by /ready while writes are failing.
+   */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }
 
