@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { FhirResource, ServiceRequest } from 'fhir/r4';
 import { fullPrefetch, hookRequest } from '../test/helpers/builders';
 import { daysBefore, order } from '../test/helpers/chart';
@@ -24,14 +25,19 @@ import { startServer, type ServerProcess } from './server-process';
  * - `orders`: N in-scope orders of one procedure (record size, read-back);
  * - `fhir-bytes`: a FHIR server answering every search with a valid 10 MB Bundle (one call, then three at once);
  * - `sigterm`: SIGTERM with the log pipe closed (`| head -1`) and with a reader that stopped reading;
- * - `data-dir`: start-up with a DATA_DIR that cannot be created.
+ * - `data-dir`: start-up with a DATA_DIR that cannot be created, or (as root) on a read-only file system;
+ * - `disk-full`: (as root) DATA_DIR on a 1 MiB tmpfs that fills up while the service runs: what /ready,
+ *   /metrics and feedback say, and whether they recover once there is room again.
  *
+ * The `sigterm`, `data-dir` and `disk-full` cases run `node dist/src/server.js` as built with this script;
+ * BOUNDS_SERVER_ENTRY=/path/to/server.js runs them against another build (e.g. main before a change).
  * Figures are printed one line per measurement; docs/performance.md ("Bounded work") keeps the before/after table.
  */
 
 const ROOT = path.resolve(__dirname, __filename.endsWith('.js') ? '../../..' : '..');
 /** The production entry point this script was built with (dist/bench/src/server.js), or the source under tsx. */
-const SERVER_ENTRY = __filename.endsWith('.js') ? path.resolve(__dirname, '../src/server.js') : path.resolve(ROOT, 'src/server.ts');
+const SERVER_ENTRY =
+  process.env.BOUNDS_SERVER_ENTRY ?? (__filename.endsWith('.js') ? path.resolve(__dirname, '../src/server.js') : path.resolve(ROOT, 'src/server.ts'));
 
 interface Options {
   only?: string[];
@@ -272,7 +278,7 @@ async function fhirBytes(): Promise<void> {
 }
 
 /** Starts `node <server>` with stdout into `sink` (a pipe) and returns it with its output so far. */
-function startEntry(env: Record<string, string>, stdout: 'pipe' | NodeJS.WritableStream): ChildProcess {
+function startEntry(env: Record<string, string>, stdout: 'pipe' | 'ignore' | NodeJS.WritableStream): ChildProcess {
   return spawn(process.execPath, [SERVER_ENTRY], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
@@ -327,24 +333,121 @@ async function sigterm(): Promise<void> {
   }
 }
 
+/** Runs a command (mount, umount) as root; false when it cannot (not root, no mount rights). */
+function run(command: string, args: string[]): boolean {
+  const result = spawnSync(command, args, { stdio: 'ignore' });
+  return result.status === 0;
+}
+
 async function dataDir(): Promise<void> {
   const cases: Array<[string, string]> = [
     ['/proc/facet-cds-data', 'a DATA_DIR that cannot be created (under /proc)'],
     [`${fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-bounds-'))}/file/data`, 'a DATA_DIR under a regular file'],
   ];
   fs.writeFileSync(path.dirname(cases[1]![0]), 'not a folder');
-  for (const [dir, what] of cases) {
-    const child = startEntry({ PORT: '0', DATA_DIR: dir }, 'pipe');
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout!.resume();
-    const outcome = await Promise.race([
-      new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))),
-      new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 20_000)),
-    ]);
+  // As root: a DATA_DIR holding a database, on a file system remounted read-only (SQLite opens it read-only).
+  const readOnly = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-ro-'));
+  const mounted = run('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', readOnly]);
+  if (mounted) {
+    const seeded = startEntry({ PORT: '0', DATA_DIR: readOnly }, 'ignore');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    seeded.kill('SIGTERM');
+    await new Promise((resolve) => seeded.once('exit', resolve));
+    if (run('mount', ['-o', 'remount,ro', readOnly])) cases.push([readOnly, 'a DATA_DIR on a read-only file system, its database in it']);
+  } else line('data-dir   read-only file system: skipped (mounting a tmpfs needs root)');
+  try {
+    for (const [dir, what] of cases) {
+      const child = startEntry({ PORT: '0', DATA_DIR: dir }, 'pipe');
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout!.resume();
+      const outcome = await Promise.race([
+        new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))),
+        new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 20_000)),
+      ]);
+      child.kill('SIGKILL');
+      const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '');
+      line(`data-dir   ${what}: ${outcome === 'running' ? 'still running after 20 s' : `exit ${outcome}`}, ${lines.length} line(s) on stderr: ${lines[0]?.slice(0, 260) ?? '(none)'}`);
+    }
+  } finally {
+    if (mounted) run('umount', [readOnly]);
+    fs.rmSync(readOnly, { recursive: true, force: true });
+  }
+}
+
+async function diskFull(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-full-'));
+  if (!run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir])) {
+    line('disk-full   skipped (mounting a tmpfs needs root)');
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const child = startEntry({ PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' }, 'ignore');
+  const filler = path.join(dir, 'filler');
+  const status = async (pathname: string, init?: RequestInit) => {
+    const res = await fetch(`${origin}${pathname}`, init).catch(() => undefined);
+    const text = res ? await res.text() : '';
+    return { status: res?.status ?? 0, text, retryAfter: res?.headers.get('retry-after') };
+  };
+  const ready = async () => {
+    const r = await status('/ready');
+    const said = r.status === 200 ? '' : `: ${String((JSON.parse(r.text || '{}') as { issue?: Array<{ diagnostics?: string }> }).issue?.[0]?.diagnostics ?? '').slice(0, 160)}`;
+    return `${r.status}${said}`;
+  };
+  const metrics = async () => {
+    const text = (await status('/metrics')).text;
+    const pick = (pattern: RegExp) => text.match(pattern)?.[0] ?? '(absent)';
+    return [
+      pick(/^cds_audit_records_total\{result="lost"\} \d+/m),
+      pick(/^cds_audit_records_total\{result="spooled"\} \d+/m),
+      pick(/^cds_audit_unsaved_records \d+/m),
+      pick(/^cds_store_writable \d+/m),
+    ].join(', ');
+  };
+  const feedback = async () => {
+    const r = await status('/cds-services/facet-joint-interventions/feedback', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ feedback: [{ card: `card-${Date.now()}`, outcome: 'accepted', acceptedSuggestions: [{ id: 's-1' }], outcomeTimestamp: '2026-11-26T15:01:02Z' }] }),
+    });
+    return `${r.status}${r.retryAfter ? ` (Retry-After: ${r.retryAfter})` : ''}`;
+  };
+  try {
+    await waitForHealth(port);
+    line(`disk-full   before: /ready ${await ready()}; feedback ${await feedback()}`);
+    // Fill the file system.
+    try {
+      const chunk = Buffer.alloc(16 * 1024, 1);
+      const fd = fs.openSync(filler, 'w');
+      try {
+        for (;;) fs.writeSync(fd, chunk);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      // ENOSPC: full
+    }
+    const calls: number[] = [];
+    for (let i = 0; i < 5; i++) calls.push((await postHook({ baseUrl: origin } as ServerProcess, requestBody(base().orders))).status);
+    await new Promise((resolve) => setTimeout(resolve, 4000)); // the record writes retry for about 1.3 s, then spool
+    line(`disk-full   disk full: 5 hook calls answered ${calls.join(', ')}; /ready ${await ready()}; feedback ${await feedback()}; ${await metrics()}`);
+    fs.rmSync(filler);
+    line(`disk-full   room again: /ready ${await ready()}; feedback ${await feedback()}; ${await metrics()}`);
+    // Stopped as an orchestrator would: records it still holds get their last chance.
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const db = new Database(path.join(dir, 'facet-cds.sqlite'), { readonly: true });
+    const { n } = db.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number };
+    db.close();
+    const spooled = fs.existsSync(path.join(dir, 'audit-spool.jsonl')) ? fs.readFileSync(path.join(dir, 'audit-spool.jsonl'), 'utf8').split('\n').filter(Boolean).length : 0;
+    line(`disk-full   after SIGTERM: ${n} decision record(s) in the database, ${spooled} in the spool (5 calls were answered while the disk was full)`);
+  } finally {
     child.kill('SIGKILL');
-    const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '');
-    line(`data-dir   ${what}: ${outcome === 'running' ? 'still running after 20 s' : `exit ${outcome}`}, ${lines.length} line(s) on stderr: ${lines[0]?.slice(0, 200) ?? '(none)'}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    run('umount', [dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -358,6 +461,7 @@ async function main(): Promise<void> {
   if (wanted('fhir-bytes')) await fhirBytes();
   if (wanted('sigterm')) await sigterm();
   if (wanted('data-dir')) await dataDir();
+  if (wanted('disk-full')) await diskFull();
 }
 
 main().catch((error: unknown) => {

@@ -92,6 +92,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     app: createApp(deps),
     async close(options = {}) {
       await decisionLog.flush(options.flushDeadlineMs);
+      await decisionLog.close();
       await store.close();
       fhirClient.close();
     },

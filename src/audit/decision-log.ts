@@ -16,6 +16,8 @@ export interface DecisionLogOptions {
   maxRecordBytes?: number;
   /** Told whether each spool write worked (store writes are told by the instrumented store). */
   health?: StoreHealth;
+  /** Records neither written nor spooled are kept in memory, retried, up to this many bytes of JSON (default 32 MiB). */
+  maxUnsavedBytes?: number;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
@@ -44,6 +46,10 @@ export class DecisionLog {
   private readonly maxPending: number;
   private readonly maxRecordBytes: number;
   private readonly health?: StoreHealth;
+  private readonly maxUnsavedBytes: number;
+  /** Records the store and the spool both refused (a full disk), kept until one takes them. */
+  private readonly unsaved: Array<{ record: DecisionRecord; json: string }> = [];
+  private unsavedBytes = 0;
   private replaying?: Promise<number>;
   /** Serialises spool appends and the replay's rename, so no append lands in a file already read. */
   private spoolLock: Promise<unknown> = Promise.resolve();
@@ -61,6 +67,23 @@ export class DecisionLog {
     this.maxPending = options.maxPending ?? 5000;
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.health = options.health;
+    this.maxUnsavedBytes = options.maxUnsavedBytes ?? 32 * 1024 * 1024;
+  }
+
+  /** Records kept in memory because the store and the spool both refused them. */
+  get unsavedCount(): number {
+    return this.unsaved.length;
+  }
+
+  /**
+   * At shutdown, after flush: one last try for the records kept in memory; those still refused are lost,
+   * and each is logged (fatal) and counted. Nothing is lost without a line and a count.
+   */
+  async close(): Promise<void> {
+    await this.retryUnsaved();
+    for (const { record } of this.unsaved.splice(0)) this.lost(record, new Error('the store and the spool still failed at shutdown'));
+    this.unsavedBytes = 0;
+    this.metrics.auditUnsaved.set(0);
   }
 
   /** The spool file (DATA_DIR/audit-spool.jsonl). */
@@ -137,8 +160,33 @@ export class DecisionLog {
    * Returns how many were written.
    */
   replaySpool(): Promise<number> {
-    this.replaying ??= this.replayAll().finally(() => (this.replaying = undefined));
+    this.replaying ??= this.retryUnsaved()
+      .then(() => this.replayAll())
+      .finally(() => (this.replaying = undefined));
     return this.replaying;
+  }
+
+  /** Records kept in memory go to the store, else the spool; they stay kept while both refuse them. */
+  private async retryUnsaved(): Promise<void> {
+    while (this.unsaved.length > 0) {
+      const { record, json } = this.unsaved[0]!;
+      try {
+        await this.store.saveDecision(record, json);
+        this.metrics.auditRecords.inc({ result: 'written' });
+      } catch {
+        try {
+          await this.appendToSpool(json);
+        } catch {
+          return; // still refused: kept, tried again next time
+        }
+        this.metrics.auditSpooled.inc();
+        this.metrics.auditRecords.inc({ result: 'spooled' });
+      }
+      this.unsaved.shift();
+      this.unsavedBytes -= json.length;
+      this.metrics.auditUnsaved.set(this.unsaved.length);
+      this.logger.info({ coverageAssertionId: record.coverageAssertionId }, 'decision record kept in memory is now saved');
+    }
   }
 
   private async replayAll(): Promise<number> {
@@ -213,22 +261,51 @@ export class DecisionLog {
 
   private async spool(entry: PendingWrite, why: string): Promise<void> {
     const { record } = entry;
+    let json: string;
     try {
-      const { json } = await this.serialized(entry);
+      json = (await this.serialized(entry)).json;
+    } catch (error) {
+      this.lost(record, error);
+      return;
+    }
+    try {
+      await this.appendToSpool(json);
+      this.metrics.auditSpooled.inc();
+      this.metrics.auditRecords.inc({ result: 'spooled' });
+      this.logger.error({ coverageAssertionId: record.coverageAssertionId, why }, 'decision record spooled to disk');
+    } catch (error) {
+      // A full or read-only disk: the record is kept in memory (bounded) and retried with the spool.
+      if (this.unsavedBytes + json.length > this.maxUnsavedBytes) {
+        this.lost(record, error);
+        return;
+      }
+      this.unsaved.push({ record, json });
+      this.unsavedBytes += json.length;
+      this.metrics.auditUnsaved.set(this.unsaved.length);
+      this.logger.error(
+        { coverageAssertionId: record.coverageAssertionId, keptInMemory: this.unsaved.length, err: { message: (error as Error).message } },
+        'decision record could be neither written nor spooled: kept in memory and retried every minute (lost if the process stops first)',
+      );
+    }
+  }
+
+  private async appendToSpool(json: string): Promise<void> {
+    try {
       await this.withSpoolLock(async () => {
         ensureDirSync(path.dirname(this.spoolFile)); // DATA_DIR, should it have been removed while running
         await fs.promises.appendFile(this.spoolFile, `${json}\n`, { mode: 0o600 });
       });
       this.health?.succeeded('spool');
-      this.metrics.auditSpooled.inc();
-      this.metrics.auditRecords.inc({ result: 'spooled' });
-      this.logger.error({ coverageAssertionId: record.coverageAssertionId, why }, 'decision record spooled to disk');
     } catch (error) {
       this.health?.failed('spool', error);
-      this.metrics.auditRecords.inc({ result: 'lost' });
       this.metrics.storeErrors.inc({ operation: 'spool' });
-      this.logger.fatal({ coverageAssertionId: record.coverageAssertionId, err: { message: (error as Error).message } }, 'decision record LOST: store and spool both failed');
+      throw error;
     }
+  }
+
+  private lost(record: DecisionRecord, error: unknown): void {
+    this.metrics.auditRecords.inc({ result: 'lost' });
+    this.logger.fatal({ coverageAssertionId: record.coverageAssertionId, err: { message: (error as Error)?.message } }, 'decision record LOST: store and spool both failed');
   }
 
   private withSpoolLock<T>(work: () => Promise<T>): Promise<T> {

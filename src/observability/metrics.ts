@@ -77,6 +77,11 @@ export class Metrics {
     help: 'Decision records larger than AUDIT_MAX_RECORD_BYTES, stored truncated (and marked so)',
     registers: [this.registry],
   });
+  readonly auditUnsaved = new Gauge({
+    name: 'cds_audit_unsaved_records',
+    help: 'Decision records the store and the spool both refused, kept in memory and retried every minute (lost if the process stops first)',
+    registers: [this.registry],
+  });
   readonly auditPending = new Gauge({
     name: 'cds_audit_pending_writes',
     help: 'Decision records handed to the audit log and not yet written or spooled',

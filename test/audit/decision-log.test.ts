@@ -156,15 +156,43 @@ describe('DecisionLog: off the critical path, never silently lost', () => {
     expect(logged.lines.some((l) => l.includes('too many writes pending'))).toBe(true);
   });
 
-  it('counts and logs a record as lost when the store and the spool both fail', async () => {
+  it('keeps a record the store and the spool both refuse in memory, and saves it once either takes it', async () => {
     const blocked = path.join(dir, 'not-a-folder');
     fs.writeFileSync(blocked, '');
     const broken = new DecisionLog(store, logged.logger, metrics, blocked, FAST);
-    jest.spyOn(backing, 'saveDecision').mockImplementation(down);
+    const save = jest.spyOn(backing, 'saveDecision').mockImplementation(down);
     broken.record(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));
     await broken.flush();
+    expect(broken.unsavedCount).toBe(1);
+    expect(await metric('cds_audit_unsaved_records')).toEqual(['cds_audit_unsaved_records 1']);
+    expect(await metric('cds_audit_records_total')).toContain('cds_audit_records_total{result="lost"} 0');
+    expect(logged.lines.some((l) => l.includes('could be neither written nor spooled: kept in memory'))).toBe(true);
+    await broken.replaySpool(); // the maintenance tick: still refused, still kept
+    expect(broken.unsavedCount).toBe(1);
+    save.mockRestore();
+    await broken.replaySpool();
+    expect(broken.unsavedCount).toBe(0);
+    expect(await backing.getDecision('ca-1')).toBeDefined();
+    expect(await metric('cds_audit_unsaved_records')).toEqual(['cds_audit_unsaved_records 0']);
+  });
+
+  it('counts and logs a record as lost when the store and the spool still refuse it at shutdown, or memory for them runs out', async () => {
+    const blocked = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(blocked, '');
+    const oneRecord = JSON.stringify(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z')).length;
+    const broken = new DecisionLog(store, logged.logger, metrics, blocked, { ...FAST, maxUnsavedBytes: oneRecord + 10 });
+    jest.spyOn(backing, 'saveDecision').mockImplementation(down);
+    broken.record(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));
+    broken.record(decisionRecord('ca-2', '2026-11-26T15:00:00.000Z')); // past what memory may keep
+    await broken.flush();
+    expect(broken.unsavedCount).toBe(1);
     expect(await metric('cds_audit_records_total')).toContain('cds_audit_records_total{result="lost"} 1');
-    const fatal = logged.lines.map((l) => JSON.parse(l) as { level: number; msg: string; coverageAssertionId?: string }).find((l) => l.level === 60);
-    expect(fatal).toMatchObject({ msg: 'decision record LOST: store and spool both failed', coverageAssertionId: 'ca-1' });
+    await broken.close();
+    expect(await metric('cds_audit_records_total')).toContain('cds_audit_records_total{result="lost"} 2');
+    const fatal = logged.lines.map((l) => JSON.parse(l) as { level: number; msg: string; coverageAssertionId?: string }).filter((l) => l.level === 60);
+    expect(fatal.map((l) => [l.msg, l.coverageAssertionId]).sort()).toEqual([
+      ['decision record LOST: store and spool both failed', 'ca-1'],
+      ['decision record LOST: store and spool both failed', 'ca-2'],
+    ]);
   });
 });

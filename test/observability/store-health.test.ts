@@ -101,15 +101,15 @@ describe('while the store or the spool fails', () => {
     expect(await metric('cds_store_writable')).toEqual(['cds_store_writable 1']);
   });
 
-  it('/ready turns 503 when records can be neither written nor spooled, which are logged and counted as lost, never silently', async () => {
+  it('/ready turns 503 when records can be neither written nor spooled; they are kept in memory, said in the log and metrics, and saved once writes work', async () => {
     jest.spyOn(backing, 'saveDecision').mockImplementation(diskFull);
     jest.spyOn(backing, 'probeWrite').mockImplementation(diskFull);
     fs.mkdirSync(path.join(dir, 'audit-spool.jsonl')); // the spool cannot take appends either
     await decide();
     await decide();
     await decide();
-    expect(await metric('cds_audit_records_total')).toContain('cds_audit_records_total{result="lost"} 3');
-    expect(logged.lines.filter((l) => l.includes('decision record LOST: store and spool both failed'))).toHaveLength(3);
+    expect(await metric('cds_audit_unsaved_records')).toEqual(['cds_audit_unsaved_records 3']);
+    expect(logged.lines.filter((l) => l.includes('decision record could be neither written nor spooled: kept in memory'))).toHaveLength(3);
     const res = await request(runtime.app).get('/ready');
     expect(res.status).toBe(503);
     expect(res.body.issue[0].diagnostics).toMatch(/^Not ready: writes: store writes failing: \d+ in a row \(last: database or disk is full\); audit spool writes failing: \d+ in a row \(last: EISDIR/);
@@ -117,6 +117,10 @@ describe('while the store or the spool fails', () => {
     jest.restoreAllMocks();
     fs.rmdirSync(path.join(dir, 'audit-spool.jsonl'));
     expect((await request(runtime.app).get('/ready')).status).toBe(200);
+    await runtime.deps.decisionLog.replaySpool(); // the maintenance tick
+    expect(await metric('cds_audit_unsaved_records')).toEqual(['cds_audit_unsaved_records 0']);
+    expect(await runtime.deps.store.listDecisions(new Date(0), new Date('2100-01-01'))).toHaveLength(3);
+    expect(await metric('cds_audit_records_total')).toContain('cds_audit_records_total{result="lost"} 0');
   });
 
   it('answers feedback it cannot store with 503 and Retry-After (the client sends it again), never 500', async () => {
