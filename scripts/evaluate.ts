@@ -10,6 +10,7 @@ import { callService, forwardedSettings, startLocalService } from './lib/local-s
 import { formatSummary, summarizeResponse } from './lib/response-summary';
 import { scenarioRequest, selectScenarios } from './lib/scenarios';
 import { line, plural, styleFor, type Output } from './lib/terminal';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 const USAGE = `Prints the service's answer to a captured CDS Hooks request, without running a server.
 
@@ -173,6 +174,7 @@ function describeRequest(request: unknown): string {
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   main(process.argv.slice(2), { out: process.stdout, err: process.stderr }).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {

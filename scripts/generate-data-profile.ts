@@ -7,6 +7,7 @@ import path from 'node:path';
 import thresholds from '../cds-services/facet-joint-interventions/thresholds.json';
 import valueSets from '../cds-services/facet-joint-interventions/value-sets.json';
 import type { ValueSetJson } from '../src/declarations/types';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 export const DATA_PROFILE = path.resolve(__dirname, '../docs/data-profile.md');
 const BEGIN = '<!-- code-sets:begin -->';
@@ -55,6 +56,7 @@ export function renderDataProfile(current: string): string {
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   fs.writeFileSync(DATA_PROFILE, renderDataProfile(fs.readFileSync(DATA_PROFILE, 'utf8')));
   process.stdout.write(`wrote ${path.relative(process.cwd(), DATA_PROFILE)}\n`);
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REFERENCE_DATE } from '../test/helpers/chart';
 import { buildScenarioChart, scenarios } from './scenario-definitions';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 export const SCENARIO_DIR = path.resolve(__dirname, '../cds-services/facet-joint-interventions/scenarios');
 
@@ -37,6 +38,7 @@ export function renderScenarios(): Map<string, string> {
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   for (const [file, content] of renderScenarios()) {
     const target = path.join(SCENARIO_DIR, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
