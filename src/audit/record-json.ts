@@ -99,7 +99,7 @@ class SlicedWriter {
       let json: string;
       if ((key === 'orders' || key === 'units') && Array.isArray(value)) json = await this.array(value);
       else if (key === 'response' && value && typeof value === 'object') json = await this.response(value as HookResponse);
-      else json = await this.piece(value);
+      else json = this.due() ? await this.piece(value) : this.pieceNow(value);
       parts.push(`${JSON.stringify(key)}:${json}`);
     }
     return `{${parts.join(',')}}`;
@@ -109,25 +109,34 @@ class SlicedWriter {
     const parts: string[] = [];
     for (const [key, value] of Object.entries(response)) {
       if (value === undefined) continue;
-      parts.push(`${JSON.stringify(key)}:${Array.isArray(value) ? await this.array(value) : await this.piece(value)}`);
+      parts.push(`${JSON.stringify(key)}:${Array.isArray(value) ? await this.array(value) : this.due() ? await this.piece(value) : this.pieceNow(value)}`);
     }
     return `{${parts.join(',')}}`;
   }
 
   private async array(items: unknown[]): Promise<string> {
     const parts: string[] = [];
-    for (const item of items) parts.push(await this.piece(item));
+    for (const item of items) parts.push(this.due() ? await this.piece(item) : this.pieceNow(item));
     return `[${parts.join(',')}]`;
   }
 
+  /** One piece, after handing the event loop back if a slice's worth was written since the last time. */
   private async piece(value: unknown): Promise<string> {
-    const json = JSON.stringify(value) ?? 'null';
-    this.sinceYield += json.length;
-    this.largestSlice = Math.max(this.largestSlice, this.sinceYield);
-    if (this.sinceYield >= this.sliceBytes) {
+    if (this.due()) {
       await new Promise((resolve) => setImmediate(resolve));
       this.sinceYield = 0;
     }
+    return this.pieceNow(value);
+  }
+
+  private due(): boolean {
+    return this.sinceYield >= this.sliceBytes;
+  }
+
+  private pieceNow(value: unknown): string {
+    const json = JSON.stringify(value) ?? 'null';
+    this.sinceYield += json.length;
+    this.largestSlice = Math.max(this.largestSlice, this.sinceYield);
     return json;
   }
 }
