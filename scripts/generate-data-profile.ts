@@ -30,6 +30,10 @@ export function renderAppendix(): string {
     if (typeof value === 'number') lines.push(`| \`${name}\` | ${value} |`);
   }
   lines.push('');
+  lines.push(
+    'Each code set lists its codes by system (exact codes, prefixes as `X*`, ranges as `A–B`) and, where the policy reads free text, its case-insensitive text patterns: the set matches a text when any entry does, and an entry "`A` and `B` (all, in any order)" when each of its patterns occurs, unnegated. Every pattern is checked at start-up to match in time linear in the text.',
+    '',
+  );
   for (const [name, vs] of Object.entries(valueSets as Record<string, ValueSetJson>)) {
     lines.push(`### \`${name}\`: ${vs.title}`, '');
     for (const include of vs.include ?? []) {
