@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 import request from 'supertest';
 import { CallByteBudget, ProcessBytes } from '../../src/fhir/byte-budget';
 import { FhirClient } from '../../src/fhir/fhir-client';
@@ -98,6 +99,28 @@ describe('FhirClient reads answers as streams, counted', () => {
       budget.release();
       client.close();
       await fhir.close();
+    }
+  });
+});
+
+describe('FhirClient counts decompressed bytes', () => {
+  it('stops a gzip answer that inflates past FHIR_MAX_RESPONSE_BYTES (a compression bomb), counting what it inflated', async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(64 * MiB, ' ')); // ~64 KB on the wire
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/fhir+json', 'content-encoding': 'gzip' });
+      res.end(bomb);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new FhirClient({ maxPages: 1, maxConcurrency: 4, maxResponseBytes: 1 * MiB, maxBytesPerCall: 3 * MiB });
+    const budget = client.callBudget();
+    try {
+      await expect(client.search({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir` }, 'Condition', AbortSignal.timeout(10_000), budget)).rejects.toMatchObject({ failure: 'too-large' });
+      expect(budget.peakHeld).toBeLessThanOrEqual(3 * MiB);
+    } finally {
+      budget.release();
+      client.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
