@@ -10,6 +10,7 @@ import { fullPrefetch, hookRequest } from '../test/helpers/builders';
 import { daysBefore, order } from '../test/helpers/chart';
 import { HOOK_PATH, chartOf } from './cases';
 import { BENCH_PATIENT } from './chart';
+import { freePort } from '../scripts/lib/free-port';
 import { startFhirStub } from './fhir-stub';
 import { startServer, type ServerProcess } from './server-process';
 
@@ -293,14 +294,6 @@ async function waitForHealth(port: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the server never answered /health');
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function sigterm(): Promise<void> {
