@@ -174,7 +174,7 @@ async function check(target: Target, benchCase: Pick<BenchCase, 'label' | 'check
   const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: target.body });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${benchCase.label}: the hook answered ${response.status}: ${text.slice(0, 300)}`);
-  const problem = benchCase.check(JSON.parse(text) as { cards: Array<{ summary: string }> });
+  const problem = benchCase.check(JSON.parse(text) as Parameters<BenchCase['check']>[0]);
   if (problem) throw new Error(`${benchCase.label}: ${problem}`);
 }
 

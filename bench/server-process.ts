@@ -45,6 +45,11 @@ export async function startServer(nodeArgs: string[] = [], env: Record<string, s
     stop: () =>
       new Promise<void>((resolve) => {
         child.removeAllListeners('exit');
+        // A server that crashed (out of memory, in bench:bounds) has nothing left to stop.
+        if (child.exitCode !== null || child.signalCode !== null || !child.connected) {
+          resolve();
+          return;
+        }
         child.once('exit', () => resolve());
         child.send({ type: 'stop' });
       }),

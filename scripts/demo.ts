@@ -10,6 +10,7 @@ import { runScenario, type ScenarioRun } from './lib/scenario-run';
 import { loadServices } from '../src/declarations/load';
 import { SERVICE_ID, patientLine, scenarioLibrary, selectScenarios } from './lib/scenarios';
 import { line, plural, styleFor, type Output, type Style } from './lib/terminal';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 const USAGE = `Runs every scenario patient through the service, end to end, with nothing to set up.
 
@@ -143,6 +144,7 @@ function seconds(ms: number): string {
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   main(process.argv.slice(2), { out: process.stdout, err: process.stderr }).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {

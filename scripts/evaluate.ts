@@ -11,6 +11,7 @@ import { formatSummary, summarizeResponse } from './lib/response-summary';
 import { REQUEST_HOOKS } from './lib/hook-requests';
 import { scenarioHookRequest, selectScenarios } from './lib/scenarios';
 import { line, plural, styleFor, type Output } from './lib/terminal';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 const USAGE = `Prints the service's answer to a captured CDS Hooks request, without running a server.
 
@@ -203,6 +204,7 @@ function describeRequest(request: unknown): string {
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   main(process.argv.slice(2), { out: process.stdout, err: process.stderr }).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {

@@ -1,6 +1,7 @@
 import { UsageError, parseCommandLine } from './lib/args';
 import { startEmbeddedFhirServer, type EmbeddedFhirServer } from './lib/embedded-fhir-server';
 import { line, styleFor, type Output } from './lib/terminal';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 /** Not 8080: docker/compose.yaml publishes its nginx there (and HAPI FHIR defaults to it). */
 export const DEFAULT_PORT = 8090;
@@ -84,6 +85,7 @@ export async function main(
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   main(process.argv.slice(2), { out: process.stdout, err: process.stderr }).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {

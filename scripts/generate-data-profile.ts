@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadServices } from '../src/declarations/load';
 import type { LoadedPolicy, LoadedService, ValueSetJson } from '../src/declarations/types';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 export const DOCS_DIR = path.resolve(__dirname, '../docs');
 /** CP.MP.171's data profile (the facet service's own policy). */
@@ -50,13 +51,19 @@ interface FunctionalScaleRow {
   mcidSource: string;
 }
 
+/** A pattern, or a group of patterns that must all occur: "`A` and `B` (all, in any order)". */
+function textEntry(entry: string | string[]): string {
+  if (typeof entry === 'string') return `\`${cell(entry)}\``;
+  return `${entry.map((p) => `\`${cell(p)}\``).join(' and ')} (all, in any order)`;
+}
+
 function valueSetLines(name: string, vs: ValueSetJson): string[] {
   const lines = [`### \`${name}\`: ${vs.title}`, ''];
   for (const include of vs.include ?? []) {
     const parts = [...(include.codes ?? []), ...(include.prefixes ?? []).map((p) => `${p}*`), ...(include.ranges ?? []).map(([from, to]) => `${from}–${to}`)];
     lines.push(`- ${include.system}: ${parts.join(', ')}${include.provenance ? ` — *${include.provenance}*` : ''}`);
   }
-  if (vs.textPatterns?.length) lines.push(`- text (case-insensitive): ${vs.textPatterns.map((p) => `\`${cell(p)}\``).join(', ')}`);
+  if (vs.textPatterns?.length) lines.push(`- text (case-insensitive): ${vs.textPatterns.map(textEntry).join(', ')}`);
   if (vs.note) lines.push(`- note: ${vs.note}`);
   lines.push('');
   return lines;
@@ -84,6 +91,10 @@ export function renderAppendix(target: ProfileTarget): string {
     }
   }
   lines.push('');
+  lines.push(
+    'Each code set lists its codes by system (exact codes, prefixes as `X*`, ranges as `A–B`) and, where the policy reads free text, its case-insensitive text patterns: the set matches a text when any entry does, and an entry "`A` and `B` (all, in any order)" when each of its patterns occurs, unnegated. Every pattern is checked at start-up to match in time linear in the text.',
+    '',
+  );
   const { valueSets, ownValueSets } = policy.data;
   for (const name of ownValueSets) lines.push(...valueSetLines(name, valueSets[name]!));
   if (policy !== service.policy) {
@@ -144,6 +155,7 @@ export function renderDataProfile(current: string): string {
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   for (const target of profileTargets()) {
     fs.writeFileSync(target.file, renderProfile(target, fs.readFileSync(target.file, 'utf8')));
     process.stdout.write(`wrote ${path.relative(process.cwd(), target.file)}\n`);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { REFERENCE_DATE } from '../test/helpers/chart';
 import { lcdScenarios } from './lcd-scenario-definitions';
 import { buildScenarioChart, scenarios, type ScenarioDefinition } from './scenario-definitions';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 const SERVICES_DIR = path.resolve(__dirname, '../cds-services');
 
@@ -73,6 +74,7 @@ export function renderScenarios(): Map<string, string> {
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   for (const set of SCENARIO_SETS) {
     const dir = scenarioDirOf(set.declaration);
     // A scenario removed from the definitions leaves no stale patient file behind.

@@ -3,6 +3,7 @@ import { UsageError, dateOption, parseCommandLine } from './lib/args';
 import { LoadError, countByType, fhirBaseUrl, postTransaction, probeServer, type ServerTarget } from './lib/fhir-loader';
 import { patientLine, scenarioLibrary, selectScenarios } from './lib/scenarios';
 import { line, plural, styleFor, type Output } from './lib/terminal';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 const USAGE = `Loads the scenario patients into a FHIR R4 server, one transaction Bundle per patient.
 
@@ -156,6 +157,7 @@ function hintFor(error: LoadError): string | undefined {
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   main(process.argv.slice(2), { out: process.stdout, err: process.stderr }).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {

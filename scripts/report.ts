@@ -4,7 +4,9 @@
  * `node dist/src/audit/report-cli.js` with the same arguments).
  */
 import { runReport } from '../src/audit/report-cli';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
+exitQuietlyWhenOutputCloses();
 void runReport(process.argv.slice(2), process.env, (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then((code) => {
   process.exitCode = code;
 });

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { SqliteStore } from '../src/store/sqlite-store';
 import { clientToken, ehrClient, jwtRuntime, PUBLIC_BASE, signingKey } from '../test/security/jwt-fixtures';
 import { realisticHookRequest } from './realistic-chart';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 const ROUNDS = Number(process.env.HEAP_ROUNDS ?? '20');
 const CALLS = 400;
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   }
 }
 
+exitQuietlyWhenOutputCloses();
 void main().catch((error: unknown) => {
   process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
   process.exitCode = 1;

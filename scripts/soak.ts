@@ -24,6 +24,7 @@ import { cdsResponseProblems } from '../test/helpers/cds-response';
 import { startFakeEhr } from './fake-ehr';
 import { freePort } from './lib/free-port';
 import { PREFETCH_KEY_TYPES, realisticHookRequest } from './realistic-chart';
+import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 const MAX_TOTAL_SECONDS = 60;
 const SERVICE_PATH = '/cds-services/facet-joint-interventions';
@@ -211,4 +212,5 @@ function round(mb: number): number {
   return Math.round(mb * 10) / 10;
 }
 
+exitQuietlyWhenOutputCloses();
 void main();

@@ -8,7 +8,7 @@ import type { DecisionLog } from './audit/decision-log';
 import { handleHookCall } from './cds/hook-handler';
 import { validateFeedback } from './cds/validate-feedback';
 import type { HookService, LoadedService } from './declarations/types';
-import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
+import { BadRequestError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError } from './errors';
 import type { FhirClient } from './fhir/fhir-client';
 import { cors } from './http/cors';
 import { decisionRoutes } from './http/decision-routes';
@@ -39,6 +39,8 @@ export interface AppDeps {
 
 const DOCS_DIR = path.resolve(__dirname, '..', fs.existsSync(path.resolve(__dirname, '..', 'docs')) ? 'docs' : '../docs');
 const JSON_TYPES = /^application\/(fhir\+)?json\s*(;|$)/i;
+/** Retry-After on feedback the store could not take. */
+const FEEDBACK_RETRY_AFTER_SECONDS = 30;
 const CHARSET = /;\s*charset\s*=\s*([^;\s]+)/i;
 
 export function createApp(deps: AppDeps): express.Express {
@@ -66,11 +68,13 @@ export function createApp(deps: AppDeps): express.Express {
     const service = res.locals.service as LoadedService;
     const hook = res.locals.hook as HookService;
     const endTimer = deps.metrics.hookDuration.startTimer({ service: hook.id });
+    // The FHIR data this call receives (orders fetched by reference and the chart) is counted until it is answered (FHIR_MAX_BYTES_PER_CALL, _IN_FLIGHT).
+    const fhirBytes = deps.fhirClient.callBudget();
     try {
       const response = await handleHookCall(
         service,
         req.body,
-        { client: res.locals.client, baseUrl: baseUrl(req) },
+        { client: res.locals.client, baseUrl: baseUrl(req), fhirBytes },
         { config, fhirClient: deps.fhirClient, logger, metrics: deps.metrics, decisionLog: deps.decisionLog, clock, newId },
         hook,
       );
@@ -79,18 +83,27 @@ export function createApp(deps: AppDeps): express.Express {
     } catch (error) {
       endTimer({ status: String((error as { status?: number }).status ?? 500) });
       throw error;
+    } finally {
+      fhirBytes.release();
     }
   });
 
   app.post('/cds-services/:id/feedback', authenticate, findService, jsonBody(), async (req, res) => {
     const hook = res.locals.hook as HookService;
     const items = validateFeedback(req.body);
-    const result = await deps.store.saveFeedback(hook.id, items, clock());
+    let result: { stored: number; duplicates: number };
+    try {
+      result = await deps.store.saveFeedback(hook.id, items, clock());
+    } catch (error) {
+      // Logged and counted by the instrumented store; the client keeps the feedback and sends it again.
+      logger.error({ serviceId: hook.id, received: items.length, err: { message: (error as Error).message } }, 'feedback could not be stored');
+      throw new ServiceUnavailableError('The feedback could not be stored (the store is unavailable); nothing was kept, send it again later', FEEDBACK_RETRY_AFTER_SECONDS);
+    }
     logger.info({ serviceId: hook.id, received: items.length, ...result }, 'feedback stored');
     res.json({ received: items.length, stored: result.stored, duplicates: result.duplicates });
   });
 
-  app.use(decisionRoutes(deps.store, authenticate, logger));
+  app.use(decisionRoutes(deps.store, authenticate, logger, config.auditMaxRecordBytes));
 
   // A page per policy a service decides with (docs/<profile>.md at /docs/<profile>: CP.MP.171's data profile,
   // the Medicare LCD's), and an index of them at /docs. Only the declared pages are served.

@@ -1,5 +1,9 @@
 import path from 'node:path';
 import { StartupError } from './errors';
+import { FHIR_BYTE_DEFAULTS, HELD_WHILE_PARSING } from './fhir/byte-budget';
+import { withoutTrailingSlashes } from './fhir/references';
+
+const GIB = 1024 * 1024 * 1024;
 
 /** Runtime configuration, read once from the environment at start-up. Names are public interface. */
 export interface AppConfig {
@@ -32,6 +36,12 @@ export interface AppConfig {
   fhirMaxPages: number;
   /** FHIR_MAX_CONCURRENCY: outbound FHIR requests in flight across the process (default 32). */
   fhirMaxConcurrency: number;
+  /** FHIR_MAX_RESPONSE_BYTES: largest single FHIR answer, decompressed (default 8 MiB). */
+  fhirMaxResponseBytes: number;
+  /** FHIR_MAX_BYTES_PER_CALL: memory one hook call's FHIR answers may take, all keys and pages, counted at twice the bytes received (default 32 MiB). */
+  fhirMaxBytesPerCall: number;
+  /** FHIR_MAX_BYTES_IN_FLIGHT: the same, for all calls in progress at once (default 128 MiB). */
+  fhirMaxBytesInFlight: number;
   /** BODY_LIMIT: largest accepted request body (default 10mb). */
   bodyLimit: string;
   /** HEALTH_PLAN_NAME: the insurer name shown as the card source label. */
@@ -44,6 +54,8 @@ export interface AppConfig {
   auditRetentionDays: number;
   /** AUDIT_PURGE_INTERVAL_MINUTES: how often each instance purges and retries its audit spool (default 60). */
   auditPurgeIntervalMinutes: number;
+  /** AUDIT_MAX_RECORD_BYTES: largest decision record stored whole; larger ones are stored truncated, marked so (default 1 MiB). */
+  auditMaxRecordBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -66,13 +78,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
     fhirTimeoutMs: integer(env, 'FHIR_TIMEOUT_MS', 3000, 1, 60000),
     fhirMaxPages: integer(env, 'FHIR_MAX_PAGES', 10, 1, 1000),
     fhirMaxConcurrency: integer(env, 'FHIR_MAX_CONCURRENCY', 32, 1, 10000),
+    fhirMaxResponseBytes: integer(env, 'FHIR_MAX_RESPONSE_BYTES', FHIR_BYTE_DEFAULTS.maxResponseBytes, 64 * 1024, GIB),
+    fhirMaxBytesPerCall: integer(env, 'FHIR_MAX_BYTES_PER_CALL', FHIR_BYTE_DEFAULTS.maxBytesPerCall, 64 * 1024, GIB),
+    fhirMaxBytesInFlight: integer(env, 'FHIR_MAX_BYTES_IN_FLIGHT', FHIR_BYTE_DEFAULTS.maxBytesInFlight, 64 * 1024, 4 * GIB),
     bodyLimit: bodyLimit(env),
     healthPlanName: nonEmpty(env.HEALTH_PLAN_NAME),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
     logLevel: logLevel(env.LOG_LEVEL, nodeEnv),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 2555, 1, 36500),
     auditPurgeIntervalMinutes: integer(env, 'AUDIT_PURGE_INTERVAL_MINUTES', 60, 1, 10080),
+    auditMaxRecordBytes: integer(env, 'AUDIT_MAX_RECORD_BYTES', 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
   };
+  // An answer being parsed counts three times its size (src/fhir/byte-budget.ts): the largest must fit a call's budget.
+  if (HELD_WHILE_PARSING * config.fhirMaxResponseBytes > config.fhirMaxBytesPerCall || config.fhirMaxBytesPerCall > config.fhirMaxBytesInFlight) {
+    throw new StartupError(
+      `FHIR_MAX_BYTES_PER_CALL (${config.fhirMaxBytesPerCall}) must be at least 3 × FHIR_MAX_RESPONSE_BYTES (${config.fhirMaxResponseBytes}) and at most FHIR_MAX_BYTES_IN_FLIGHT (${config.fhirMaxBytesInFlight}): an answer being parsed is counted at three times its size, and one call must fit the process's budget`,
+    );
+  }
   if (config.env === 'production' && config.publicBaseUrl && !config.publicBaseUrl.startsWith('https://')) {
     throw new StartupError('PUBLIC_BASE_URL must use https in production');
   }
@@ -142,7 +164,7 @@ export function normalizeBaseUrl(value: string, name: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new StartupError(`${name}: "${value}" must be an http(s) URL`);
   }
-  return url.toString().replace(/\/+$/, '');
+  return withoutTrailingSlashes(url.toString());
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -79,7 +79,11 @@ export class UnsupportedMediaTypeError extends ServiceError {
 }
 
 export class ServiceUnavailableError extends ServiceError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Sent as Retry-After: when the client may try again. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(503, 'transient', message);
   }
 }

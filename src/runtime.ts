@@ -9,6 +9,8 @@ import { createLogger } from './logging';
 import { instrumentStore } from './observability/instrumented-store';
 import { Metrics } from './observability/metrics';
 import { Readiness } from './observability/readiness';
+import { StoreHealth } from './observability/store-health';
+import { checkWritable, ensureDataDir } from './store/startup-checks';
 import type { Authenticator } from './security/authenticator';
 import { createAuthenticator } from './security/create-authenticator';
 import { createStore } from './store/create-store';
@@ -36,12 +38,23 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const services = overrides.services ?? loadServices();
   const metrics = overrides.metrics ?? new Metrics({ defaultMetrics: config.env !== 'test' });
-  // Every store operation timed and its failures counted (cds_store_*), whichever backend.
-  const store = instrumentStore(overrides.store ?? (await createStore(config, logger)), metrics);
-  const decisionLog = new DecisionLog(store, logger, metrics, config.dataDir);
+  // DATA_DIR holds the SQLite database and the audit spool: a folder that cannot be made stops start-up here.
+  ensureDataDir(config);
+  // Every store operation timed and its failures counted (cds_store_*), whichever backend; writes tell the health.
+  const health = new StoreHealth(metrics);
+  const store = instrumentStore(overrides.store ?? (await createStore(config, logger)), metrics, health);
+  const decisionLog = new DecisionLog(store, logger, metrics, config.dataDir, { maxRecordBytes: config.auditMaxRecordBytes, health });
+  await checkWritable(config, store, decisionLog).catch(async (error: unknown) => {
+    await store.close(); // a refused start-up leaves no database handle behind
+    throw error;
+  });
   const fhirClient = new FhirClient({
     maxPages: config.fhirMaxPages,
     maxConcurrency: config.fhirMaxConcurrency,
+    maxResponseBytes: config.fhirMaxResponseBytes,
+    maxBytesPerCall: config.fhirMaxBytesPerCall,
+    maxBytesInFlight: config.fhirMaxBytesInFlight,
+    onBytesInFlight: (bytes) => metrics.fhirBytesInFlight.set(bytes),
     onRequest: ({ status, durationMs }) => metrics.fhirRequestDuration.observe({ status: String(status) }, durationMs / 1000),
   });
   const authenticator =
@@ -57,7 +70,10 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   } else {
     logger.info({ clients: 'issuers' in authenticator ? authenticator.issuers : undefined }, 'JWT client authentication on: only the clients in CDS_CLIENTS_FILE may call');
   }
-  const readiness = new Readiness(store, () => services.length);
+  const readiness = new Readiness(store, () => services.length, 2000, {
+    health,
+    probe: () => Promise.allSettled([store.probeWrite(), decisionLog.probeSpool()]),
+  });
   const deps: AppDeps = {
     config,
     services,
@@ -76,6 +92,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     app: createApp(deps),
     async close(options = {}) {
       await decisionLog.flush(options.flushDeadlineMs);
+      await decisionLog.close();
       await store.close();
       fhirClient.close();
     },

@@ -2,8 +2,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Maintenance } from './audit/maintenance';
 import { loadConfig } from './config';
 import { StartupError } from './errors';
-import { createLogger } from './logging';
+import { createLogger, stdoutSink } from './logging';
 import { createRuntime } from './runtime';
+
+/** SIGTERM to exit, at most (README): less than the Kubernetes manifest's terminationGracePeriodSeconds (40). */
+const SHUTDOWN_GRACE_MS = 25_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -49,10 +52,11 @@ async function main(): Promise<void> {
       else res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
     }
     runtime.deps.readiness.startDraining();
+    // Whatever happens, the process ends within SHUTDOWN_GRACE_MS: nothing here waits on the log output.
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 25_000);
+    }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
       await maintenance.stop();
@@ -61,6 +65,8 @@ async function main(): Promise<void> {
       // Records the store has not taken within 10 s are spooled to DATA_DIR, replayed at the next start.
       await runtime.close({ flushDeadlineMs: 10_000 });
       logger.info('stopped');
+      // The last lines get a moment to reach a slow reader; a closed or stalled log pipe does not hold the exit.
+      await stdoutSink().drained(1000);
       process.exit(0);
     });
     server.closeIdleConnections();

@@ -4,9 +4,10 @@ import type { CoverageTarget } from '../cds/hooks/types';
 import type { HookRequest, HookResponse } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
 import { appliedPolicy } from '../decision/evaluate';
-import type { DataStatus, Decision } from '../decision/types';
+import type { CriterionResult, DataStatus, Decision } from '../decision/types';
 import { fhirBaseUrl } from '../security/fhir-access';
-import type { DecisionRecord, OrderRecord } from '../store/types';
+import { orderCodings } from '../fhir/order-codes';
+import { DECISION_RECORD_FORMAT, type CriterionRecord, type DecisionRecord, type OrderRecord, type UnitRecord } from '../store/types';
 import type { ServiceRequest } from 'fhir/r4';
 
 export interface DecisionRecordInput {
@@ -33,8 +34,10 @@ export interface DecisionRecordInput {
 
 /**
  * The audit record of one decided hook call: who asked (client iss/tenant, user), about which
- * patient and orders, under which service and policy version, each criterion's result with its
- * evidence references, and the response as sent. Built from the validated request, so it never
+ * patient and orders, under which service and policy version, each decision unit's criteria with their
+ * evidence references (once per unit; each order names its unit), and the response as sent. It grows
+ * linearly with the orders: evidence is capped per criterion, texts per line, and the whole record is
+ * bounded again when it is written (record-json.ts). Built from the validated request, so it never
  * holds fhirAuthorization (the access token), the JWT or the prefetch bundles; fhirServer is kept as
  * the normalised base URL the FHIR client calls, without a query string or fragment.
  */
@@ -45,6 +48,7 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
   // The base the service calls (or would call), never the raw value: no query (a credential may sit there), fragment or dot segments.
   const fhirServer = request.fhirServer ? fhirBaseUrl(request.fhirServer) : undefined;
   return {
+    format: DECISION_RECORD_FORMAT,
     coverageAssertionId: input.assertionId,
     hookInstance: request.hookInstance,
     hook: request.hook,
@@ -62,34 +66,41 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
     ...(request.context.userId ? { userId: request.context.userId } : {}),
     patientRef: `Patient/${request.context.patientId}`,
     ...((input.coverageRef ?? decision.coverage?.reference) ? { coverageRef: input.coverageRef ?? decision.coverage!.reference } : {}),
-    orders: decision.units.flatMap((unit) => {
+    // Linear in the orders: each decision unit's criteria, cards and suggestions once, each order pointing to its unit.
+    units: decision.units.map((unit): UnitRecord => {
       const cards = cardsByUnit.get(unit.unit.id) ?? {};
       const card = cards.decision;
       const related = [cards.alternatives, cards.additionalOrders].filter((c) => c !== undefined);
       const suggestions = [card, ...related].flatMap((c) => c?.suggestions ?? []).map((s) => ({ uuid: s.uuid, label: s.label }));
+      return {
+        id: unit.unit.id,
+        label: unit.unit.label,
+        facts: unit.unit.summary,
+        ...(unit.unit.levels !== undefined ? { levels: unit.unit.levels } : {}),
+        outcome: unit.outcome,
+        orders: unit.unit.orders.length,
+        ...(card ? { cardUuid: card.uuid } : {}),
+        ...(related.length > 0 ? { relatedCardUuids: related.map((c) => c.uuid) } : {}),
+        ...(suggestions.length > 0 ? { suggestions } : {}),
+        criteria: unit.results.map(criterionRecord),
+      };
+    }),
+    orders: decision.units.flatMap((unit) => {
+      const card = cardsByUnit.get(unit.unit.id)?.decision;
       return unit.unit.orders.map((order): OrderRecord => {
         const orderRef = input.orderRefOf?.(order) ?? `ServiceRequest/${order.id}`;
         const recordedOn = (input.targetsOf?.(order) ?? []).map((t) => t.reference).filter((r) => r !== orderRef);
         return {
           orderRef,
           ...(recordedOn.length > 0 ? { recordedOn } : {}),
-          codes: (order.code?.coding ?? []).map((c) => c.code).filter((c): c is string => typeof c === 'string'),
+          // The cleaned codings (a null or non-object in code.coding is skipped, as everywhere else).
+          codes: orderCodings(order)
+            .map((c) => c.code)
+            .filter((c): c is string => typeof c === 'string'),
           ...(unit.unit.levels !== undefined ? { levels: unit.unit.levels } : {}),
           outcome: unit.outcome,
-          unit: { id: unit.unit.id, label: unit.unit.label, facts: unit.unit.summary },
+          unitId: unit.unit.id,
           ...(card ? { cardUuid: card.uuid } : {}),
-          ...(related.length > 0 ? { relatedCardUuids: related.map((c) => c.uuid) } : {}),
-          suggestionUuids: suggestions.map((s) => s.uuid),
-          ...(suggestions.length > 0 ? { suggestions } : {}),
-          criteria: unit.results.map((r) => ({
-            id: r.id,
-            section: r.section,
-            title: r.title,
-            status: r.status,
-            summary: r.summary,
-            evidence: r.evidence.map((e) => ({ text: e.text, ...(e.reference ? { reference: e.reference } : {}), ...(e.setAside ? { setAside: e.setAside } : {}) })),
-            ...(r.missing ? { missing: r.missing } : {}),
-          })),
         };
       });
     }),
@@ -97,8 +108,32 @@ export function buildDecisionRecord(input: DecisionRecordInput): DecisionRecord 
       keys: { ...data.keys },
       ...(Object.keys(data.failures).length > 0 ? { failures: { ...data.failures } } : {}),
       ...(data.incomplete && Object.keys(data.incomplete).length > 0 ? { incomplete: { ...data.incomplete } } : {}),
+      ...(data.textNotRead ? { textNotRead: data.textNotRead } : {}),
     },
     response,
     responseTimeMs: Math.round(input.elapsedMs),
   };
+}
+
+/** Evidence kept per criterion in the record (the card shows 4): a criterion citing every order or every score is capped. */
+export const EVIDENCE_PER_CRITERION = 20;
+/** Characters kept of each evidence text, summary and "to document" line. */
+const TEXT_CHARS = 1000;
+
+function criterionRecord(r: CriterionResult): CriterionRecord {
+  const kept = r.evidence.slice(0, EVIDENCE_PER_CRITERION);
+  return {
+    id: r.id,
+    section: r.section,
+    title: r.title,
+    status: r.status,
+    summary: capped(r.summary),
+    evidence: kept.map((e) => ({ text: capped(e.text), ...(e.reference ? { reference: e.reference } : {}), ...(e.setAside ? { setAside: capped(e.setAside) } : {}) })),
+    ...(r.evidence.length > kept.length ? { evidenceOmitted: r.evidence.length - kept.length } : {}),
+    ...(r.missing ? { missing: capped(r.missing) } : {}),
+  };
+}
+
+function capped(text: string): string {
+  return text.length > TEXT_CHARS ? `${text.slice(0, TEXT_CHARS - 1)}…` : text;
 }

@@ -5,6 +5,7 @@ import { StartupError } from '../errors';
 import { createStore } from '../store/create-store';
 import { buildReport } from './report';
 import { formatReport } from './report-format';
+import { exitQuietlyWhenOutputCloses } from '../cli-output';
 
 const USAGE = `Usage: npm run report -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
 
@@ -91,6 +92,7 @@ export async function runReport(argv: string[], env: NodeJS.ProcessEnv, out: (te
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   runReport(process.argv.slice(2), process.env, (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then((code) => {
     process.exitCode = code;
   });

@@ -1,4 +1,4 @@
-import type { DecisionRecord, Store, StoredFeedback } from '../store/types';
+import type { CriterionRecord, DecisionRecord, Store, StoredFeedback } from '../store/types';
 
 /** Figures for the policy team over [from, to): what was decided, which criteria fail, what clinicians do with the cards. */
 export interface Report {
@@ -110,16 +110,13 @@ function countDecision(record: DecisionRecord, report: Report, criteria: Map<str
   report.decisions++;
   const version = `${record.policyId} rev. ${record.policyRevision} (service ${record.serviceVersion})`;
   report.policyVersions[version] = (report.policyVersions[version] ?? 0) + 1;
-  const procedures = new Set<string>();
   for (const order of record.orders) {
     report.orders++;
     report.ordersByOutcome[order.outcome] = (report.ordersByOutcome[order.outcome] ?? 0) + 1;
-    // Orders of one procedure share its criteria and card: count those once.
-    const procedure = order.cardUuid ?? order.unit?.id ?? order.orderRef;
-    if (procedures.has(procedure)) continue;
-    procedures.add(procedure);
+  }
+  for (const procedure of proceduresOf(record)) {
     report.procedures++;
-    for (const c of order.criteria) {
+    for (const c of procedure.criteria) {
       const figures = criteria.get(c.id) ?? { id: c.id, section: c.section, title: c.title ?? c.id, evaluated: 0, notMet: 0, notDocumented: 0, indeterminate: 0, cardsWithFeedback: 0, overridden: 0 };
       criteria.set(c.id, figures);
       figures.evaluated++;
@@ -127,22 +124,64 @@ function countDecision(record: DecisionRecord, report: Report, criteria: Map<str
       else if (c.status === 'not-documented') figures.notDocumented++;
       else if (c.status === 'indeterminate') figures.indeterminate++;
     }
-    if (order.cardUuid) {
+    if (procedure.cardUuid) {
       report.feedback.cards++;
-      const byOutcome = (report.feedback.byOutcome[order.outcome] ??= { cards: 0, withFeedback: 0, overridden: 0 });
+      const byOutcome = (report.feedback.byOutcome[procedure.outcome] ??= { cards: 0, withFeedback: 0, overridden: 0 });
       byOutcome.cards++;
-      const suggestions = new Map((order.suggestions ?? []).map((s) => [s.uuid, s.label]));
-      for (const uuid of order.suggestionUuids) if (!suggestions.has(uuid)) suggestions.set(uuid, '(label not recorded)');
-      const gaps = order.criteria.filter((c) => c.status === 'not-met' || c.status === 'not-documented').map((c) => c.id);
-      cards.set(order.cardUuid, { outcome: order.outcome, gaps, suggestions });
+      const gaps = procedure.criteria.filter((c) => c.status === 'not-met' || c.status === 'not-documented').map((c) => c.id);
+      cards.set(procedure.cardUuid, { outcome: procedure.outcome, gaps, suggestions: procedure.suggestions });
       // Alternatives and companion orders are on cards of their own (CRD response types): feedback on them is about the same decision.
-      for (const uuid of order.relatedCardUuids ?? []) {
+      for (const uuid of procedure.relatedCardUuids) {
         report.feedback.cards++;
         byOutcome.cards++;
-        cards.set(uuid, { outcome: order.outcome, gaps, suggestions });
+        cards.set(uuid, { outcome: procedure.outcome, gaps, suggestions: procedure.suggestions });
       }
     }
   }
+}
+
+interface Procedure {
+  outcome: string;
+  cardUuid?: string;
+  /** The unit's other cards (alternatives, companion orders: issue 17). */
+  relatedCardUuids: string[];
+  criteria: CriterionRecord[];
+  suggestions: Map<string, string>;
+}
+
+/**
+ * The procedures (decision units) of a record, each once. Format 2 lists them in `units`; format 1
+ * (before issue 12) repeated the unit's criteria, card and related cards on each of its orders (records
+ * older still have no related cards).
+ */
+function proceduresOf(record: DecisionRecord): Procedure[] {
+  if (record.units) {
+    return record.units.map((unit) => ({
+      outcome: unit.outcome,
+      ...(unit.cardUuid ? { cardUuid: unit.cardUuid } : {}),
+      relatedCardUuids: unit.relatedCardUuids ?? [],
+      criteria: unit.criteria,
+      suggestions: new Map((unit.suggestions ?? []).map((s) => [s.uuid, s.label])),
+    }));
+  }
+  const seen = new Set<string>();
+  const procedures: Procedure[] = [];
+  for (const order of record.orders) {
+    // Orders of one procedure share its criteria and card: count those once.
+    const key = order.cardUuid ?? order.unit?.id ?? order.orderRef;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const suggestions = new Map((order.suggestions ?? []).map((s) => [s.uuid, s.label]));
+    for (const uuid of order.suggestionUuids ?? []) if (!suggestions.has(uuid)) suggestions.set(uuid, '(label not recorded)');
+    procedures.push({
+      outcome: order.outcome,
+      ...(order.cardUuid ? { cardUuid: order.cardUuid } : {}),
+      relatedCardUuids: order.relatedCardUuids ?? [],
+      criteria: order.criteria ?? [],
+      suggestions,
+    });
+  }
+  return procedures;
 }
 
 function countFeedback(

@@ -385,6 +385,11 @@ function detailFor({ unit, outcome, results }: UnitDecision, ctx: Answering): st
       `Incomplete data from the EHR, not used: ${incomplete.map(([key, why]) => `${escapeMarkdown(key)} (${escapeMarkdown(why)})`).join('; ')}. The criteria that read it were decided without it.`,
     );
   }
+  const notRead = textNotReadLine(ctx.data);
+  if (notRead) {
+    lines.push('');
+    lines.push(notRead);
+  }
   if (outcome === 'indeterminate') {
     const failed = Object.entries(ctx.data.failures);
     if (failed.length > 0) {
@@ -397,6 +402,15 @@ function detailFor({ unit, outcome, results }: UnitDecision, ctx: Answering): st
   lines.push('');
   for (const r of [...results].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status])) lines.push(criterionLine(r));
   return lines.join('\n');
+}
+
+/** Text cut at the service's per-field bound (limits.maxTextCharsPerField): what was not read, so nobody assumes it was. */
+function textNotReadLine(data: DataStatus): string | undefined {
+  const report = data.textNotRead;
+  if (!report) return undefined;
+  const fields = report.fields.map((f) => `${escapeMarkdown(f.reference)} ${escapeMarkdown(f.field)} (${f.length.toLocaleString('en-US')} characters)`);
+  const more = report.more ? `; and ${report.more} more` : '';
+  return `Text not read: only the first ${report.maxCharsPerField.toLocaleString('en-US')} characters of a text field are read; the rest of ${fields.join('; ')}${more} was not. Criteria were decided on what was read.`;
 }
 
 function criterionLine(r: CriterionResult): string {

@@ -10,6 +10,7 @@ import { decideChart } from '../decision/decide-chart';
 import { PolicyFailure, appliedPolicy, undecided } from '../decision/evaluate';
 import type { Decision } from '../decision/types';
 import { BadRequestError } from '../errors';
+import type { CallByteBudget } from '../fhir/byte-budget';
 import type { FhirClient } from '../fhir/fhir-client';
 import { gatherChart } from '../fhir/gather';
 import { FHIR_ID } from '../fhir/references';
@@ -18,6 +19,7 @@ import { resolveFhirAccess, type AuthenticatedClient } from '../security/fhir-ac
 import { referenceResolver, type FhirSession } from './hooks/references';
 import type { CoverageTarget, HookOrder } from './hooks/types';
 import { resolveMemberCoverage } from './member-coverage';
+import { assertWithinOrderLimit } from './order-limit';
 import { policyForCall } from './policy-for-call';
 import { inScopeHookOrders } from './relevance';
 import type { HookRequest, HookResponse } from './types';
@@ -36,6 +38,8 @@ export interface HookDeps {
 export interface CallContext {
   /** The verified CDS client; undefined in open mode. */
   client?: AuthenticatedClient;
+  /** The call's FHIR byte budget, released by the caller once the call is answered (FhirClient.callBudget). */
+  fhirBytes?: CallByteBudget;
   /** Absolute base URL of this service as the caller sees it (for links). */
   baseUrl: string;
 }
@@ -54,6 +58,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
   const session = fhirSession(request, call, deps);
   const hookOrders = await hookService.hook.orders(request, referenceResolver(request, session), json.scope.resourceTypes);
   const inScope = inScopeHookOrders(hookOrders.candidates, service);
+  assertWithinOrderLimit(inScope.map((o) => o.order), service);
   if (inScope.length === 0) {
     // Most calls concern no facet order, so this path does as little as possible: the access log already
     // records the call, and this detail (a child logger and a line, ~4% of such a call) is debug.
@@ -71,6 +76,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
     access: session.access,
     accessRefusal: session.refusal,
     deadline: session.deadline(),
+    bytes: call.fhirBytes,
   });
   for (const failure of Object.values(chart.data.failureKinds ?? {})) deps.metrics.fhirErrors.inc({ failure });
   // The orders being decided are not their own history (order-dispatch and appointment-book find them in the prefetch).

@@ -20,7 +20,7 @@ export function scopeCodings(order: ServiceRequest, service: LoadedService): Cod
   const matched = codings.filter((c) => codes.matchesCoding(c));
   if (scope.unlisted) {
     const unlisted = codings.filter((c) => service.valueSets[scope.unlisted!.valueSet]!.matchesCoding(c));
-    if (unlisted.length > 0 && service.valueSets[scope.unlisted.descriptionValueSet]!.matchesText(orderText(order))) matched.push(...unlisted);
+    if (unlisted.length > 0 && service.valueSets[scope.unlisted.descriptionValueSet]!.matchesText(orderText(order, service.limits.maxTextCharsPerField))) matched.push(...unlisted);
   }
   const seen = new Set<string>();
   const found: Coding[] = [];

@@ -1,6 +1,7 @@
 import { BadRequestError } from '../errors';
 import { HOOKS, isHookName } from './hooks';
 import { object, present, quoted, string } from './hooks/context-fields';
+import { withoutTrailingSlashes } from '../fhir/references';
 import type { FhirAuthorization, HookRequest } from './types';
 
 export const REQUESTED_VERSION = 'davinci-crd.requestedVersion';
@@ -67,7 +68,7 @@ function absoluteUrl(value: unknown, path: string): string {
   // A FHIR base URL has none of these; dropping them quietly would call another URL than the EHR sent.
   if (url.search || url.hash || text.includes('?') || text.includes('#')) throw new BadRequestError(`${path} must be a FHIR base URL, without a query or fragment`, path, 'value');
   if (/\/\.{1,2}(\/|$)/.test(text.replace(/^[a-z]+:\/\//i, '/'))) throw new BadRequestError(`${path} must not contain "." or ".." path segments`, path, 'value');
-  return text.replace(/\/+$/, '');
+  return withoutTrailingSlashes(text);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { LoadedPolicy, LoadedService } from '../declarations/types';
 import { extractFacts } from '../facts/extract';
 import { ResourceIndex } from '../facts/resource-index';
 import { RequestMemo } from '../kit/memo';
+import { TextBound } from '../facts/text-bound';
 import { decide } from './evaluate';
 import type { DataStatus, Decision } from './types';
 
@@ -33,17 +34,21 @@ export interface ChartDecision {
 
 /**
  * A decision as a pure function of (record, orders, today, declaration, policy): index once, extract the
- * policy's facts once, decide.
+ * policy's facts once, decide. Text is read up to the service's limits.maxTextCharsPerField per field, whichever
+ * policy decides; what was cut is added to `input.data.textNotRead`, for the cards and the decision record.
  */
 export function decideChart(input: ChartDecisionInput, logger?: Logger): ChartDecision {
   const policy = input.policy ?? input.service.policy;
-  const index = new ResourceIndex(input.resources);
-  const facts = extractFacts(policy.facts, index, withoutCollidingIds(input.draftOrders, input.orders));
+  const bound = new TextBound(input.service.limits.maxTextCharsPerField);
+  const index = new ResourceIndex(input.resources, bound);
+  const facts = extractFacts(policy.facts, index, withoutCollidingIds(input.draftOrders, input.orders), bound);
   const decision = decide(
     { service: input.service, policy, orders: input.orders, facts, patientId: input.patientId, today: input.today, data: input.data, memo: new RequestMemo() },
     logger,
     input.because,
   );
+  const notRead = bound.report();
+  if (notRead) input.data.textNotRead = notRead;
   return { decision, indexed: index.size };
 }
 

@@ -2,6 +2,7 @@ import type { FhirResource, ServiceRequest } from 'fhir/r4';
 import type { LoadedPolicy, LoadedService } from '../declarations/types';
 import type { FactSet } from '../facts/extract';
 import type { RequestMemo } from '../kit/memo';
+import type { TextNotReadReport } from '../facts/text-bound';
 
 /** The outcome for one order, in Da Vinci CRD coverage-information terms. */
 export type Outcome = 'covered' | 'not-covered' | 'conditional' | 'indeterminate';
@@ -127,6 +128,8 @@ export interface DataStatus {
    * why. Such a key is `missing`: what was sent of it is not used.
    */
   incomplete?: Record<string, string>;
+  /** Text fields longer than the service's limits.maxTextCharsPerField: read only up to it (said on the card). */
+  textNotRead?: TextNotReadReport;
 }
 
 export interface PolicyInput<T, C = unknown> {

@@ -6,6 +6,7 @@ import { StartupError } from '../errors';
 import { PREFETCH_TOKEN, isSupportedPrefetchToken } from '../fhir/prefetch-template';
 import { compileOwnPolicy, compileSelection } from './policies';
 import type { ConfigurationOption, HookService, LoadedPolicy, LoadedService, PolicyDefinition, PrefetchKeyDeclaration, ServiceDefinition, ServiceJson } from './types';
+import { resolveLimits } from './limits';
 
 /** Where service folders live: cds-services/ next to src/ (also next to dist/src/ after a build). */
 export const DEFAULT_SERVICES_DIR = path.resolve(__dirname, '../../cds-services');
@@ -54,6 +55,7 @@ export function readDeclarations(dir: string = DEFAULT_SERVICES_DIR): { services
 export function compileService<T>(definition: ServiceDefinition<T>, policies: Record<string, PolicyDefinition> = readDeclarations().policies): LoadedService<T> {
   const json = definition.service;
   validateServiceJson(json);
+  const limits = resolveLimits(json);
   const own = compileOwnPolicy(definition);
   const where = `service ${json.id}`;
   for (const name of [json.scope.valueSet, json.scope.unlisted?.valueSet, json.scope.unlisted?.descriptionValueSet]) {
@@ -66,6 +68,7 @@ export function compileService<T>(definition: ServiceDefinition<T>, policies: Re
     definition,
     valueSets: own.valueSets,
     facts: own.facts,
+    limits,
     policy: own,
     selection,
     policies: [own as LoadedPolicy, ...new Set(applied)],
@@ -148,8 +151,8 @@ function validateServiceJson(json: ServiceJson): void {
   for (const [key, p] of Object.entries(json.prefetch)) {
     requireString(p?.template, `prefetch.${key}.template`);
     for (const match of p.template.matchAll(PREFETCH_TOKEN)) {
-      if (!isSupportedPrefetchToken(match[1]!)) {
-        throw new StartupError(`${where}: prefetch.${key} uses "{{${match[1]}}}", which is not a CDS Hooks 2.0 prefetch token`);
+      if (!isSupportedPrefetchToken(match[1]!.trim())) {
+        throw new StartupError(`${where}: prefetch.${key} uses "{{${match[1]!.trim()}}}", which is not a CDS Hooks 2.0 prefetch token`);
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { HookDefinition } from '../cds/hooks/types';
 import type { PolicyModule, Program } from '../decision/types';
 import type { CompiledFact } from '../facts/compile';
+import type { ServiceLimits } from './limits';
 import type { ValueSetMatcher } from './value-sets';
 
 /**
@@ -61,6 +62,8 @@ export interface ServiceJson {
   policySelection?: PolicySelectionJson;
   /** Offered on every card that advises against an order; `system` is the code system URL. */
   overrideReasons: { system: string; codes: Array<{ code: string; display: string }> };
+  /** What one request may cost (limits.ts): in-scope orders per request, characters read per text field. */
+  limits?: Partial<ServiceLimits>;
   scope: {
     resourceTypes: string[];
     /** Value set of order codes that are always in scope. */
@@ -109,8 +112,12 @@ export interface ValueSetInclude {
 export interface ValueSetJson {
   title: string;
   include?: ValueSetInclude[];
-  /** Case-insensitive regular expressions matched against text and display. */
-  textPatterns?: string[];
+  /**
+   * Case-insensitive regular expressions matched against text and display. Each entry is a pattern, or a
+   * group of patterns that must all occur (in any order: "A and B both occur" is ["A", "B"]). The value set
+   * matches text when any entry does. Every pattern must pass the linear-time check (linear-pattern.ts).
+   */
+  textPatterns?: Array<string | string[]>;
   note?: string;
 }
 
@@ -240,4 +247,6 @@ export interface LoadedService<T = unknown> {
   policies: LoadedPolicy[];
   /** One CDS service per hook, the first (the declaration's own id) first. */
   hooks: HookService[];
+  /** The declared limits (service.json `limits`), defaults filled in: they bound every policy the service applies. */
+  limits: ServiceLimits;
 }

@@ -1,16 +1,25 @@
 import type { CodeableConcept, Coding } from 'fhir/r4';
 import { StartupError } from '../errors';
 import { canonicalCode, canonicalSystem, codingKey, conceptText } from '../fhir/code-systems';
+import { checkLinearPattern } from './linear-pattern';
 import type { ValueSetJson } from './types';
 
-/** A value set compiled once at start-up: exact codes in a Set, prefixes per system, text regexes. */
+/** One text pattern, compiled: `first` finds whether it occurs, `every` (g flag) visits each occurrence when the first is negated. */
+interface TextPattern {
+  first: RegExp;
+  every: RegExp;
+}
+
+/**
+ * A value set compiled once at start-up: exact codes in a Set, prefixes per system, text regexes. Text
+ * patterns come in groups: a group matches when each of its patterns occurs, unnegated, anywhere in the
+ * text ("A and B both occur", in any order); a plain string in `textPatterns` is a group of one.
+ */
 export class ValueSetMatcher {
   private readonly exact = new Set<string>();
   private readonly prefixes = new Map<string, string[]>();
   private readonly ranges = new Map<string, Array<[string, string]>>();
-  private readonly patterns: RegExp[];
-  /** The same patterns with the g flag, to visit every occurrence when the first is negated. */
-  private readonly globalPatterns = new Map<RegExp, RegExp>();
+  private readonly groups: TextPattern[][];
 
   constructor(
     readonly name: string,
@@ -34,14 +43,14 @@ export class ValueSetMatcher {
         this.ranges.set(system, list);
       }
     }
-    this.patterns = (json.textPatterns ?? []).map((pattern) => {
-      try {
-        return new RegExp(pattern, 'i');
-      } catch (error) {
-        throw new StartupError(`value set ${name}: bad text pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`);
+    if (json.textPatterns !== undefined && !Array.isArray(json.textPatterns)) throw new StartupError(`value set ${name}: textPatterns must be an array`);
+    this.groups = (json.textPatterns ?? []).map((entry) => {
+      const group = typeof entry === 'string' ? [entry] : entry;
+      if (!Array.isArray(group) || group.length === 0 || !group.every((p) => typeof p === 'string')) {
+        throw new StartupError(`value set ${name}: each text pattern is a string, or a non-empty array of strings that must all occur; got ${JSON.stringify(entry)}`);
       }
+      return group.map((pattern) => compileTextPattern(name, pattern));
     });
-    for (const p of this.patterns) this.globalPatterns.set(p, new RegExp(p.source, 'gi'));
   }
 
   get hasCodes(): boolean {
@@ -49,7 +58,7 @@ export class ValueSetMatcher {
   }
 
   get hasText(): boolean {
-    return this.patterns.length > 0;
+    return this.groups.length > 0;
   }
 
   /** Matches a canonical `system|code` key (see codingKey). */
@@ -67,24 +76,22 @@ export class ValueSetMatcher {
     return key !== undefined && this.matchesKey(key);
   }
 
-  /** True when a pattern occurs in the text and that occurrence is not negated in its clause (see isNegated). */
+  /**
+   * True when, for some pattern group, each of its patterns occurs in the text with an occurrence that is not
+   * negated in its clause (see isNegated). Linear in the text: every pattern passed the linear-time check.
+   */
   matchesText(text: string | undefined): boolean {
     if (typeof text !== 'string' || text.length === 0) return false;
-    for (const pattern of this.patterns) {
-      if (!pattern.test(text)) continue;
-      const all = this.globalPatterns.get(pattern)!;
-      all.lastIndex = 0;
-      for (let m = all.exec(text); m !== null; m = all.exec(text)) {
-        if (!isNegated(text, m.index, m.index + m[0].length)) return true;
-        if (m[0].length === 0) all.lastIndex++;
-      }
-    }
-    return false;
+    return this.groups.some((group) => group.every((pattern) => occursUnnegated(pattern, text)));
   }
 
-  /** True when a pattern occurs in the text at all, negated or not: "no fracture" mentions a fracture (see matchesText). */
+  /**
+   * True when, for some pattern group, each of its patterns occurs in the text, negated or not: "no fracture"
+   * mentions a fracture (see matchesText).
+   */
   mentionsText(text: string | undefined): boolean {
-    return typeof text === 'string' && text.length > 0 && this.patterns.some((pattern) => pattern.test(text));
+    if (typeof text !== 'string' || text.length === 0) return false;
+    return this.groups.some((group) => group.every((pattern) => pattern.first.test(text)));
   }
 
   /** Codings first; the concept's text and displays only when the value set declares text patterns. */
@@ -97,6 +104,33 @@ export class ValueSetMatcher {
   matchingCodings(codings: Coding[] | undefined): Coding[] {
     return (codings ?? []).filter((c) => this.matchesCoding(c));
   }
+}
+
+function occursUnnegated(pattern: TextPattern, text: string): boolean {
+  if (!pattern.first.test(text)) return false;
+  const all = pattern.every;
+  all.lastIndex = 0;
+  for (let m = all.exec(text); m !== null; m = all.exec(text)) {
+    if (!isNegated(text, m.index, m.index + m[0].length)) return true;
+    if (m[0].length === 0) all.lastIndex++;
+  }
+  return false;
+}
+
+/**
+ * A declaration's text pattern, case-insensitive, refused at start-up unless it matches in linear time
+ * (see linear-pattern.ts): one request's text must never cost quadratic time.
+ */
+function compileTextPattern(valueSet: string, pattern: string): TextPattern {
+  let first: RegExp;
+  try {
+    first = new RegExp(pattern, 'i');
+  } catch (error) {
+    throw new StartupError(`value set ${valueSet}: bad text pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`);
+  }
+  const verdict = checkLinearPattern(pattern, 'i');
+  if (!verdict.linear) throw new StartupError(`value set ${valueSet}: text pattern ${JSON.stringify(pattern)} can take super-linear time: ${verdict.reason}`);
+  return { first, every: new RegExp(pattern, 'gi') };
 }
 
 export function compileValueSets(json: Record<string, ValueSetJson>): Record<string, ValueSetMatcher> {
@@ -125,15 +159,23 @@ const NEGATION_AFTER = /^\s*(?:(?:was|were|is|are|has been|had been)\s+)?(?:not 
  * "fluoroscopic guidance, not ultrasound" or "conventional RF, not pulsed", and those must not match.
  */
 export function isNegated(text: string, start: number, end: number): boolean {
-  // Six words fit in this window; a long text is not scanned from its start for every match.
-  let before = text.slice(Math.max(0, start - WINDOW), start);
-  if (start > WINDOW) before = before.slice(before.search(/\s|$/)); // drop a word cut in two
+  const { before, after } = negationWindows(text, start, end);
   if (NON_PREFIX.test(before)) return true;
   let clauseStart = 0;
   for (const m of before.matchAll(CLAUSE_BREAK)) clauseStart = m.index + m[0].length;
   const words = before.slice(clauseStart).trim().split(/\s+/).slice(-NEGATION_WORDS).join(' ');
   if (NEGATION_BEFORE.test(words)) return true;
-  const after = text.slice(end, end + WINDOW);
   const clauseEnd = after.search(CLAUSE_BREAK);
   return NEGATION_AFTER.test(clauseEnd < 0 ? after : after.slice(0, clauseEnd));
+}
+
+/**
+ * The text isNegated reads around a match: at most WINDOW characters on each side (six words fit), so
+ * checking every occurrence in a long text costs time linear in the number of occurrences, never a scan
+ * of the text from its start for each one.
+ */
+export function negationWindows(text: string, start: number, end: number): { before: string; after: string } {
+  let before = text.slice(Math.max(0, start - WINDOW), start);
+  if (start > WINDOW) before = before.slice(before.search(/\s|$/)); // drop a word cut in two
+  return { before, after: text.slice(end, end + WINDOW) };
 }

@@ -1,6 +1,7 @@
 import type { FhirResource } from 'fhir/r4';
 import type { CompiledFact } from './compile';
 import type { ResourceIndex } from './resource-index';
+import type { TextBound } from './text-bound';
 
 /** One resource's extracted fields: FHIRPath results, always arrays. */
 export interface FactRecord {
@@ -12,8 +13,11 @@ export interface FactRecord {
 
 export type FactSet = Record<string, FactRecord[]>;
 
-/** Runs each compiled fact over its candidate resources: once per resource, once per request. */
-export function extractFacts(facts: CompiledFact[], chart: ResourceIndex, draftOrders: FhirResource[]): FactSet {
+/**
+ * Runs each compiled fact over its candidate resources: once per resource, once per request. With a text
+ * bound, text in the results is cut to it (and remembered), so no matcher reads more of a field than declared.
+ */
+export function extractFacts(facts: CompiledFact[], chart: ResourceIndex, draftOrders: FhirResource[], bound?: TextBound): FactSet {
   const result: FactSet = {};
   for (const fact of facts) {
     const records: FactRecord[] = [];
@@ -24,26 +28,24 @@ export function extractFacts(facts: CompiledFact[], chart: ResourceIndex, draftO
           : fact.select
             ? chart.candidates(type, fact.select.valueSets, fact.select.matchText)
             : chart.ofType(type);
-      resources.forEach((resource, i) => records.push(extractRecord(fact, resource, i)));
+      resources.forEach((resource, i) => records.push(extractRecord(fact, resource, i, bound)));
     }
     result[fact.name] = records;
   }
   return result;
 }
 
-function extractRecord(fact: CompiledFact, resource: FhirResource, position: number): FactRecord {
+function extractRecord(fact: CompiledFact, resource: FhirResource, position: number, bound: TextBound | undefined): FactRecord {
+  const ref = resource.id ? `${resource.resourceType}/${resource.id}` : `${resource.resourceType}/#${position}`;
   const fields: Record<string, unknown[]> = {};
   for (const [field, evaluate] of fact.fields) {
     try {
-      fields[field] = evaluate(resource);
+      const values = evaluate(resource);
+      fields[field] = bound ? bound.values(values, ref, field) : values;
     } catch {
       // Malformed data (e.g. a non-date in a date element) makes that field unreadable, not the request.
       fields[field] = [];
     }
   }
-  return {
-    ref: resource.id ? `${resource.resourceType}/${resource.id}` : `${resource.resourceType}/#${position}`,
-    resourceType: resource.resourceType,
-    fields,
-  };
+  return { ref, resourceType: resource.resourceType, fields };
 }

@@ -2,6 +2,7 @@ import type { CodeableConcept, FhirResource } from 'fhir/r4';
 import { codingKey, conceptText } from '../fhir/code-systems';
 import { normalizeReference } from '../fhir/references';
 import type { ValueSetMatcher } from '../declarations/value-sets';
+import type { TextBound } from './text-bound';
 
 type AnyResource = FhirResource & Record<string, any>;
 
@@ -17,7 +18,11 @@ export class ResourceIndex {
   /** type → system → code → resources, as each resource's main concept codes them (raw spelling). */
   private readonly codeIndex = new Map<string, Map<string, Map<string, AnyResource[]>>>();
 
-  constructor(resources: Iterable<FhirResource>) {
+  /** With a text bound, the text of main concepts matched against value sets is cut to it. */
+  constructor(
+    resources: Iterable<FhirResource>,
+    private readonly bound?: TextBound,
+  ) {
     for (const resource of resources) {
       const r = resource as AnyResource;
       if (r.id) {
@@ -64,12 +69,16 @@ export class ResourceIndex {
       const matched = new Map<string, boolean>();
       let text = '';
       let first = true;
+      let current: AnyResource;
       const addText = (concept: CodeableConcept) => {
-        text = first ? conceptText(concept) : `${text} ${conceptText(concept)}`; // the concepts' texts joined by spaces
+        let own = conceptText(concept);
+        if (this.bound && own.length > this.bound.maxChars) own = this.bound.text(own, `${current.resourceType}/${current.id ?? '?'}`, 'code');
+        text = first ? own : `${text} ${own}`; // the concepts' texts joined by spaces
         first = false;
       };
       for (const r of this.byType.get(type) ?? []) {
         if (chosen.has(r)) continue;
+        current = r;
         text = '';
         first = true;
         this.eachMainConcept(r, addText);

@@ -4,6 +4,7 @@ import type { HookRequest } from '../cds/types';
 import type { LoadedService, PrefetchKeyDeclaration } from '../declarations/types';
 import type { DataStatus } from '../decision/types';
 import { BadRequestError, PreconditionFailedError } from '../errors';
+import type { CallByteBudget } from './byte-budget';
 import { FhirFetchError, nextLink, type FhirAccess, type FhirClient } from './fhir-client';
 import { aboutPatient } from './patient-compartment';
 import { parseTemplate, resolveTemplate } from './prefetch-template';
@@ -26,6 +27,11 @@ export interface GatherOptions {
   /** Why the FHIR server may not be called, for the 412 message. */
   accessRefusal?: string;
   deadline: AbortSignal;
+  /**
+   * The call's FHIR byte budget (FhirClient.callBudget), released by whoever answers the call; without one,
+   * gatherChart takes its own and releases it when done.
+   */
+  bytes?: CallByteBudget;
 }
 
 type Classified =
@@ -99,19 +105,20 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
 
   if (access) {
     const { client } = options;
+    const budget = options.bytes ?? client.callBudget();
     // Every fetch of the request listens to the one deadline signal; a dozen at once is expected, not a leak.
     setMaxListeners(Math.max(10, 2 * (fetches.length + continuations.length)), deadline);
     await Promise.all([
       ...continuations.map(([key, bundle]) =>
-        client.continueBundle(access, bundle, deadline).then(
+        client.continueBundle(access, bundle, deadline, budget).then(
           (pages) => pages.forEach((page) => pushAll(collected, entries(page))),
           (error) => fail(key, error),
         ),
       ),
       ...fetches.map(([key, relativeUrl, kind]) =>
         (kind === 'read'
-          ? client.read(access, relativeUrl, deadline).then((r) => (r ? [r] : []))
-          : client.search(access, relativeUrl, deadline).then((pages) => pages.flatMap(entries))
+          ? client.read(access, relativeUrl, deadline, budget).then((r) => (r ? [r] : []))
+          : client.search(access, relativeUrl, deadline, budget).then((pages) => pages.flatMap(entries))
         ).then(
           (resources) => {
             // A search can answer 200 and still report, in an OperationOutcome entry, that it failed:
@@ -127,6 +134,7 @@ export async function gatherChart(options: GatherOptions): Promise<GatheredChart
         ),
       ),
     ]);
+    if (!options.bytes) budget.release();
   }
 
   const resources = collected.filter(aboutPatient(request.context.patientId));

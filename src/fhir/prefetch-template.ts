@@ -1,5 +1,6 @@
 /** CDS Hooks 2.0 prefetch tokens: `{{context.<root primitive field>}}` and the four user tokens. */
-export const PREFETCH_TOKEN = /\{\{\s*([^{}]+?)\s*\}\}/g;
+/** The token is group 1, spaces around it included (trim it): `\s*` on both sides of a lazy `[^{}]+?` could backtrack super-linearly. */
+export const PREFETCH_TOKEN = /\{\{([^{}]*)\}\}/g;
 
 const USER_TOKENS: Record<string, string> = {
   userPractitionerId: 'Practitioner',
@@ -31,7 +32,7 @@ export function parseTemplate(template: string): ParsedTemplate {
 export function resolveTemplate(template: string, context: Record<string, unknown>): string | undefined {
   let unresolved = false;
   const resolved = template.replace(PREFETCH_TOKEN, (_, token: string) => {
-    const value = tokenValue(token, context);
+    const value = tokenValue(token.trim(), context);
     if (value === undefined) {
       unresolved = true;
       return '';

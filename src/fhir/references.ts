@@ -1,3 +1,13 @@
+/**
+ * The URL without its trailing slashes. A loop, not `replace(/\/+$/, '')`: that regex restarts at every
+ * slash of a long run and backtracks over the rest of it (quadratic time on a hostile fhirServer).
+ */
+export function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 47) end--;
+  return end === url.length ? url : url.slice(0, end);
+}
+
 /** A FHIR R4 logical id: letters, digits, "-" and ".", at most 64 characters. */
 export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 

@@ -11,9 +11,11 @@ const ASSERTION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * GET /decisions/{coverageAssertionId}: the decision record behind a coverage assertion, for
  * disputes (CRD §found-37). Behind the same authentication as the CDS routes; a verified client
  * sees only records of its own calls (same iss and tenant), and an unknown or foreign id is the
- * same 404, so ids cannot be probed. Every read is logged (CRD §found-38), without PHI.
+ * same 404, so ids cannot be probed. Every read is logged (CRD §found-38), without PHI. A read costs at
+ * most twice AUDIT_MAX_RECORD_BYTES: a larger record (stored before that limit) is answered without its
+ * orders, criteria, data and response, and marked truncated.
  */
-export function decisionRoutes(store: Store, authenticate: RequestHandler, logger: Logger): Router {
+export function decisionRoutes(store: Store, authenticate: RequestHandler, logger: Logger, maxRecordBytes: number): Router {
   const router = Router();
 
   router.get('/decisions/:coverageAssertionId', authenticate, async (req, res) => {
@@ -22,7 +24,10 @@ export function decisionRoutes(store: Store, authenticate: RequestHandler, logge
       throw new BadRequestError('coverageAssertionId must be 1-128 letters, digits, ".", "_", ":" or "-"', 'coverageAssertionId', 'value');
     }
     const client = res.locals.client as AuthenticatedClient | undefined;
-    const record = (await store.getDecision(id)) ?? (await additionalAssertion(store, id));
+    // Records are stored within AUDIT_MAX_RECORD_BYTES; the margin covers a database's own spelling of the
+    // JSON (PostgreSQL's jsonb text has spaces). One far larger (stored before the limit) comes back reduced.
+    const readLimit = 2 * maxRecordBytes;
+    const record = (await store.getDecision(id, readLimit)) ?? (await additionalAssertion(store, id, readLimit));
     const visible = record !== undefined && mayRead(client, record);
     logger.info({ coverageAssertionId: id, iss: client?.iss, tenant: client?.tenant, found: visible }, 'decision record read');
     if (!visible) throw new NotFoundError(`No decision with coverage-assertion-id "${id}"`);
@@ -34,17 +39,23 @@ export function decisionRoutes(store: Store, authenticate: RequestHandler, logge
 
 /**
  * A call that recorded coverage information against several Coverages gave each its own assertion id
- * (CRD §resp-32): `<id>.2`, `<id>.3`… all belong to the record of `<id>`, whose response carries them.
+ * (CRD §resp-32): `<id>.2`, `<id>.3`… all belong to the record of `<id>`, whose response carries them (in a
+ * truncated record, its outline keeps each action's assertion ids). A record read back without its response
+ * (stored larger than the read limit) cannot be checked: it is answered, to its own client only (mayRead).
  */
-async function additionalAssertion(store: Store, id: string): Promise<DecisionRecord | undefined> {
+async function additionalAssertion(store: Store, id: string, maxBytes: number): Promise<DecisionRecord | undefined> {
   const match = /^(.+)\.([2-9]|[1-9]\d+)$/.exec(id);
   if (!match) return undefined;
-  const record = await store.getDecision(match[1]!);
-  const issued = record?.response?.systemActions?.some((a) =>
-    ((a.resource as { extension?: Array<{ extension?: Array<{ url?: string; valueString?: string }> }> } | undefined)?.extension ?? []).some((e) =>
-      (e.extension ?? []).some((x) => x.url === 'coverage-assertion-id' && x.valueString === id),
-    ),
-  );
+  const record = await store.getDecision(match[1]!, maxBytes);
+  if (!record) return undefined;
+  if (!record.response) return record.truncated ? record : undefined;
+  const issued = (record.response.systemActions ?? []).some((a) => {
+    const outlined = (a as { coverageAssertionIds?: string[] }).coverageAssertionIds ?? [];
+    const full = ((a.resource as { extension?: Array<{ extension?: Array<{ url?: string; valueString?: string }> }> } | undefined)?.extension ?? []).flatMap((e) =>
+      (e.extension ?? []).filter((x) => x.url === 'coverage-assertion-id').map((x) => x.valueString),
+    );
+    return outlined.includes(id) || full.includes(id);
+  });
   return issued ? record : undefined;
 }
 

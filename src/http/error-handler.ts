@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { BadRequestError, PayloadTooLargeError, ServiceError, UnauthorizedError, UnsupportedMediaTypeError, operationOutcome, type IssueCode } from '../errors';
+import { BadRequestError, PayloadTooLargeError, ServiceError, ServiceUnavailableError, UnauthorizedError, UnsupportedMediaTypeError, operationOutcome, type IssueCode } from '../errors';
 
 /** What Express's router, body-parser and serve-static throw (http-errors style): a `status` or `statusCode`, sometimes a `type`. */
 interface HttpLayerError extends Error {
@@ -29,6 +29,7 @@ export function errorHandler(logger: Logger) {
     }
     if (res.headersSent) return;
     if (serviceError instanceof UnauthorizedError) res.setHeader('WWW-Authenticate', 'Bearer'); // RFC 6750 §3
+    if (serviceError instanceof ServiceUnavailableError && serviceError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(serviceError.retryAfterSeconds));
     const status = serviceError?.status ?? 500;
     const body = serviceError
       ? operationOutcome(serviceError.issueCode, serviceError.publicMessage(), serviceError instanceof UnauthorizedError ? undefined : serviceError.expression)

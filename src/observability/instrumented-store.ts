@@ -1,5 +1,6 @@
 import type { Store } from '../store/types';
 import type { Metrics } from './metrics';
+import type { StoreHealth } from './store-health';
 
 type Operation = Exclude<keyof Store, 'kind'>;
 
@@ -14,14 +15,19 @@ const OPERATIONS: Record<Operation, true> = {
   feedbackForCards: true,
   purge: true,
   ping: true,
+  probeWrite: true,
   close: true,
 };
 
+/** The operations that write: their outcomes tell whether the store can still keep what it is given. */
+const WRITES = new Set<Operation>(['saveFeedback', 'saveDecision', 'claimJti', 'purge', 'probeWrite']);
+
 /**
  * The same store, with every operation timed and every failure counted (cds_store_errors_total),
- * whichever backend it is, so callers don't each have to remember to.
+ * whichever backend it is, so callers don't each have to remember to; and every write's outcome told to
+ * the store's health (/ready, cds_store_writable).
  */
-export function instrumentStore(store: Store, metrics: Metrics): Store {
+export function instrumentStore(store: Store, metrics: Metrics, health?: StoreHealth): Store {
   const wrapped = { kind: store.kind } as Record<string, unknown>;
   for (const operation of Object.keys(OPERATIONS) as Operation[]) {
     wrapped[operation] = async (...args: unknown[]) => {
@@ -30,10 +36,12 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
         // Looked up at each call, not bound once: the backend's methods stay replaceable.
         const result = await (store[operation] as (...a: unknown[]) => Promise<unknown>).apply(store, args);
         end({ result: 'ok' });
+        if (WRITES.has(operation)) health?.succeeded('store');
         return result;
       } catch (error) {
         end({ result: 'error' });
         metrics.storeErrors.inc({ operation });
+        if (WRITES.has(operation)) health?.failed('store', error);
         throw error;
       }
     };

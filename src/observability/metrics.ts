@@ -38,11 +38,21 @@ export class Metrics {
     labelNames: ['failure'],
     registers: [this.registry],
   });
+  readonly fhirBytesInFlight = new Gauge({
+    name: 'cds_fhir_bytes_in_flight',
+    help: 'Bytes of FHIR answers held by hook calls in progress (bounded by FHIR_MAX_BYTES_IN_FLIGHT)',
+    registers: [this.registry],
+  });
   readonly storeDuration = new Histogram({
     name: 'cds_store_operation_duration_seconds',
     help: 'Store (SQLite or PostgreSQL) operations, by operation and result',
     labelNames: ['operation', 'result'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  readonly storeWritable = new Gauge({
+    name: 'cds_store_writable',
+    help: '1 while decision records and feedback can be written (store, and audit spool on disk); 0 after repeated write failures (also /ready 503)',
     registers: [this.registry],
   });
   readonly storeErrors = new Counter({
@@ -60,6 +70,16 @@ export class Metrics {
   readonly auditSpooled = new Counter({
     name: 'cds_audit_spooled_total',
     help: 'Decision records written to the local spool after the store failed',
+    registers: [this.registry],
+  });
+  readonly auditTruncated = new Counter({
+    name: 'cds_audit_truncated_total',
+    help: 'Decision records larger than AUDIT_MAX_RECORD_BYTES, stored truncated (and marked so)',
+    registers: [this.registry],
+  });
+  readonly auditUnsaved = new Gauge({
+    name: 'cds_audit_unsaved_records',
+    help: 'Decision records the store and the spool both refused, kept in memory and retried every minute (lost if the process stops first)',
     registers: [this.registry],
   });
   readonly auditPending = new Gauge({

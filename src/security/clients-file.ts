@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import { StartupError } from '../errors';
 import { ASYMMETRIC_ALGORITHMS, DEFAULT_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from './algorithms';
 import { publicSigningKeys } from './public-keys';
+import { withoutTrailingSlashes } from '../fhir/references';
 
 /** One CDS client (EHR) this service trusts, as listed in CDS_CLIENTS_FILE. */
 export interface TrustedClient {
@@ -89,7 +90,7 @@ function parseClient(entry: unknown, at: string, production: boolean, fail: (mes
   const jwksUrl = e.jwksUrl === undefined ? undefined : httpUrl(e.jwksUrl, `${where}.jwksUrl`, production, fail);
 
   if (!Array.isArray(e.fhirServers)) fail(`${where}.fhirServers is required: the FHIR base URLs this client may send (may be [])`);
-  const fhirServers = (e.fhirServers as unknown[]).map((s, j) => httpUrl(s, `${where}.fhirServers[${j}]`, production, fail).replace(/\/+$/, ''));
+  const fhirServers = (e.fhirServers as unknown[]).map((s, j) => withoutTrailingSlashes(httpUrl(s, `${where}.fhirServers[${j}]`, production, fail)));
 
   let algorithms = [...DEFAULT_ALGORITHMS];
   if (e.algorithms !== undefined) {
@@ -100,7 +101,7 @@ function parseClient(entry: unknown, at: string, production: boolean, fail: (mes
     algorithms = e.algorithms as AsymmetricAlgorithm[];
   }
 
-  if (production && (iss.replace(/\/+$/, '') === PUBLIC_SANDBOX.iss || (jwksUrl && new URL(jwksUrl).hostname === PUBLIC_SANDBOX.host))) {
+  if (production && (withoutTrailingSlashes(iss) === PUBLIC_SANDBOX.iss || (jwksUrl && new URL(jwksUrl).hostname === PUBLIC_SANDBOX.host))) {
     fail(`${where}: the public CDS Hooks Sandbox's signing key is published, so anyone can sign as it; it is refused in production`);
   }
   return {

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config';
 import type { HookRequest } from '../cds/types';
 import type { FhirAccess } from '../fhir/fhir-client';
+import { withoutTrailingSlashes } from '../fhir/references';
 
 /** The CDS client that called, once its JWT has been verified (undefined in open mode). */
 export interface AuthenticatedClient {
@@ -50,7 +51,7 @@ export function isLoopback(hostname: string): boolean {
 export function fhirBaseUrl(value: string): string | undefined {
   try {
     const url = new URL(value);
-    return `${url.protocol}//${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
+    return `${url.protocol}//${url.host.toLowerCase()}${withoutTrailingSlashes(url.pathname)}`;
   } catch {
     return undefined;
   }

@@ -34,6 +34,11 @@ export const POSTGRES_MIGRATIONS: string[] = [
      PRIMARY KEY (iss, jti)
    );
    CREATE INDEX jwt_ids_expires_at ON jwt_ids (expires_at);`,
+  // 2: one row per replica written by probeWrite (start-up, /ready while writes fail).
+  `CREATE TABLE write_probe (
+     id TEXT PRIMARY KEY,
+     written_at TIMESTAMPTZ NOT NULL
+   );`,
 ];
 
 /** pg_advisory_xact_lock key for migrations ("facetcds" as an int8). */

@@ -1,8 +1,9 @@
+import os from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { feedbackKey } from './feedback-key';
 import { MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-migrations';
-import { rowToFeedback } from './sqlite-store';
+import { OVERSIZED_PATHS, markOversized, rowToFeedback } from './sqlite-store';
 import { DEFAULT_PAGE_SIZE, type DecisionPage, type DecisionRecord, type FeedbackItem, type Store, type StoredFeedback } from './types';
 
 export interface PostgresOptions {
@@ -93,17 +94,26 @@ export class PostgresStore implements Store {
     return { stored, duplicates: items.length - stored };
   }
 
-  async saveDecision(record: DecisionRecord): Promise<void> {
+  async saveDecision(record: DecisionRecord, json: string = JSON.stringify(record)): Promise<void> {
     await this.pool.query(
       `INSERT INTO decisions (coverage_assertion_id, hook_instance, service_id, decided_at, record) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (coverage_assertion_id) DO NOTHING`,
-      [record.coverageAssertionId, record.hookInstance, record.serviceId, record.decidedAt, JSON.stringify(record)],
+      [record.coverageAssertionId, record.hookInstance, record.serviceId, record.decidedAt, json],
     );
   }
 
-  async getDecision(coverageAssertionId: string): Promise<DecisionRecord | undefined> {
-    const { rows } = await this.pool.query<{ record: DecisionRecord }>('SELECT record FROM decisions WHERE coverage_assertion_id = $1', [coverageAssertionId]);
-    return rows[0]?.record;
+  async getDecision(coverageAssertionId: string, maxBytes = Infinity): Promise<DecisionRecord | undefined> {
+    // The size is measured in the database, and a record over the limit reduced there: never parsed whole here.
+    const { rows } = await this.pool.query<{ bytes: string; record: DecisionRecord }>(
+      `SELECT sized.bytes, CASE WHEN sized.bytes <= $2 THEN d.record ELSE d.record ${OVERSIZED_PATHS.map((p) => `- '${p}'`).join(' ')} END AS record
+       FROM decisions d, LATERAL (SELECT octet_length(d.record::text)::bigint AS bytes) sized
+       WHERE d.coverage_assertion_id = $1`,
+      [coverageAssertionId, Number.isFinite(maxBytes) ? maxBytes : Number.MAX_SAFE_INTEGER],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const bytes = Number(row.bytes);
+    return bytes <= maxBytes ? row.record : markOversized(row.record, bytes, maxBytes);
   }
 
   async claimJti(iss: string, jti: string, expiresAt: Date): Promise<boolean> {
@@ -145,6 +155,12 @@ export class PostgresStore implements Store {
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
+  }
+
+  async probeWrite(): Promise<void> {
+    await this.pool.query('INSERT INTO write_probe (id, written_at) VALUES ($1, now()) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at', [
+      `${os.hostname()}-${process.pid}`,
+    ]);
   }
 
   async close(): Promise<void> {

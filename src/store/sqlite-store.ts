@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureDirSync } from './data-dir';
 import { feedbackKey } from './feedback-key';
 import { DEFAULT_PAGE_SIZE, type DecisionPage, type DecisionRecord, type FeedbackItem, type Store, type StoredFeedback } from './types';
 
@@ -38,6 +39,11 @@ export const SQLITE_MIGRATIONS: string[] = [
      expires_at TEXT NOT NULL,
      PRIMARY KEY (iss, jti)
    );`,
+  // 2: one row per process written by probeWrite (start-up, /ready while writes fail).
+  `CREATE TABLE write_probe (
+     id TEXT PRIMARY KEY,
+     written_at TEXT NOT NULL
+   );`,
 ];
 
 /**
@@ -52,7 +58,7 @@ export class SqliteStore implements Store {
   constructor(file: string, migrations: string[] = SQLITE_MIGRATIONS) {
     const onDisk = file !== ':memory:' && file !== '';
     if (onDisk) {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      ensureDirSync(path.dirname(file));
       // SQLite gives the -wal and -shm files it creates the database file's mode: create that one 0600 first.
       ownerOnly(file, { create: true });
     }
@@ -113,18 +119,28 @@ export class SqliteStore implements Store {
     return { stored, duplicates: items.length - stored };
   }
 
-  async saveDecision(record: DecisionRecord): Promise<void> {
+  async saveDecision(record: DecisionRecord, json: string = JSON.stringify(record)): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO decisions (coverage_assertion_id, hook_instance, service_id, decided_at, record) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (coverage_assertion_id) DO NOTHING`,
       )
-      .run(record.coverageAssertionId, record.hookInstance, record.serviceId, new Date(record.decidedAt).toISOString(), JSON.stringify(record));
+      .run(record.coverageAssertionId, record.hookInstance, record.serviceId, new Date(record.decidedAt).toISOString(), json);
   }
 
-  async getDecision(coverageAssertionId: string): Promise<DecisionRecord | undefined> {
-    const row = this.db.prepare('SELECT record FROM decisions WHERE coverage_assertion_id = ?').get(coverageAssertionId) as { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as DecisionRecord) : undefined;
+  async getDecision(coverageAssertionId: string, maxBytes = Infinity): Promise<DecisionRecord | undefined> {
+    // The size first, without reading the record (octet_length of TEXT reads the length only); a record over
+    // the limit is reduced in SQLite's C JSON code, never parsed whole here.
+    const row = this.db
+      .prepare(
+        `SELECT octet_length(record) AS bytes,
+                CASE WHEN octet_length(record) <= @max THEN record ELSE json_remove(record, ${OVERSIZED_PATHS.map((p) => `'$.${p}'`).join(', ')}) END AS record
+         FROM decisions WHERE coverage_assertion_id = @id`,
+      )
+      .get({ id: coverageAssertionId, max: Number.isFinite(maxBytes) ? maxBytes : Number.MAX_SAFE_INTEGER }) as { bytes: number; record: string } | undefined;
+    if (!row) return undefined;
+    const record = JSON.parse(row.record) as DecisionRecord;
+    return row.bytes <= maxBytes ? record : markOversized(record, row.bytes, maxBytes);
   }
 
   async claimJti(iss: string, jti: string, expiresAt: Date): Promise<boolean> {
@@ -185,9 +201,33 @@ export class SqliteStore implements Store {
     this.db.prepare('SELECT 1').get();
   }
 
+  async probeWrite(): Promise<void> {
+    this.db
+      .prepare('INSERT INTO write_probe (id, written_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at')
+      .run(`pid-${process.pid}`, new Date().toISOString());
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** What a record too large to read back leaves out (the rest identifies it and says who may read it). */
+export const OVERSIZED_PATHS = ['orders', 'units', 'data', 'response'] as const;
+
+export function markOversized(reduced: DecisionRecord, storedBytes: number, maxBytes: number): DecisionRecord {
+  return {
+    ...reduced,
+    orders: [],
+    truncated: {
+      limitBytes: maxBytes,
+      fullBytes: storedBytes,
+      omitted: [
+        ...(reduced.truncated?.omitted ?? []),
+        `read back: the stored record (${storedBytes} bytes) is larger than AUDIT_MAX_RECORD_BYTES (${maxBytes}), so its ${OVERSIZED_PATHS.join(', ')} were left out of this answer; they are in the store`,
+      ],
+    },
+  };
 }
 
 export function rowToFeedback(row: Record<string, string | null>): StoredFeedback {

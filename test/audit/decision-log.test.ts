@@ -51,6 +51,25 @@ describe('DecisionLog: off the critical path, never silently lost', () => {
     expect(await metric('cds_audit_records_total')).toContain('cds_audit_records_total{result="written"} 1');
   });
 
+  it('stores a record larger than AUDIT_MAX_RECORD_BYTES truncated, marked, counted and logged; the spool gets the same bounded JSON', async () => {
+    log = new DecisionLog(store, logged.logger, metrics, dir, { ...FAST, maxRecordBytes: 64 * 1024 });
+    const huge = (id: string) => decisionRecord(id, '2026-11-26T15:00:00.000Z', { response: { cards: [{ uuid: 'c', summary: 's', indicator: 'info', source: { label: 'Plan' }, detail: 'x'.repeat(200_000) }] } });
+    log.record(huge('ca-1'));
+    await log.flush();
+    const stored = await backing.getDecision('ca-1');
+    expect(stored!.truncated).toMatchObject({ limitBytes: 64 * 1024, omitted: [expect.stringMatching(/^response/)] });
+    expect(stored!.response!.cards[0]!.detail).toBeUndefined();
+    expect(await metric('cds_audit_truncated_total')).toEqual(['cds_audit_truncated_total 1']);
+    expect(logged.lines.some((l) => l.includes('decision record larger than AUDIT_MAX_RECORD_BYTES: stored truncated'))).toBe(true);
+
+    jest.spyOn(backing, 'saveDecision').mockImplementation(down);
+    log.record(huge('ca-2'));
+    await log.flush();
+    const line = fs.readFileSync(spool(), 'utf8').trim();
+    expect(Buffer.byteLength(line)).toBeLessThanOrEqual(64 * 1024);
+    expect(JSON.parse(line).truncated.limitBytes).toBe(64 * 1024);
+  });
+
   it('retries a failed write, logs and counts each failure, and succeeds without spooling', async () => {
     jest.spyOn(backing, 'saveDecision').mockImplementationOnce(down).mockImplementationOnce(down);
     log.record(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));
@@ -137,15 +156,43 @@ describe('DecisionLog: off the critical path, never silently lost', () => {
     expect(logged.lines.some((l) => l.includes('too many writes pending'))).toBe(true);
   });
 
-  it('counts and logs a record as lost when the store and the spool both fail', async () => {
+  it('keeps a record the store and the spool both refuse in memory, and saves it once either takes it', async () => {
     const blocked = path.join(dir, 'not-a-folder');
     fs.writeFileSync(blocked, '');
     const broken = new DecisionLog(store, logged.logger, metrics, blocked, FAST);
-    jest.spyOn(backing, 'saveDecision').mockImplementation(down);
+    const save = jest.spyOn(backing, 'saveDecision').mockImplementation(down);
     broken.record(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));
     await broken.flush();
+    expect(broken.unsavedCount).toBe(1);
+    expect(await metric('cds_audit_unsaved_records')).toEqual(['cds_audit_unsaved_records 1']);
+    expect(await metric('cds_audit_records_total')).toContain('cds_audit_records_total{result="lost"} 0');
+    expect(logged.lines.some((l) => l.includes('could be neither written nor spooled: kept in memory'))).toBe(true);
+    await broken.replaySpool(); // the maintenance tick: still refused, still kept
+    expect(broken.unsavedCount).toBe(1);
+    save.mockRestore();
+    await broken.replaySpool();
+    expect(broken.unsavedCount).toBe(0);
+    expect(await backing.getDecision('ca-1')).toBeDefined();
+    expect(await metric('cds_audit_unsaved_records')).toEqual(['cds_audit_unsaved_records 0']);
+  });
+
+  it('counts and logs a record as lost when the store and the spool still refuse it at shutdown, or memory for them runs out', async () => {
+    const blocked = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(blocked, '');
+    const oneRecord = JSON.stringify(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z')).length;
+    const broken = new DecisionLog(store, logged.logger, metrics, blocked, { ...FAST, maxUnsavedBytes: oneRecord + 10 });
+    jest.spyOn(backing, 'saveDecision').mockImplementation(down);
+    broken.record(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));
+    broken.record(decisionRecord('ca-2', '2026-11-26T15:00:00.000Z')); // past what memory may keep
+    await broken.flush();
+    expect(broken.unsavedCount).toBe(1);
     expect(await metric('cds_audit_records_total')).toContain('cds_audit_records_total{result="lost"} 1');
-    const fatal = logged.lines.map((l) => JSON.parse(l) as { level: number; msg: string; coverageAssertionId?: string }).find((l) => l.level === 60);
-    expect(fatal).toMatchObject({ msg: 'decision record LOST: store and spool both failed', coverageAssertionId: 'ca-1' });
+    await broken.close();
+    expect(await metric('cds_audit_records_total')).toContain('cds_audit_records_total{result="lost"} 2');
+    const fatal = logged.lines.map((l) => JSON.parse(l) as { level: number; msg: string; coverageAssertionId?: string }).filter((l) => l.level === 60);
+    expect(fatal.map((l) => [l.msg, l.coverageAssertionId]).sort()).toEqual([
+      ['decision record LOST: store and spool both failed', 'ca-1'],
+      ['decision record LOST: store and spool both failed', 'ca-2'],
+    ]);
   });
 });

@@ -69,18 +69,25 @@ describe('decision record of a hook call', () => {
       ['ServiceRequest/sr-1', ['64493'], 2, 'conditional'],
       ['ServiceRequest/sr-2', ['64494'], 2, 'conditional'],
     ]);
-    const order = record.orders[0]!;
-    expect(order.cardUuid).toBe(response.body.cards[0].uuid);
+    // One decision unit (the two orders are one procedure): its criteria, cards and suggestions once, each order pointing to it.
+    expect(record.format).toBe(2);
+    expect(record.units).toHaveLength(1);
+    const unit = record.units![0]!;
+    expect(record.orders.map((o) => [o.unitId, o.cardUuid])).toEqual([
+      [unit.id, response.body.cards[0].uuid],
+      [unit.id, response.body.cards[0].uuid],
+    ]);
+    expect(unit).toMatchObject({ outcome: 'conditional', orders: 2, levels: 2, cardUuid: response.body.cards[0].uuid });
     // The unit's other cards (its companion orders: CRD Additional Orders) are kept with it, and every suggestion on its cards.
     const unitCards = response.body.cards.filter((c: { extension?: Record<string, unknown> }) => c.extension?.['davinci-crd.associated-resource']);
-    expect(order.relatedCardUuids).toEqual(unitCards.slice(1).map((c: { uuid: string }) => c.uuid));
-    expect(order.suggestions?.map((s) => s.uuid)).toEqual(unitCards.flatMap((c: { suggestions?: Array<{ uuid: string }> }) => (c.suggestions ?? []).map((s) => s.uuid)));
-    expect(order.criteria.find((c) => c.id === 'pain-three-months')).toMatchObject({
+    expect(unit.relatedCardUuids).toEqual(unitCards.slice(1).map((c: { uuid: string }) => c.uuid));
+    expect(unit.suggestions?.map((s) => s.uuid) ?? []).toEqual(unitCards.flatMap((c: { suggestions?: Array<{ uuid: string }> }) => (c.suggestions ?? []).map((s) => s.uuid)));
+    expect(unit.criteria.find((c) => c.id === 'pain-three-months')).toMatchObject({
       section: 'I.A.1.a',
       status: 'met',
       evidence: [expect.objectContaining({ reference: 'Condition/cond-lbp' })],
     });
-    expect(order.criteria.find((c) => c.status === 'not-documented')?.missing).toEqual(expect.any(String));
+    expect(unit.criteria.find((c) => c.status === 'not-documented')?.missing).toEqual(expect.any(String));
   });
 
   it('keeps why evidence was set aside (Evidence.setAside), not only its text', async () => {
@@ -91,7 +98,7 @@ describe('decision record of a hook call', () => {
       code: { coding: [{ system: ICD10, code: 'M54.12', display: 'Radiculopathy, cervical region' }] },
     } as FhirResource;
     const { records } = await decide(runtime, hookRequest({ orders: [facetOrder('sr-1', '64493')], prefetch: fullPrefetch([patient(), activeCoverage(), backPain, neckRadiculopathy]) }));
-    const criterion = records[0]!.orders[0]!.criteria.find((c) => c.id === 'no-radiculopathy-or-myelopathy')!;
+    const criterion = records[0]!.units![0]!.criteria.find((c) => c.id === 'no-radiculopathy-or-myelopathy')!;
     expect(criterion.evidence).toEqual([expect.objectContaining({ reference: 'Condition/cond-neck-radic', setAside: 'another region' })]);
   });
 

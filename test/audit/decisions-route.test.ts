@@ -38,6 +38,20 @@ describe('GET /decisions/{coverageAssertionId}', () => {
     expect(res.body.orders[0]).toMatchObject({ orderRef: 'ServiceRequest/sr-1', outcome: 'conditional' });
   });
 
+  it('answers a record stored larger than the limit (before the limit existed) without its bulk, marked truncated, still only to its own client', async () => {
+    const id = await decideAs(runtime, 'ehr-a');
+    const record = (await runtime.deps.store.getDecision(id))!;
+    // A 2,000-order record as issue 12 found them (338 MB at worst), stored directly as the old code did.
+    const legacy = { ...record, coverageAssertionId: 'legacy-1', orders: Array.from({ length: 2000 }, (_, i) => ({ ...record.orders[0]!, orderRef: `ServiceRequest/sr-${i}`, criteria: record.units![0]!.criteria })) };
+    await runtime.deps.store.saveDecision(legacy);
+    const res = await request(runtime.app).get('/decisions/legacy-1').set('Authorization', 'Bearer ehr-a');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ coverageAssertionId: 'legacy-1', clientIss: 'https://ehr-a.example.org', orders: [], truncated: { limitBytes: 2 * 1024 * 1024 } });
+    expect(Buffer.byteLength(JSON.stringify(legacy))).toBeGreaterThan(2 * 1024 * 1024);
+    expect(Buffer.byteLength(res.text)).toBeLessThan(64 * 1024);
+    expect((await request(runtime.app).get('/decisions/legacy-1').set('Authorization', 'Bearer ehr-b')).status).toBe(404);
+  });
+
   it('is authenticated like the CDS routes: no credentials, 401 OperationOutcome', async () => {
     const id = await decideAs(runtime, 'ehr-a');
     const res = await request(runtime.app).get(`/decisions/${id}`);

@@ -220,3 +220,48 @@ describe('report arguments', () => {
     expect(err).toBe('No decisions database at /nonexistent/facet-cds/facet-cds.sqlite: set DATA_DIR to the service\'s data folder, or DATABASE_URL.\n');
   });
 });
+
+describe('records written before issue 12 (format 1: criteria on every order)', () => {
+  const legacyOrder = (ref: string) => ({
+    orderRef: ref,
+    codes: [ref.endsWith('1') ? '64493' : '64494'],
+    levels: 2,
+    outcome: 'not-covered',
+    unit: { id: 'u-1', label: 'Lumbar facet joint injection, 2 levels', facts: { pathway: 'diagnostic' } },
+    cardUuid: 'card-legacy',
+    suggestionUuids: ['sugg-legacy'],
+    suggestions: [{ uuid: 'sugg-legacy', label: 'Order the same injection under fluoroscopic or CT guidance (CPT 64493)' }],
+    criteria: [
+      { id: 'image-guidance', section: 'Table 2', title: 'Imaging guidance', status: 'not-met', summary: 'Ultrasound guidance', evidence: [] },
+      { id: 'pain-three-months', section: 'I.A.1.a', title: 'Pain', status: 'met', summary: 'Since March', evidence: [] },
+    ],
+  });
+  const legacy = {
+    coverageAssertionId: 'ca-legacy',
+    hookInstance: 'hi-legacy',
+    hook: 'order-sign',
+    serviceId: 'facet-joint-interventions',
+    serviceVersion: '1.0.0',
+    policyId: 'CP.MP.171',
+    policyRevision: '05/26',
+    decidedAt: '2026-11-26T10:00:00.000Z',
+    patientRef: 'Patient/pat-1',
+    orders: [legacyOrder('ServiceRequest/sr-1'), legacyOrder('ServiceRequest/sr-2')],
+    responseTimeMs: 12,
+  };
+
+  it('are still counted by the report, each procedure once, and joined to their feedback', async () => {
+    const store = new SqliteStore(':memory:');
+    try {
+      await store.saveDecision(legacy);
+      await store.saveFeedback('facet-joint-interventions', [{ card: 'card-legacy', outcome: 'accepted', acceptedSuggestions: [{ id: 'sugg-legacy' }], outcomeTimestamp: at }], TEST_NOW);
+      const report = await buildReport(store, new Date('2026-11-26T00:00:00Z'), new Date('2026-11-27T00:00:00Z'));
+      expect(report).toMatchObject({ decisions: 1, orders: 2, procedures: 1, ordersByOutcome: { 'not-covered': 2 } });
+      expect(report.criteria).toEqual([expect.objectContaining({ id: 'image-guidance', evaluated: 1, notMet: 1, cardsWithFeedback: 1, overridden: 0 })]);
+      expect(report.feedback).toMatchObject({ cards: 1, cardsWithFeedback: 1, accepted: 1, acceptedSuggestions: [{ label: 'Order the same injection under fluoroscopic or CT guidance (CPT 64493)', count: 1 }] });
+      expect(await store.getDecision('ca-legacy')).toEqual(legacy);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -103,6 +103,16 @@ describe('compileService', () => {
     ['a prefetch template with a CDS Hooks 3.0 token', (d) => (d.service.prefetch.conditions!.template = 'Condition?patient={{context.patientId}}&onset-date=ge{{today() - 365 days}}'), /prefetch\.conditions uses "\{\{today\(\) - 365 days\}\}", which is not a CDS Hooks 2\.0 prefetch token/],
     ['a scope naming an unknown value set', (d) => (d.service.scope.valueSet = 'facetCodes'), /service facet-joint-interventions: scope names unknown value set "facetCodes"/],
     ['a value set text pattern that is not a regular expression', (d) => (d.valueSets.facetDenervationText!.textPatterns = ['(facet']), /value set facetDenervationText: bad text pattern "\(facet"/],
+    [
+      'a value set text pattern that backtracks super-linearly (an unbounded wildcard between groups)',
+      (d) => (d.valueSets.facetDenervationText!.textPatterns = ['(facet|medial branch)[\\s\\S]*(denervat|neurotom)']),
+      /^value set facetDenervationText: text pattern "\(facet\|medial branch\)\[\\\\s\\\\S\]\*\(denervat\|neurotom\)" can take super-linear time: the unbounded "\[\\s\\S\]\*"/,
+    ],
+    ['a value set text pattern with nested quantifiers', (d) => (d.valueSets.nsaids!.textPatterns = ['(ibu|pro)+fen', '(\\w+\\s?)+$']), /^value set nsaids: text pattern "\(ibu\|pro\)\+fen" can take super-linear time: alternatives under an unbounded quantifier/],
+    ['a value set pattern group that is empty', (d) => (d.valueSets.spineImaging!.textPatterns = [[]]), /^value set spineImaging: each text pattern is a string, or a non-empty array of strings that must all occur; got \[\]/],
+    ['an order limit of 0', (d) => (d.service.limits = { maxInScopeOrders: 0 }), /^service facet-joint-interventions: limits\.maxInScopeOrders must be a whole number from 1 to 1000, got 0/],
+    ['a text bound that is not a number', (d) => (d.service.limits = { maxTextCharsPerField: '10k' as never }), /^service facet-joint-interventions: limits\.maxTextCharsPerField must be a whole number from 100 to 1000000, got "10k"/],
+    ['an unknown limit', (d) => (d.service.limits = { maxOrders: 5 } as never), /^service facet-joint-interventions: limits\.maxOrders is not a known limit \(maxInScopeOrders, maxTextCharsPerField\)/],
     ['a value set range out of order', (d) => (d.valueSets.facetProcedureCodes!.include![0]!.ranges = [['64495', '64490']]), /value set facetProcedureCodes: range \[64495, 64490\] must be two same-length codes in order/],
     ['a missing policy URL', (d) => ((d.service.policy as { url?: string }).url = ''), /service facet-joint-interventions: policy\.url is required/],
     ['an id that is not lower-case', (d) => (d.service.id = 'Facet_Joints'), /id must be lower-case letters, digits and hyphens/],
@@ -117,6 +127,11 @@ describe('compileService', () => {
     const broken = copy(breakIt);
     expect(() => compileService(broken)).toThrow(StartupError);
     expect(() => compileService(broken)).toThrow(message);
+  });
+
+  it('fills in the limits a declaration leaves out', () => {
+    expect(compileService(copy((d) => delete d.service.limits)).limits).toEqual({ maxInScopeOrders: 50, maxTextCharsPerField: 10_000 });
+    expect(compileService(copy((d) => (d.service.limits = { maxInScopeOrders: 5 }))).limits).toEqual({ maxInScopeOrders: 5, maxTextCharsPerField: 10_000 });
   });
 
   it('stops start-up on a criterion depending on an undeclared prefetch key', () => {

@@ -1,7 +1,7 @@
-import { ValueSetMatcher, isNegated } from '../../src/declarations/value-sets';
+import { ValueSetMatcher, isNegated, negationWindows } from '../../src/declarations/value-sets';
 
 /** Text matching in value sets: a term counts unless the clause negates it. */
-const matcher = (...textPatterns: string[]) => new ValueSetMatcher('test', { title: 'test', textPatterns });
+const matcher = (...textPatterns: Array<string | string[]>) => new ValueSetMatcher('test', { title: 'test', textPatterns });
 
 describe('ValueSetMatcher.matchesText', () => {
   const ultrasound = matcher('ultrasound', '\\bUS[- ]guided');
@@ -50,5 +50,34 @@ describe('ValueSetMatcher.matchesText', () => {
   it('reaches back at most six words', () => {
     expect(isNegated('no one expected that the procedure would need ultrasound', 48, 58)).toBe(false);
     expect(isNegated('no prior ultrasound', 9, 19)).toBe(true);
+  });
+});
+
+describe('pattern groups: "A and B both occur" as two patterns', () => {
+  const denervation = matcher(['facet|medial branch', 'denervat|radiofrequency'], 'rhizotomy');
+
+  it.each(['Pulsed radiofrequency of lumbar facet medial branches', 'Medial branch denervation L4-L5', 'Radiofrequency, then the facet', 'Rhizotomy'])('matches when every pattern of a group occurs, in any order: %s', (text) =>
+    expect(denervation.matchesText(text)).toBe(true),
+  );
+
+  it.each(['Facet joint injection', 'Radiofrequency ablation of the genicular nerves', 'Facet injection, no radiofrequency', 'Not a facet procedure: radiofrequency of the knee'])(
+    'does not match when one of them is missing or negated: %s',
+    (text) => expect(denervation.matchesText(text)).toBe(false),
+  );
+});
+
+describe('linear work on long text', () => {
+  it('reads at most 120 characters on each side of a match to decide negation, however long the text', () => {
+    const text = `${'no facet, '.repeat(100_000)}ultrasound ${'guided '.repeat(100_000)}`;
+    const start = text.indexOf('ultrasound');
+    const { before, after } = negationWindows(text, start, start + 'ultrasound'.length);
+    expect(before.length).toBeLessThanOrEqual(120);
+    expect(after.length).toBeLessThanOrEqual(120);
+    expect(isNegated(text, start, start + 10)).toBe(false);
+  });
+
+  it('decides a 300 KB text of repeated words (the occurrences negated one by one)', () => {
+    expect(matcher(['facet', 'denervat']).matchesText('no facet, '.repeat(30_000))).toBe(false);
+    expect(matcher(['facet', 'denervat']).matchesText(`${'facet '.repeat(50_000)}denervation`)).toBe(true);
   });
 });

@@ -16,6 +16,17 @@ const LOINC = 'http://loinc.org';
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const LOCAL = 'http://facet-cds.dev/fhir/CodeSystem/facet-cds';
 
+/**
+ * Entries that are not what an array should hold (issue 12: a null inside an order's code.coding gave a
+ * 500): null, strings, numbers, booleans, arrays. Every array the generators build may contain them.
+ */
+export const oddEntryArb = fc.constantFrom<unknown>(null, 'text', '', 0, 64493, true, [], [null], {});
+
+/** fc.array whose entries are sometimes odd ones (see oddEntryArb). */
+export function arrayOf<T>(arb: fc.Arbitrary<T>, constraints: fc.ArrayConstraints = {}): fc.Arbitrary<Array<T | unknown>> {
+  return fc.array(fc.oneof({ weight: 6, arbitrary: arb as fc.Arbitrary<T | unknown> }, { weight: 1, arbitrary: oddEntryArb }), constraints);
+}
+
 /** Codes the policy's value sets contain, with their systems. */
 const POLICY_CODINGS: Array<[string, string]> = [
   ...['64490', '64491', '64492', '64493', '64494', '64495', '64633', '64634', '64635', '64636', '0213T', '0216T', '64999', '97110', '97161', '97535', '72141', '72148', '76942', '50'].map(
@@ -71,7 +82,7 @@ export const codingArb = fc.oneof(
 
 export const textArb = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...POLICY_TEXT) }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) });
 
-export const conceptArb = fc.record({ coding: fc.array(codingArb, { maxLength: 3 }), text: textArb }, { requiredKeys: [] });
+export const conceptArb = fc.record({ coding: arrayOf(codingArb, { maxLength: 3 }), text: textArb }, { requiredKeys: [] });
 
 /** Dates around the decision date, plus malformed and extreme ones. */
 export const dateArb = fc.oneof(
@@ -126,10 +137,10 @@ export const resourceArb = fc.record(
     patient: referenceArb,
     beneficiary: referenceArb,
     code: conceptArb,
-    category: fc.oneof(fc.array(conceptArb, { maxLength: 2 }), conceptArb),
-    clinicalStatus: fc.record({ coding: fc.array(fc.record({ code: fc.constantFrom('active', 'resolved', 'inactive', 'remission', '') }), { maxLength: 2 }) }),
-    verificationStatus: fc.record({ coding: fc.array(fc.record({ code: fc.constantFrom('confirmed', 'refuted', 'entered-in-error', 'unconfirmed') }), { maxLength: 2 }) }),
-    bodySite: fc.array(conceptArb, { maxLength: 3 }),
+    category: fc.oneof(arrayOf(conceptArb, { maxLength: 2 }), conceptArb),
+    clinicalStatus: fc.record({ coding: arrayOf(fc.record({ code: fc.constantFrom('active', 'resolved', 'inactive', 'remission', '') }), { maxLength: 2 }) }),
+    verificationStatus: fc.record({ coding: arrayOf(fc.record({ code: fc.constantFrom('confirmed', 'refuted', 'entered-in-error', 'unconfirmed') }), { maxLength: 2 }) }),
+    bodySite: arrayOf(conceptArb, { maxLength: 3 }),
     onsetDateTime: dateArb,
     onsetPeriod: periodArb,
     abatementDateTime: dateArb,
@@ -150,12 +161,12 @@ export const resourceArb = fc.record(
     medicationCodeableConcept: conceptArb,
     medicationReference: fc.record({ reference: fc.constantFrom('Medication/med-1', '#contained', 'Medication/'), display: textArb }, { requiredKeys: [] }),
     dispenseRequest: fc.record({ validityPeriod: periodArb, expectedSupplyDuration: fc.record({ value: numberArb, unit: fc.constantFrom('d', 'days', 'mo') }) }, { requiredKeys: [] }),
-    reasonCode: fc.array(conceptArb, { maxLength: 2 }),
-    partOf: fc.array(fc.record({ reference: fc.constantFrom('Procedure/prior-1', 'Procedure/x', 'Observation/y', '') }), { maxLength: 2 }),
-    note: fc.array(fc.record({ text: textArb }), { maxLength: 2 }),
+    reasonCode: arrayOf(conceptArb, { maxLength: 2 }),
+    partOf: arrayOf(fc.record({ reference: fc.constantFrom('Procedure/prior-1', 'Procedure/x', 'Observation/y', '') }), { maxLength: 2 }),
+    note: arrayOf(fc.record({ text: textArb }), { maxLength: 2 }),
     conclusion: textArb,
     type: conceptArb,
-    issue: fc.array(fc.record({ severity: fc.constantFrom('error', 'fatal', 'warning', 'information'), code: fc.constant('processing') }), { maxLength: 2 }),
+    issue: arrayOf(fc.record({ severity: fc.constantFrom('error', 'fatal', 'warning', 'information'), code: fc.constant('processing') }), { maxLength: 2 }),
   },
   { requiredKeys: ['resourceType'] },
 );
@@ -168,15 +179,15 @@ export const orderArb = fc.record(
     status: fc.constantFrom('draft', 'active'),
     intent: fc.constantFrom('order', 'original-order', 'plan'),
     subject: referenceArb,
-    code: fc.record({ coding: fc.array(codingArb, { minLength: 1, maxLength: 3 }), text: textArb }, { requiredKeys: ['coding'] }),
-    bodySite: fc.array(conceptArb, { maxLength: 3 }),
-    category: fc.array(conceptArb, { maxLength: 2 }),
+    code: fc.record({ coding: arrayOf(codingArb, { minLength: 1, maxLength: 3 }), text: textArb }, { requiredKeys: ['coding'] }),
+    bodySite: arrayOf(conceptArb, { maxLength: 3 }),
+    category: arrayOf(conceptArb, { maxLength: 2 }),
     quantityQuantity: fc.record({ value: numberArb }),
     occurrenceDateTime: dateArb,
     occurrencePeriod: periodArb,
-    reasonCode: fc.array(conceptArb, { maxLength: 2 }),
-    orderDetail: fc.array(conceptArb, { maxLength: 2 }),
-    note: fc.array(fc.record({ text: textArb }), { maxLength: 2 }),
+    reasonCode: arrayOf(conceptArb, { maxLength: 2 }),
+    orderDetail: arrayOf(conceptArb, { maxLength: 2 }),
+    note: arrayOf(fc.record({ text: textArb }), { maxLength: 2 }),
   },
   { requiredKeys: ['resourceType', 'id', 'code'] },
 );

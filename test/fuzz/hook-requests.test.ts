@@ -6,7 +6,7 @@ import type { Runtime } from '../../src/runtime';
 import { SERVICE_PATH } from '../helpers/builders';
 import { cdsResponseProblems } from '../helpers/cds-response';
 import { capturingLogger, testRuntime } from '../helpers/runtime';
-import { mutate, mutationArb, oddValueArb, orderArb, PATIENT_ID, resourceArb, TODAY } from './arbitraries';
+import { arrayOf, mutate, mutationArb, oddValueArb, orderArb, PATIENT_ID, resourceArb, TODAY } from './arbitraries';
 
 /**
  * Property: whatever arrives, the service answers a valid CDS Hooks response or a 4xx JSON
@@ -104,8 +104,8 @@ describe('fuzz: the hook never breaks', () => {
     const keys = Object.keys(PREFETCH_KEY_TYPES);
     await fc.assert(
       fc.asyncProperty(
-        fc.array(orderArb, { minLength: 1, maxLength: 4 }),
-        fc.dictionary(fc.constantFrom(...keys), fc.oneof({ weight: 5, arbitrary: fc.array(resourceArb, { maxLength: 12 }) }, { weight: 1, arbitrary: oddValueArb }), { maxKeys: keys.length }),
+        arrayOf(orderArb, { minLength: 1, maxLength: 4 }),
+        fc.dictionary(fc.constantFrom(...keys), fc.oneof({ weight: 5, arbitrary: arrayOf(resourceArb, { maxLength: 12 }) }, { weight: 1, arbitrary: oddValueArb }), { maxKeys: keys.length }),
         fc.boolean(),
         async (orders, byKey, asBundles) => {
           const body = base(0) as { context: { draftOrders: { entry: unknown[] } }; prefetch: Record<string, unknown> };
@@ -122,7 +122,7 @@ describe('fuzz: the hook never breaks', () => {
 
   it('random FHIR server answers for the keys not prefetched', async () => {
     const answerArb = fc.oneof(
-      { weight: 4, arbitrary: fc.record({ status: fc.constant(200), body: fc.array(resourceArb, { maxLength: 8 }).map((rs) => ({ resourceType: 'Bundle', type: 'searchset', entry: rs.map((resource) => ({ resource })) })) }) },
+      { weight: 4, arbitrary: fc.record({ status: fc.constant(200), body: arrayOf(resourceArb, { maxLength: 8 }).map((rs) => ({ resourceType: 'Bundle', type: 'searchset', entry: rs.map((resource) => ({ resource })) })) }) },
       { weight: 1, arbitrary: fc.record({ status: fc.constant(200), body: resourceArb }) },
       { weight: 1, arbitrary: fc.record({ status: fc.constantFrom(200, 201, 204, 301, 400, 401, 403, 404, 410, 429, 500, 502, 503), body: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string()) }) },
     );

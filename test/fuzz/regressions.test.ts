@@ -11,6 +11,7 @@ import { SERVICE_PATH } from '../helpers/builders';
 import { expectValidCdsResponse } from '../helpers/cds-response';
 import { capturingLogger, testRuntime } from '../helpers/runtime';
 import { PATIENT_ID, TODAY } from './arbitraries';
+import { CallByteBudget, ProcessBytes } from '../../src/fhir/byte-budget';
 
 /** Each bug the fuzz tests found in the engine, pinned by its smallest input. */
 
@@ -69,7 +70,8 @@ describe('found by fuzzing', () => {
         expect(failure).toMatchObject({ level: 50, step, err: { message: expect.stringContaining('toLowerCase is not a function') } });
         await runtime.deps.decisionLog.flush();
         const [record] = await runtime.deps.store.listDecisions(new Date(0), new Date('2100-01-01'));
-        expect(record?.orders).toEqual([expect.objectContaining({ orderRef: 'ServiceRequest/order-0', outcome: 'indeterminate', criteria: [] })]);
+        expect(record?.orders).toEqual([expect.objectContaining({ orderRef: 'ServiceRequest/order-0', outcome: 'indeterminate', unitId: 'undecided-0' })]);
+        expect(record?.units).toEqual([expect.objectContaining({ id: 'undecided-0', outcome: 'indeterminate', criteria: [] })]);
       } finally {
         await runtime.close();
       }
@@ -113,6 +115,7 @@ describe('found by fuzzing', () => {
       read: async (_a: unknown, _u: string, signal: AbortSignal) => (seen.push(getMaxListeners(signal)), null),
       search: async (_a: unknown, _u: string, signal: AbortSignal) => (seen.push(getMaxListeners(signal)), []),
       continueBundle: async () => [],
+      callBudget: () => new CallByteBudget(1 << 30, new ProcessBytes(1 << 30)),
     } as unknown as FhirClient;
     const request = { hook: 'order-sign', hookInstance: 'h', context: { userId: 'Practitioner/1', patientId: PATIENT_ID, draftOrders: { resourceType: 'Bundle' } } } as unknown as HookRequest;
     await gatherChart({ request, service: facet!, client, access: { baseUrl: 'http://127.0.0.1/fhir' }, deadline });

@@ -21,6 +21,25 @@ describe('loadConfig', () => {
     });
   });
 
+  it('bounds FHIR bytes and decision records by default, well under a 512 MiB container', () => {
+    expect(loadConfig({})).toMatchObject({
+      fhirMaxResponseBytes: 8 * 1024 * 1024,
+      fhirMaxBytesPerCall: 32 * 1024 * 1024,
+      fhirMaxBytesInFlight: 128 * 1024 * 1024,
+      auditMaxRecordBytes: 1024 * 1024,
+    });
+  });
+
+  it.each([
+    [{ FHIR_MAX_RESPONSE_BYTES: '16777216' }, /^FHIR_MAX_BYTES_PER_CALL \(33554432\) must be at least 3 × FHIR_MAX_RESPONSE_BYTES \(16777216\) and at most FHIR_MAX_BYTES_IN_FLIGHT/],
+    [{ FHIR_MAX_BYTES_PER_CALL: '268435456' }, /at most FHIR_MAX_BYTES_IN_FLIGHT \(134217728\)/],
+    [{ FHIR_MAX_BYTES_PER_CALL: '1000' }, /^FHIR_MAX_BYTES_PER_CALL must be between 65536 and/],
+    [{ AUDIT_MAX_RECORD_BYTES: '1000' }, /^AUDIT_MAX_RECORD_BYTES must be between 65536 and 67108864, got 1000/],
+  ])('stops start-up on byte limits that do not fit together (%j)', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(StartupError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('honours PORT, HOST, DATA_DIR and FHIR_TIMEOUT_MS', () => {
     expect(loadConfig({ PORT: '8080', HOST: '127.0.0.1', DATA_DIR: '/var/lib/facet-cds', FHIR_TIMEOUT_MS: '1500' })).toMatchObject({
       port: 8080,

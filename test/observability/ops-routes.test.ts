@@ -20,7 +20,7 @@ describe('operations endpoints', () => {
   it('GET /ready answers 200 with its checks when the store answers and declarations are loaded', async () => {
     const res = await request(runtime.app).get('/ready');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { store: 'ok', declarations: '1 loaded', accepting: 'yes' } });
+    expect(res.body).toEqual({ status: 'ready', checks: { store: 'ok', writes: 'ok', declarations: '1 loaded', accepting: 'yes' } });
   });
 
   it('GET /ready answers 503 OperationOutcome naming the store when it cannot be reached', async () => {

@@ -40,7 +40,7 @@ const serverUrl = testDatabaseUrl('PostgresStore suite');
     it('migrates once when replicas start together (advisory lock)', async () => {
       const stores = await Promise.all([PostgresStore.connect(db.url), PostgresStore.connect(db.url), PostgresStore.connect(db.url)]);
       try {
-        for (const store of stores) expect(await store.schemaVersions()).toEqual([1]);
+        for (const store of stores) expect(await store.schemaVersions()).toEqual(POSTGRES_MIGRATIONS.map((_, i) => i + 1));
       } finally {
         await Promise.all(stores.map((s) => s.close()));
       }
@@ -52,7 +52,7 @@ const serverUrl = testDatabaseUrl('PostgresStore suite');
       await v1.close();
       const v2 = await PostgresStore.connect(db.url, { migrations: [...POSTGRES_MIGRATIONS, 'CREATE INDEX decisions_hook_instance ON decisions (hook_instance);'] });
       try {
-        expect(await v2.schemaVersions()).toEqual([1, 2]);
+        expect(await v2.schemaVersions()).toEqual([...POSTGRES_MIGRATIONS, 'x'].map((_, i) => i + 1));
         expect(await v2.getDecision('ca-1')).toBeDefined();
       } finally {
         await v2.close();
@@ -65,7 +65,7 @@ const serverUrl = testDatabaseUrl('PostgresStore suite');
       );
       const check = await PostgresStore.connect(db.url);
       try {
-        expect(await check.schemaVersions()).toEqual([1]);
+        expect(await check.schemaVersions()).toEqual(POSTGRES_MIGRATIONS.map((_, i) => i + 1));
       } finally {
         await check.close();
       }

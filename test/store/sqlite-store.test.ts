@@ -62,15 +62,15 @@ describe('SqliteStore (embedded default, DATA_DIR)', () => {
   });
 
   describe('migrations', () => {
-    it('creates the file in DATA_DIR, applies version 1 once and records it', async () => {
+    it('creates the file in DATA_DIR, applies each version once and records it', async () => {
       const dataDir = path.join(dir, 'data-dir');
       const first = SqliteStore.inDataDir(dataDir);
       expect(fs.existsSync(path.join(dataDir, 'facet-cds.sqlite'))).toBe(true);
-      expect(first.schemaVersions()).toEqual([1]);
+      expect(first.schemaVersions()).toEqual(SQLITE_MIGRATIONS.map((_, i) => i + 1));
       await first.saveDecision(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));
       await first.close();
       const again = SqliteStore.inDataDir(dataDir);
-      expect(again.schemaVersions()).toEqual([1]);
+      expect(again.schemaVersions()).toEqual(SQLITE_MIGRATIONS.map((_, i) => i + 1));
       expect(await again.getDecision('ca-1')).toBeDefined();
       await again.close();
     });
@@ -81,7 +81,7 @@ describe('SqliteStore (embedded default, DATA_DIR)', () => {
       await v1.saveDecision(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));
       await v1.close();
       const v2 = new SqliteStore(upgraded, [...SQLITE_MIGRATIONS, 'CREATE INDEX decisions_hook_instance ON decisions (hook_instance);']);
-      expect(v2.schemaVersions()).toEqual([1, 2]);
+      expect(v2.schemaVersions()).toEqual([...SQLITE_MIGRATIONS, 'x'].map((_, i) => i + 1));
       expect(await v2.getDecision('ca-1')).toBeDefined();
       await v2.close();
       const raw = new Database(upgraded, { readonly: true });
@@ -89,11 +89,24 @@ describe('SqliteStore (embedded default, DATA_DIR)', () => {
       raw.close();
     });
 
+    it('opens a database written before issue 12 (schema version 1, records with criteria on every order): upgraded in place, its records read and written as before', async () => {
+      const file = path.join(dir, 'v1.sqlite');
+      const v1 = new SqliteStore(file, SQLITE_MIGRATIONS.slice(0, 1));
+      const legacy = decisionRecord('ca-legacy', '2026-11-26T15:00:00.000Z');
+      await v1.saveDecision(legacy);
+      await v1.close();
+      const now = new SqliteStore(file);
+      expect(now.schemaVersions()).toEqual(SQLITE_MIGRATIONS.map((_, i) => i + 1));
+      expect(await now.getDecision('ca-legacy', 2 * 1024 * 1024)).toEqual(legacy);
+      await now.probeWrite();
+      await now.close();
+    });
+
     it('rolls a failing migration back and refuses to start', () => {
       const broken = path.join(dir, 'broken.sqlite');
       expect(() => new SqliteStore(broken, [...SQLITE_MIGRATIONS, 'CREATE TABLE decisions (x INTEGER);'])).toThrow(/already exists/);
       const check = new SqliteStore(broken);
-      expect(check.schemaVersions()).toEqual([1]);
+      expect(check.schemaVersions()).toEqual(SQLITE_MIGRATIONS.map((_, i) => i + 1));
       void check.close();
     });
   });

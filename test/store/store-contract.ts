@@ -41,6 +41,27 @@ export function storeContract(harness: () => StoreHarness): void {
       expect(await store.getDecision('ca-unknown')).toBeUndefined();
     });
 
+    it('stores the JSON it is given (the bounded serialisation), and reads it back as written', async () => {
+      const record = decisionRecord('ca-json', '2026-11-26T15:00:00.000Z');
+      await store.saveDecision(record, JSON.stringify({ ...record, truncated: { limitBytes: 1, fullBytes: 2, omitted: ['x'] } }));
+      expect(await store.getDecision('ca-json')).toEqual({ ...record, truncated: { limitBytes: 1, fullBytes: 2, omitted: ['x'] } });
+    });
+
+    it('reads back a record larger than the limit without its orders, units, data and response, marked truncated (bounded reads)', async () => {
+      // As a record written before AUDIT_MAX_RECORD_BYTES existed could be: 2,000 orders' worth of criteria.
+      const big = decisionRecord('ca-big', '2026-11-26T15:00:00.000Z');
+      big.orders = Array.from({ length: 2000 }, (_, i) => ({ ...big.orders[0]!, orderRef: `ServiceRequest/sr-${i}` }));
+      await store.saveDecision(big);
+      const read = await store.getDecision('ca-big', 64 * 1024);
+      expect(read).toMatchObject({ coverageAssertionId: 'ca-big', clientIss: 'https://ehr.example.org', tenant: 'tenant-a', orders: [] });
+      expect(read!.response).toBeUndefined();
+      expect(read!.data).toBeUndefined();
+      expect(read!.truncated).toEqual({ limitBytes: 64 * 1024, fullBytes: expect.any(Number), omitted: [expect.stringMatching(/^read back: the stored record \(\d+ bytes\) is larger than AUDIT_MAX_RECORD_BYTES \(65536\)/)] });
+      expect(read!.truncated!.fullBytes).toBeGreaterThan(1_000_000);
+      expect(Buffer.byteLength(JSON.stringify(read))).toBeLessThan(64 * 1024);
+      expect(await store.getDecision('ca-big')).toEqual(big);
+    });
+
     it('keeps the first record when the same id is written again (spool replays are harmless)', async () => {
       await store.saveDecision(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z', { responseTimeMs: 1 }));
       await store.saveDecision(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z', { responseTimeMs: 999 }));

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { COVERAGE_INFORMATION_URL } from '../../../src/cards/coverage-information';
 import { BODY_SITE_EXTENSION } from '../../../src/cds/hooks/appointment-book';
 import { orderDispatch } from '../../../src/cds/hooks/order-dispatch';
+import { readOrders } from '../../../src/audit/record-reading';
 import type { HookRequest } from '../../../src/cds/types';
 import type { Runtime } from '../../../src/runtime';
 import type { DecisionRecord } from '../../../src/store/types';
@@ -175,7 +176,7 @@ describe('hooks', () => {
       const task = { resourceType: 'Task', status: 'requested', intent: 'order', focus: { reference: 'ServiceRequest/sr-1' }, restriction: { period: { start: early } } };
       const body = await post('order-dispatch', dispatchRequest(['ServiceRequest/sr-1'], { prefetch: withOrders([signed(lumbarBlockOrder('sr-1'))]), fulfillmentTasks: [task] }));
       expect(covered(body.systemActions[0])).toEqual(['not-covered']);
-      expect(recordOf().orders[0]!.criteria).toEqual(signRecord.orders[0]!.criteria);
+      expect(readOrders(recordOf())[0]!.criteria).toEqual(readOrders(signRecord)[0]!.criteria);
       // The order itself goes back as read, without the Task's date.
       expect(body.systemActions[0].resource.occurrenceDateTime).toBeUndefined();
     });
@@ -235,9 +236,11 @@ describe('hooks', () => {
       const booked = recordOf();
       await post('order-sign', hookRequest({ orders: [lumbarBlockOrder('sr-1', '64493', { occurrenceDateTime: '2026-12-03' })], prefetch: fullPrefetch(chart), hookInstance: 'sign-equivalent' }));
       // The same criteria, met on the same evidence; the evidence names the Appointment, which stands for the order.
-      const signedCriteria = JSON.stringify(recordOf('sign-equivalent').orders[0]!.criteria).replaceAll('ServiceRequest/sr-1', 'Appointment/appt-own');
-      expect(booked.orders[0]!.criteria).toEqual(JSON.parse(signedCriteria));
-      expect(booked.orders[0]).toMatchObject({ orderRef: 'Appointment/appt-own', outcome: 'covered', unit: { facts: { levels: 1 } } });
+      const signedCriteria = JSON.stringify(readOrders(recordOf('sign-equivalent'))[0]!.criteria).replaceAll('ServiceRequest/sr-1', 'Appointment/appt-own');
+      const bookedOrder = readOrders(booked)[0]!;
+      expect(bookedOrder.criteria.length).toBeGreaterThan(0);
+      expect(bookedOrder.criteria).toEqual(JSON.parse(signedCriteria));
+      expect(bookedOrder).toMatchObject({ order: { orderRef: 'Appointment/appt-own', outcome: 'covered' }, unit: { facts: { levels: 1 }, levels: 1 } });
       expect(booked.orders[0]!.recordedOn).toBeUndefined();
     });
 
@@ -245,7 +248,7 @@ describe('hooks', () => {
       const appt = appointment('appt-1', { start: '2026-04-01T09:00:00Z', basedOn: [{ reference: 'ServiceRequest/sr-1' }] });
       const body = await post('appointment-book', bookRequest([appt], { prefetch: withOrders([signed(lumbarBlockOrder('sr-1'))]) }));
       expect(covered(body.systemActions[0])).toEqual(['not-covered']);
-      expect(recordOf().orders[0]!.criteria.find((c) => c.id === 'pain-three-months')?.status).toBe('not-met');
+      expect(readOrders(recordOf())[0]!.criteria.find((c) => c.id === 'pain-three-months')?.status).toBe('not-met');
     });
 
     it('an order booked by two Appointments is decided once and recorded on both', async () => {

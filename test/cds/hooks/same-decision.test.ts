@@ -1,6 +1,7 @@
 import type { Extension, FhirResource, ServiceRequest } from 'fhir/r4';
 import request from 'supertest';
 import { COVERAGE_INFORMATION_URL } from '../../../src/cards/coverage-information';
+import { readOrders } from '../../../src/audit/record-reading';
 import { loadServices } from '../../../src/declarations/load';
 import type { Runtime } from '../../../src/runtime';
 import type { DecisionRecord } from '../../../src/store/types';
@@ -52,8 +53,8 @@ describe('every hook decides as order-sign does, for the same procedure and char
     expectValidCdsResponse(res.body);
     const record = recorded.find((r) => r.hookInstance === body.hookInstance)!;
     expect(record.hook).toBe(hook);
-    const decisions = record.orders
-      .map((o) => ({ order: o.orderRef, outcome: o.outcome, criteria: Object.fromEntries(o.criteria.map((c) => [c.id, c.status])) }))
+    const decisions = readOrders(record)
+      .map(({ order: o, criteria }) => ({ order: o.orderRef, outcome: o.outcome, criteria: Object.fromEntries(criteria.map((c) => [c.id, c.status])) }))
       .sort((a, b) => a.order.localeCompare(b.order));
     return { body: res.body, decisions };
   }
