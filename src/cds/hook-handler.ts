@@ -52,13 +52,24 @@ export interface CallContext {
  * `hookService` is the declaration's service for the hook called (default: its first, order-sign).
  */
 export async function handleHookCall(service: LoadedService, body: unknown, call: CallContext, deps: HookDeps, hookService: HookService = service.hooks[0]!): Promise<HookResponse> {
+  if (call.fhirBytes) return decideCall(service, body, call, deps, hookService);
+  // A caller that gives no byte budget (the micro benchmark) still bounds the call's FHIR reads: its own, released here.
+  const fhirBytes = deps.fhirClient.callBudget();
+  try {
+    return await decideCall(service, body, { ...call, fhirBytes }, deps, hookService);
+  } finally {
+    fhirBytes.release();
+  }
+}
+
+async function decideCall(service: LoadedService, body: unknown, call: CallContext, deps: HookDeps, hookService: HookService): Promise<HookResponse> {
   const started = performance.now();
   const json = service.definition.service;
   const request = validateHookRequest(body, hookService.hook.name, json.crd.versions);
   const session = fhirSession(request, call, deps);
   const hookOrders = await hookService.hook.orders(request, referenceResolver(request, session), json.scope.resourceTypes);
   const inScope = inScopeHookOrders(hookOrders.candidates, service);
-  assertWithinOrderLimit(inScope.map((o) => o.order), service);
+  assertWithinOrderLimit(inScope, service, hookService.hook);
   if (inScope.length === 0) {
     // Most calls concern no facet order, so this path does as little as possible: the access log already
     // records the call, and this detail (a child logger and a line, ~4% of such a call) is debug.
@@ -76,7 +87,7 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
     access: session.access,
     accessRefusal: session.refusal,
     deadline: session.deadline(),
-    bytes: call.fhirBytes,
+    bytes: session.bytes,
   });
   for (const failure of Object.values(chart.data.failureKinds ?? {})) deps.metrics.fhirErrors.inc({ failure });
   // The orders being decided are not their own history (order-dispatch and appointment-book find them in the prefetch).
@@ -175,8 +186,8 @@ export async function handleHookCall(service: LoadedService, body: unknown, call
 }
 
 /**
- * FHIR access for the call, worked out once and only when needed: the allowlist check, and one deadline
- * for every FHIR call of the hook (orders fetched by reference and the chart share it).
+ * FHIR access for the call, worked out once and only when needed: the allowlist check, one deadline and one
+ * byte budget for every FHIR call of the hook (orders fetched by reference and the chart share both).
  */
 function fhirSession(request: HookRequest, call: CallContext, deps: HookDeps): FhirSession {
   let decision: ReturnType<typeof resolveFhirAccess> | undefined;
@@ -191,6 +202,7 @@ function fhirSession(request: HookRequest, call: CallContext, deps: HookDeps): F
     },
     deadline: () => (deadline ??= AbortSignal.timeout(deps.config.fhirTimeoutMs)),
     client: deps.fhirClient,
+    ...(call.fhirBytes ? { bytes: call.fhirBytes } : {}),
   };
 }
 

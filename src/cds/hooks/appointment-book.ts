@@ -17,6 +17,8 @@ export const BODY_SITE_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/body
  */
 export const appointmentBook: HookDefinition = {
   name: 'appointment-book',
+  ordersAt: 'context.appointments',
+  batchVerb: 'Book',
   primary: true,
   // Booking acts on an appointment, not on proposed orders: CRD's Alternate Request and Additional Orders do not apply.
   suggestions: false,

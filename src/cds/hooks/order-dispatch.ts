@@ -15,6 +15,8 @@ import type { HookDefinition, HookOrder } from './types';
  */
 export const orderDispatch: HookDefinition = {
   name: 'order-dispatch',
+  ordersAt: 'context.dispatchedOrders',
+  batchVerb: 'Dispatch',
   primary: true,
   // The orders are signed already: CRD's Alternate Request and Additional Orders act on proposed orders.
   suggestions: false,

@@ -12,6 +12,8 @@ import type { HookDefinition } from './types';
  */
 export const orderSelect: HookDefinition = {
   name: 'order-select',
+  ordersAt: 'context.selections',
+  batchVerb: 'Select',
   primary: false,
   suggestions: true,
   usage: 'order-select: only the selected orders are decided; coverage information only with davinci-crd.configuration coverage-info true.',

@@ -21,6 +21,8 @@ export function orderContext(context: Record<string, unknown>): HookContext {
  */
 export const orderSign: HookDefinition = {
   name: 'order-sign',
+  ordersAt: 'context.draftOrders',
+  batchVerb: 'Sign',
   primary: true,
   suggestions: true,
   tokenFields: ['userId', 'patientId', 'encounterId'],

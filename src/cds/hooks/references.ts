@@ -1,5 +1,6 @@
 import type { Bundle, FhirResource } from 'fhir/r4';
 import { PreconditionFailedError } from '../../errors';
+import type { CallByteBudget } from '../../fhir/byte-budget';
 import { FhirFetchError, type FhirAccess, type FhirClient } from '../../fhir/fhir-client';
 import type { HookRequest } from '../types';
 import type { ReferenceResolver } from './types';
@@ -11,14 +12,17 @@ export interface FhirSession {
   refusal?: string;
   deadline(): AbortSignal;
   client: FhirClient;
+  /** The call's FHIR byte budget: orders read by reference count against it, as the chart does. */
+  bytes?: CallByteBudget;
 }
 
 /**
  * Finds resources a hook names by reference (order-dispatch's orders, an Appointment's basedOn): first in
  * the request's prefetch (any key, e.g. the `serviceRequests` search), else read from the FHIR server with
- * the request's token. Neither possible, or the read failing: 412, naming the context element, since the
- * service cannot tell what the hook is about (CDS Hooks "412 Precondition Failed"). A read that finds
- * nothing (404, 410) resolves to null: the reference is wrong, which the hook reports as a 400.
+ * the request's token, counted against the call's FHIR byte budget. Neither possible, or the read failing
+ * (the budget running out included): 412, naming the context element, since the service cannot tell what
+ * the hook is about (CDS Hooks "412 Precondition Failed"). A read that finds nothing (404, 410) resolves to
+ * null: the reference is wrong, which the hook reports as a 400.
  */
 export function referenceResolver(request: HookRequest, session: FhirSession): ReferenceResolver {
   let prefetched: Map<string, FhirResource> | undefined;
@@ -31,7 +35,7 @@ export function referenceResolver(request: HookRequest, session: FhirSession): R
         throw new PreconditionFailedError(`${at} "${reference}" is not in the prefetch and cannot be fetched (${session.refusal ?? 'no FHIR server access'})`, [at]);
       }
       try {
-        return await session.client.read(session.access, reference, session.deadline());
+        return await session.client.read(session.access, reference, session.deadline(), session.bytes);
       } catch (error) {
         const why = error instanceof FhirFetchError ? error.message : 'the FHIR read failed';
         throw new PreconditionFailedError(`${at} "${reference}" could not be read from the FHIR server (${why})`, [at]);

@@ -58,6 +58,10 @@ export interface HookDefinition {
   primary: boolean;
   /** Suggestions act on proposed orders (CRD Alternate Request, Additional Orders): the hooks that still have draft orders. */
   suggestions: boolean;
+  /** The context member listing what the hook decides, for messages about the orders as a whole: "context.draftOrders". */
+  ordersAt: string;
+  /** What the clinician does with the orders at this hook, for advice ("Sign them in batches of 50 or fewer"). */
+  batchVerb: string;
   /** What a client must send for this hook beyond the service's own requirements (discovery usageRequirements). */
   usage?: string;
   /** Root context members with a primitive value: the only ones a CDS Hooks 2.0 prefetch template may name. */
