@@ -71,7 +71,7 @@ function finishPolicy<T>(where: string, service: ServiceDefinition<unknown>, par
   if (parts.document.profile !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(parts.document.profile)) {
     throw new StartupError(`${where}: policy.profile must be a page name (lower-case letters, digits and hyphens), got "${parts.document.profile}"`);
   }
-  const valueSets = compileValueSets(parts.valueSets);
+  const valueSets = compiledValueSets(where, parts.valueSets);
   const facts = compileFacts(parts.id, parts.facts, valueSets);
   checkModule(where, service, parts, valueSets);
   const module = parts.module;
@@ -92,6 +92,19 @@ function finishPolicy<T>(where: string, service: ServiceDefinition<unknown>, par
     coding: parts.coding,
     data: { valueSets: parts.valueSets, ownValueSets: parts.ownValueSets, facts: parts.facts },
   } as LoadedPolicy<T>;
+}
+
+/**
+ * A policy's value sets, compiled: a broken one (a text pattern that is not linear-time, a bad range) stops
+ * start-up naming the folder it was compiled for, since a policy folder's sets are compiled with its service's.
+ */
+function compiledValueSets(where: string, json: Record<string, ValueSetJson>): ReturnType<typeof compileValueSets> {
+  try {
+    return compileValueSets(json);
+  } catch (error) {
+    if (error instanceof StartupError) throw new StartupError(`${where}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The module against its declaration: criteria ids, prefetch keys, citations, and every fact field and value set it reads. */

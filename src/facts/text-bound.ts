@@ -39,9 +39,9 @@ export class TextBound {
   }
 
   /**
-   * FHIRPath results as the policy reads them: strings, and the text members of concepts, codings and
-   * references (`text`, `display`, `coding[].display`) are cut to the bound. Returns the same array when
-   * nothing is too long.
+   * FHIRPath results as the policy reads them: strings, the text members of concepts, codings and
+   * references (`text`, `display`, `coding[].display`) and the decoded text of text attachments are cut to
+   * the bound. Returns the same array when nothing is too long.
    */
   values(values: unknown[], reference: string, field: string): unknown[] {
     let out: unknown[] | undefined;
@@ -59,6 +59,7 @@ export class TextBound {
   }
 
   private object(value: Record<string, unknown>, reference: string, field: string): Record<string, unknown> {
+    if (typeof value.data === 'string' && typeof value.contentType === 'string') return this.attachment(value, value.data, value.contentType, reference, field);
     let copy: Record<string, unknown> | undefined;
     for (const member of ['text', 'display']) {
       const text = value[member];
@@ -70,6 +71,20 @@ export class TextBound {
       if (bounded !== coding) (copy ??= { ...value }).coding = bounded;
     }
     return copy ?? value;
+  }
+
+  /**
+   * A text attachment (a report's `presentedForm`: `text/*`, base64 `data`) is one text field: its decoded text
+   * is cut to the bound like any other, and goes on as the base64 of what is read. Other attachments are not
+   * read as text and pass as they are.
+   */
+  private attachment(value: Record<string, unknown>, data: string, contentType: string, reference: string, field: string): Record<string, unknown> {
+    if (!contentType.toLowerCase().startsWith('text/')) return value;
+    // 4 base64 characters are 3 bytes, and a character at least one byte: this short, it cannot pass the bound.
+    if (data.length <= Math.floor(this.maxChars / 3) * 4) return value;
+    const text = Buffer.from(data, 'base64').toString('utf8');
+    if (text.length <= this.maxChars) return value;
+    return { ...value, data: Buffer.from(this.text(text, reference, `${field} text`), 'utf8').toString('base64') };
   }
 
   private remember(reference: string, field: string, length: number): void {

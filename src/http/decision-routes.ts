@@ -6,6 +6,8 @@ import type { DecisionRecord, Store } from '../store/types';
 
 /** CRD coverage-assertion-ids are ids we minted (UUIDs); anything outside this shape is a bad request. */
 const ASSERTION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** The number of an additional assertion id: 2, 3, … (no leading zero). */
+const ADDITIONAL_SUFFIX = /^(?:[2-9]|[1-9]\d+)$/;
 
 /**
  * GET /decisions/{coverageAssertionId}: the decision record behind a coverage assertion, for
@@ -44,9 +46,10 @@ export function decisionRoutes(store: Store, authenticate: RequestHandler, logge
  * (stored larger than the read limit) cannot be checked: it is answered, to its own client only (mayRead).
  */
 async function additionalAssertion(store: Store, id: string, maxBytes: number): Promise<DecisionRecord | undefined> {
-  const match = /^(.+)\.([2-9]|[1-9]\d+)$/.exec(id);
-  if (!match) return undefined;
-  const record = await store.getDecision(match[1]!, maxBytes);
+  // "<id>.<n>", n from 2, split at the last dot (a scan, not /^(.+)\.(\d+)$/, which backs off over the id).
+  const dot = id.lastIndexOf('.');
+  if (dot <= 0 || !ADDITIONAL_SUFFIX.test(id.slice(dot + 1))) return undefined;
+  const record = await store.getDecision(id.slice(0, dot), maxBytes);
   if (!record) return undefined;
   if (!record.response) return record.truncated ? record : undefined;
   const issued = (record.response.systemActions ?? []).some((a) => {

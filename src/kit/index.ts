@@ -23,7 +23,7 @@ export type { Course, Duration, Interval, RollingCount, TherapySession } from '.
 // The chart model
 export { FactFields, allText, describe, factFields } from './fields';
 export { CHART_FIELDS, CHART_SECTIONS, ChartModel, readCoverage, splitByDate, type ChartModelOptions } from './chart/read';
-export { MAX_REPORT_TEXT, attachmentText } from './chart/attachments';
+export { attachmentText } from './chart/attachments';
 export type {
   Chart,
   ChartAllergy,

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { serializeRecord } from '../../src/audit/record-json';
 import type { Runtime } from '../../src/runtime';
 import { SERVICE_PATH, activeCoverage, facetOrder, fullPrefetch, hookRequest, patient } from '../helpers/builders';
 import { fakeJwtAuthenticator } from '../helpers/fake-authenticator';
@@ -50,6 +51,26 @@ describe('GET /decisions/{coverageAssertionId}', () => {
     expect(Buffer.byteLength(JSON.stringify(legacy))).toBeGreaterThan(2 * 1024 * 1024);
     expect(Buffer.byteLength(res.text)).toBeLessThan(64 * 1024);
     expect((await request(runtime.app).get('/decisions/legacy-1').set('Authorization', 'Bearer ehr-b')).status).toBe(404);
+  });
+
+  it('finds a call\'s additional assertion ids (<id>.2: a second Coverage, CRD resp-32) in a record stored truncated, its response outlined', async () => {
+    const id = await decideAs(runtime, 'ehr-a');
+    const record = (await runtime.deps.store.getDecision(id))!;
+    // The response as a call recording against two Coverages sends it: each action carries its own assertion id.
+    const action = record.response!.systemActions![0]!;
+    const withSecond = (assertion: string) => ({
+      ...action,
+      resource: { ...action.resource!, extension: [{ url: 'coverage-information', extension: [{ url: 'coverage-assertion-id', valueString: assertion }] }] },
+    });
+    const big = { ...record, coverageAssertionId: 'two-cov', response: { ...record.response!, systemActions: [withSecond('two-cov'), withSecond('two-cov.2'), { ...action, description: 'x'.repeat(4000) }] } };
+    const stored = await serializeRecord(big, { maxBytes: Buffer.byteLength(JSON.stringify(big)) - 1000 });
+    expect(stored.truncated?.omitted[0]).toMatch(/^response: /);
+    await runtime.deps.store.saveDecision(big, stored.json);
+    const second = await request(runtime.app).get('/decisions/two-cov.2').set('Authorization', 'Bearer ehr-a');
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ coverageAssertionId: 'two-cov', truncated: { omitted: [expect.stringMatching(/^response: /)] } });
+    expect(second.body.response.systemActions[1]).toMatchObject({ coverageAssertionIds: ['two-cov.2'] });
+    expect((await request(runtime.app).get('/decisions/two-cov.3').set('Authorization', 'Bearer ehr-a')).status).toBe(404);
   });
 
   it('is authenticated like the CDS routes: no credentials, 401 OperationOutcome', async () => {

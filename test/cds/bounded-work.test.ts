@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { FhirResource } from 'fhir/r4';
 import { ValueSetMatcher } from '../../src/declarations/value-sets';
 import type { Runtime } from '../../src/runtime';
-import { CPT, PATIENT_REF, SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
+import { CPT, MEETS_POLICY, PATIENT_REF, SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
 import { expectValidCdsResponse } from '../helpers/cds-response';
 import { testRuntime } from '../helpers/runtime';
 import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
@@ -10,7 +10,8 @@ import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
 /**
  * Bounded work per request (issue 12): text is read up to the declared bound per field (the card says
  * what was not read), so a huge field costs no more than a field at the bound. Work is measured by what
- * reaches the matchers (counted characters), never by time.
+ * reaches the matchers (counted characters), never by time. The requests ask for the meets-policy card
+ * (covered orders get none by default, CRD resp-12), which is where what was not read is said.
  */
 const MAX_CHARS = 10_000; // limits.maxTextCharsPerField in the facet service.json
 
@@ -37,13 +38,24 @@ describe('text bounded per field', () => {
   it('reads a 300 KB order note only up to the bound, and says so on the card', async () => {
     const note = `${'facet '.repeat(50_000)}under ultrasound guidance`;
     const order = lumbarBlockOrder('sr-1', '64493', { note: [{ text: 'Diagnostic block; radiofrequency neurotomy is being considered if positive.' }, { text: note }] });
-    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order], prefetch: fullPrefetch(lumbarBlockChart()) }));
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order], prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY }));
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
     // "ultrasound" lies past the bound: not read, so the order is not taken for an ultrasound-guided one.
     expect(res.body.cards[0].summary).toMatch(/^Meets policy/);
     expect(detail(res)).toContain(`Text not read: only the first 10,000 characters of a text field are read; the rest of ServiceRequest/sr-1 notes (${note.length.toLocaleString('en-US')} characters) was not.`);
     expect(matched.length).toBeGreaterThan(0);
+    expect(Math.max(...matched)).toBeLessThan(3 * MAX_CHARS);
+  });
+
+  it('reads a radiofrequency order\'s words (for its modality) only up to the bound: "pulsed" past it is not read', async () => {
+    const note = `${'facet '.repeat(50_000)}pulsed radiofrequency`;
+    const order = lumbarBlockOrder('sr-1', '64635', { note: [{ text: note }] });
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order], prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY }));
+    expect(res.status).toBe(200);
+    expectValidCdsResponse(res.body);
+    expect(detail(res)).toContain(`the rest of ServiceRequest/sr-1 notes (${note.length.toLocaleString('en-US')} characters) was not`);
+    expect(detail(res)).toContain('Procedure: radiofrequency neurotomy, conventional technique');
     expect(Math.max(...matched)).toBeLessThan(3 * MAX_CHARS);
   });
 
@@ -59,7 +71,7 @@ describe('text bounded per field', () => {
     };
     const res = await request(runtime.app)
       .post(SERVICE_PATH)
-      .send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch([...lumbarBlockChart(), procedure]) }));
+      .send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch([...lumbarBlockChart(), procedure]), extension: MEETS_POLICY }));
     expect(res.status).toBe(200);
     expect(res.body.cards[0].summary).toMatch(/^Meets policy/);
     expect(detail(res)).toContain(`the rest of Procedure/proc-long text (${text.length.toLocaleString('en-US')} characters) was not`);
@@ -67,7 +79,7 @@ describe('text bounded per field', () => {
   });
 
   it('says nothing of the kind when every field is within the bound', async () => {
-    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()) }));
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY }));
     expect(detail(res)).not.toContain('Text not read');
   });
 });
@@ -87,7 +99,7 @@ describe('clean codings everywhere', () => {
   ])('decides an in-scope order whose code.coding holds %s among its codings, and records the clean codes', async (_what, odd) => {
     const order = lumbarBlockOrder('sr-1');
     (order.code as { coding: unknown[] }).coding = [odd, { system: CPT, code: '64493' }, odd];
-    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order], prefetch: fullPrefetch(lumbarBlockChart()) }));
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order], prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY }));
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
     expect(res.body.cards[0].summary).toMatch(/^Meets policy: Lumbar facet joint injection, 1 level \(CPT 64493\)/);

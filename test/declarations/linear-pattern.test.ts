@@ -1,5 +1,8 @@
-import facetDefinition from '../../cds-services/facet-joint-interventions';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_SERVICES_DIR, readDeclarations } from '../../src/declarations/load';
 import { checkLinearPattern } from '../../src/declarations/linear-pattern';
+import type { ValueSetJson } from '../../src/declarations/types';
 import { adversarialTexts, searchSteps } from '../helpers/backtracking-steps';
 import { regexLiterals } from '../helpers/regex-literals';
 
@@ -76,15 +79,42 @@ describe('checkLinearPattern', () => {
   });
 });
 
-describe('every regular expression the service runs is linear', () => {
-  const declared = Object.entries(facetDefinition.valueSets).flatMap(([name, vs]) =>
-    (vs.textPatterns ?? []).flatMap((entry) => (typeof entry === 'string' ? [entry] : entry)).map((source) => ({ where: `value set ${name}`, source, flags: 'i' })),
-  );
-  const written = regexLiterals(['src', 'cds-services']);
+/** Every declaration folder (services and policy folders) under these folders, by folder name, with its own value sets. */
+function declarationFolders(...dirs: string[]): Array<{ folder: string; valueSets: Record<string, ValueSetJson> }> {
+  return dirs.flatMap((dir) => {
+    const { services, policies } = readDeclarations(dir);
+    return [
+      ...services.map((d) => ({ folder: `${path.basename(dir)}/${d.service.id}`, valueSets: d.valueSets })),
+      ...Object.values(policies).map((d) => ({ folder: `${path.basename(dir)}/${d.declaration.id}`, valueSets: d.valueSets })),
+    ];
+  });
+}
 
-  it('finds the regexes written in src/ and cds-services/', () => {
+const FIXTURE_POLICIES = path.resolve(__dirname, '../fixtures/policies');
+
+describe('every regular expression the service runs is linear', () => {
+  const folders = declarationFolders(DEFAULT_SERVICES_DIR, FIXTURE_POLICIES);
+  const declared = folders.flatMap(({ folder, valueSets }) =>
+    Object.entries(valueSets).flatMap(([name, vs]) =>
+      (vs.textPatterns ?? []).flatMap((entry) => (typeof entry === 'string' ? [entry] : entry)).map((source) => ({ where: `${folder} value set ${name}`, source, flags: 'i' })),
+    ),
+  );
+  const written = regexLiterals(['src', 'cds-services', 'test/fixtures/policies']);
+
+  it('reads every declaration folder under cds-services/ (services and the policies they apply) and the fixture policies', () => {
+    const onDisk = fs.readdirSync(DEFAULT_SERVICES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && fs.existsSync(path.join(DEFAULT_SERVICES_DIR, d.name, 'index.ts'))).map((d) => `cds-services/${d.name}`);
+    expect(onDisk).toEqual(expect.arrayContaining(['cds-services/facet-joint-interventions', 'cds-services/lcd-l38841-facet-joint-interventions']));
+    expect(folders.map((f) => f.folder)).toEqual(expect.arrayContaining([...onDisk, 'policies/fixture-imaging', 'policies/fixture-imaging-medicare']));
+    for (const folder of ['cds-services/facet-joint-interventions', 'cds-services/lcd-l38841-facet-joint-interventions', 'policies/fixture-imaging']) {
+      expect({ folder, patterns: declared.some((d) => d.where.startsWith(`${folder} `)) }).toEqual({ folder, patterns: true });
+    }
+  });
+
+  it('finds the regexes written in src/ (the engine and the kit) and cds-services/', () => {
     expect(written.length).toBeGreaterThan(50);
     expect(written.some((r) => r.where.startsWith('src/declarations/value-sets.ts'))).toBe(true);
+    expect(written.some((r) => r.where.startsWith('src/kit/'))).toBe(true);
+    // The policy folders' TypeScript (cds-services/*/policy) is scanned too; today its matching is all in the kit.
   });
 
   it('passes the check: every declaration text pattern, every regex literal in src/ and cds-services/', () => {

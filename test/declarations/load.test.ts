@@ -106,10 +106,10 @@ describe('compileService', () => {
     [
       'a value set text pattern that backtracks super-linearly (an unbounded wildcard between groups)',
       (d) => (d.valueSets.facetDenervationText!.textPatterns = ['(facet|medial branch)[\\s\\S]*(denervat|neurotom)']),
-      /^value set facetDenervationText: text pattern "\(facet\|medial branch\)\[\\\\s\\\\S\]\*\(denervat\|neurotom\)" can take super-linear time: the unbounded "\[\\s\\S\]\*"/,
+      /^service facet-joint-interventions: value set facetDenervationText: text pattern "\(facet\|medial branch\)\[\\\\s\\\\S\]\*\(denervat\|neurotom\)" can take super-linear time: the unbounded "\[\\s\\S\]\*"/,
     ],
-    ['a value set text pattern with nested quantifiers', (d) => (d.valueSets.nsaids!.textPatterns = ['(ibu|pro)+fen', '(\\w+\\s?)+$']), /^value set nsaids: text pattern "\(ibu\|pro\)\+fen" can take super-linear time: alternatives under an unbounded quantifier/],
-    ['a value set pattern group that is empty', (d) => (d.valueSets.spineImaging!.textPatterns = [[]]), /^value set spineImaging: each text pattern is a string, or a non-empty array of strings that must all occur; got \[\]/],
+    ['a value set text pattern with nested quantifiers', (d) => (d.valueSets.nsaids!.textPatterns = ['(ibu|pro)+fen', '(\\w+\\s?)+$']), /^service facet-joint-interventions: value set nsaids: text pattern "\(ibu\|pro\)\+fen" can take super-linear time: alternatives under an unbounded quantifier/],
+    ['a value set pattern group that is empty', (d) => (d.valueSets.spineImaging!.textPatterns = [[]]), /^service facet-joint-interventions: value set spineImaging: each text pattern is a string, or a non-empty array of strings that must all occur; got \[\]/],
     ['an order limit of 0', (d) => (d.service.limits = { maxInScopeOrders: 0 }), /^service facet-joint-interventions: limits\.maxInScopeOrders must be a whole number from 1 to 1000, got 0/],
     ['a text bound that is not a number', (d) => (d.service.limits = { maxTextCharsPerField: '10k' as never }), /^service facet-joint-interventions: limits\.maxTextCharsPerField must be a whole number from 100 to 1000000, got "10k"/],
     ['an unknown limit', (d) => (d.service.limits = { maxOrders: 5 } as never), /^service facet-joint-interventions: limits\.maxOrders is not a known limit \(maxInScopeOrders, maxTextCharsPerField\)/],

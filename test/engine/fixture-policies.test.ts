@@ -163,4 +163,23 @@ describe('a broken fixture declaration stops start-up, naming what is wrong', ()
     expect(() => compileService(copy(breakIt), policies)).toThrow(StartupError);
     expect(() => compileService(copy(breakIt), policies)).toThrow(message);
   });
+
+  it('a text pattern of a policy folder the service applies that can backtrack super-linearly, naming the folder, the value set and the pattern', () => {
+    const applied = structuredClone(policies['fixture-imaging-medicare']!.valueSets);
+    applied.therapyTried!.textPatterns = ['(physical|occupational)[\\s\\S]*therapy'];
+    const broken = { ...policies, 'fixture-imaging-medicare': { ...policies['fixture-imaging-medicare']!, valueSets: applied } };
+    expect(() => compileService(service, broken)).toThrow(
+      /^policy fixture-imaging-medicare \(applied by service fixture-imaging\): value set therapyTried: text pattern "\(physical\|occupational\)\[\\\\s\\\\S\]\*therapy" can take super-linear time/,
+    );
+    // Written as a pattern group ("both occur"), it loads and matches both ways round.
+    applied.therapyTried!.textPatterns = [['physical|occupational', 'therapy']];
+    const loaded = compileService(service, broken).policies.find((p) => p.id === 'fixture-imaging-medicare')!;
+    expect(loaded.valueSets.therapyTried!.matchesText('therapy: physical, 6 weeks')).toBe(true);
+    expect(loaded.valueSets.therapyTried!.matchesText('physical exam only')).toBe(false);
+  });
+
+  it('a super-linear text pattern in the service itself, naming the service', () => {
+    const broken = copy((d) => (d.valueSets.lowBackPain!.textPatterns = ['(low back|lumbar)[\\s\\S]*pain']));
+    expect(() => compileService(broken, policies)).toThrow(/^service fixture-imaging: value set lowBackPain: text pattern .* can take super-linear time/);
+  });
 });

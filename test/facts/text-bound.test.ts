@@ -27,6 +27,20 @@ describe('TextBound', () => {
     expect(bound.report()).toBeUndefined();
   });
 
+  it('cuts the decoded text of a text attachment (a report\'s presentedForm) as one field, and leaves other attachments alone', () => {
+    const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+    const bound = new TextBound(10);
+    const long = { contentType: 'text/plain; charset=utf-8', data: base64('Degenerate. L1 burst fracture.') };
+    const short = { contentType: 'text/plain', data: base64('No break.') };
+    const accented = { contentType: 'text/plain', data: base64('éééééééééé') }; // 10 characters, 20 bytes: within the bound
+    const pdf = { contentType: 'application/pdf', data: base64('x'.repeat(100)) };
+    const out = bound.values([long, short, accented, pdf], 'DiagnosticReport/dr-1', 'presentedForm');
+    expect(out).toEqual([{ contentType: 'text/plain; charset=utf-8', data: base64('Degenerate') }, short, accented, pdf]);
+    expect(out[1]).toBe(short);
+    expect(long.data).toBe(base64('Degenerate. L1 burst fracture.'));
+    expect(bound.report()).toEqual({ maxCharsPerField: 10, fields: [{ reference: 'DiagnosticReport/dr-1', field: 'presentedForm text', length: 30 }] });
+  });
+
   it('lists 20 fields and counts the rest', () => {
     const bound = new TextBound(1);
     for (let i = 0; i < 25; i++) bound.text('long', `Observation/o${i}`, 'valueString');

@@ -1,4 +1,4 @@
-import { attachmentText, MAX_REPORT_TEXT, splitByDate } from '../../src/kit';
+import { attachmentText, splitByDate } from '../../src/kit';
 import { imagingRegions, regionFit } from '../../src/kit';
 import { reportFindings, sentencesOf } from '../../src/kit';
 import { siteMatch, newLevels } from '../../src/kit';
@@ -63,12 +63,19 @@ describe('imaging studies and report words', () => {
     expect(sentencesOf(['One.  Two;three\nfour', ''])).toEqual(['One', 'Two', 'three', 'four']);
   });
 
-  it('reads a plain-text presentedForm, and only up to the bound', () => {
+  it('reads a plain-text presentedForm (already cut to the per-field bound by the facts: test/facts/text-bound.test.ts)', () => {
     expect(attachmentText({ contentType: 'text/plain', data: Buffer.from('L1 burst fracture').toString('base64') })).toBe('L1 burst fracture');
     expect(attachmentText({ contentType: 'application/pdf', data: 'JVBERi0=' })).toBeUndefined();
     expect(attachmentText({ contentType: 'text/html', data: Buffer.from('<p>No <b>fracture</b></p>').toString('base64') })).toMatch(/No\s+fracture/);
-    const long = Buffer.from('x'.repeat(MAX_REPORT_TEXT * 3)).toString('base64');
-    expect(attachmentText({ contentType: 'text/plain', data: long })!.length).toBe(MAX_REPORT_TEXT);
+  });
+
+  it('reads HTML tags as spaces in one pass, as /<[^>]*>/g would, a "<" never closed kept', () => {
+    const html = (text: string) => attachmentText({ contentType: 'text/html; charset=utf-8', data: Buffer.from(text).toString('base64') });
+    for (const text of ['a<b c<d>e', '<p>L1 <i>burst</i> fracture</p>', 'x < 3 and no tag', '<<<>>>', 'a<b', '']) {
+      expect(html(text)).toBe(text.replace(/<[^>]*>/g, ' '));
+    }
+    // A run of "<" with no ">": the regex scans to the end from each (quadratic); one pass does not need to.
+    expect(html('<'.repeat(50_000))).toBe('<'.repeat(50_000));
   });
 });
 

@@ -109,6 +109,8 @@ export interface OrderInfo {
   reasonConcepts: CodeableConcept[];
   /** The order's code text or bodySite names a joint that is not a facet joint (e.g. the sacroiliac joint). */
   nonFacetJoint?: NonFacetJoint;
+  /** Characters of each of its text fields that were read (limits.maxTextCharsPerField): suggestions read no more. */
+  maxTextChars: number;
 }
 
 /** The draft-order fields an order is read from (facts.json `draftOrders`). */
@@ -175,6 +177,8 @@ export interface OrderReadingContext {
   today: string;
   /** Where the policy says which codes carry which guidance, cited in the reading ("policy Table 1"). */
   guidanceCited?: GuidanceCited;
+  /** Characters of each text field read (the service's limits.maxTextCharsPerField), as the facts read them. */
+  maxTextChars: number;
 }
 
 /** The policy's own reference for fluoroscopic/CT codes and for ultrasound-guided codes. */
@@ -191,7 +195,8 @@ export function readOrder(order: ServiceRequest, record: FactRecord, ctx: OrderR
   const bodySites = f.concepts(record, 'bodySites');
   const details = [...f.concepts(record, 'orderDetails'), ...f.concepts(record, 'categories')];
   const reasonConcepts = [...f.concepts(record, 'reasonCodes'), ...reasonReferenceConcepts(f.references(record, 'reasonReferences'), ctx.chart)];
-  const text = orderText(order);
+  // The order's words as its fact record reads them: each part cut to the per-field bound (the cut is said on the card).
+  const text = orderText(order, ctx.maxTextChars);
   const kind = codes.some((c) => c.procedure === 'radiofrequency') ? 'radiofrequency' : codes.some((c) => c.procedure === 'injection') ? 'injection' : 'unlisted';
   const levels = levelsOf(bodySites, coding);
   const occurrence = dateOf(f.string(record, 'occurrence'));
@@ -239,6 +244,7 @@ export function readOrder(order: ServiceRequest, record: FactRecord, ctx: OrderR
     ...(notRf ? { notRfCandidateReason: conceptText(notRf) || notRf.coding?.[0]?.code } : {}),
     reasonConcepts,
     ...(nonFacetJoint ? { nonFacetJoint } : {}),
+    maxTextChars: ctx.maxTextChars,
   };
 }
 

@@ -58,7 +58,7 @@ export function fluoroscopicAlternative(ctx: SpineSuggesting): SuggestionSpec | 
   const codes: string[] = [];
   const actions = ctx.unit.orders.flatMap((o) => {
     const replacements = o.codes.filter((c) => c.guidance === 'ultrasound').map((c) => [c.code, ctx.coding.fluoroscopicEquivalent[c.code]!] as const);
-    const changed = withoutUltrasound(replacements.length > 0 ? withCodes(o.order, replacements, ctx.coding) : o.order, ctx.vs, replacements.length > 0);
+    const changed = withoutUltrasound(replacements.length > 0 ? withCodes(o.order, replacements, ctx.coding) : o.order, ctx.vs, replacements.length > 0, o.maxTextChars);
     if (!changed) return [];
     const lineCodes = o.codes.map((c) => replacements.find(([from]) => from === c.code)?.[1] ?? c.code);
     codes.push(...lineCodes);
@@ -69,10 +69,16 @@ export function fluoroscopicAlternative(ctx: SpineSuggesting): SuggestionSpec | 
 
 /**
  * The order without its ultrasound guidance: the 76942 coding (in code and order details), order details
- * and notes that say ultrasound, and an ultrasound code text. Undefined when nothing would change.
+ * and notes that say ultrasound, and an ultrasound code text. Undefined when nothing would change. Text is
+ * read up to `maxTextChars` per field, as the decision read it: what was not read is not acted upon.
  */
-export function withoutUltrasound(order: ServiceRequest, vs: ValueSets, codesSwapped: boolean): ServiceRequest | undefined {
-  const us = vs.ultrasoundGuidance!;
+export function withoutUltrasound(order: ServiceRequest, vs: ValueSets, codesSwapped: boolean, maxTextChars = Infinity): ServiceRequest | undefined {
+  const ultrasound = vs.ultrasoundGuidance!;
+  const us = {
+    matchesCoding: (c: { system?: string; code?: string }) => ultrasound.matchesCoding(c),
+    matchesText: (text: string | undefined) => ultrasound.matchesText(text !== undefined && text.length > maxTextChars ? text.slice(0, maxTextChars) : text),
+    matchesConcept: (concept: CodeableConcept) => ultrasound.matchesConcept(boundedConcept(concept, maxTextChars)),
+  };
   const copy = structuredClone(order);
   let changed = codesSwapped;
   const keepCoding = (c: { system?: string; code?: string }) => !us.matchesCoding(c);
@@ -218,4 +224,12 @@ export function reasonsFor(template: ServiceRequest, ctx: RegionReading): Pick<S
   }
   const pain = regionPainDiagnoses(ctx);
   return pain.length > 0 ? { reasonReference: pain.map((c) => ({ reference: c.ref, display: c.text })) } : {};
+}
+
+/** A concept with its text and displays cut to `maxChars` (a copy only when one is longer). */
+function boundedConcept(concept: CodeableConcept, maxChars: number): CodeableConcept {
+  const cut = (text: string | undefined) => (text !== undefined && text.length > maxChars ? text.slice(0, maxChars) : text);
+  const long = (concept.text?.length ?? 0) > maxChars || (Array.isArray(concept.coding) && concept.coding.some((c) => (c?.display?.length ?? 0) > maxChars));
+  if (!long) return concept;
+  return { ...concept, ...(concept.text !== undefined ? { text: cut(concept.text) } : {}), ...(Array.isArray(concept.coding) ? { coding: concept.coding.map((c) => (c?.display !== undefined ? { ...c, display: cut(c.display) } : c)) } : {}) };
 }

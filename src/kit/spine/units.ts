@@ -72,6 +72,8 @@ export interface SpinalReading {
   otherProcedures?: string[];
   /** The policy's references for the guidance each code carries (readOrder). */
   guidanceCited?: GuidanceCited;
+  /** Characters of each text field read (the service's limits.maxTextCharsPerField). */
+  maxTextChars: number;
 }
 
 /**
@@ -85,14 +87,15 @@ export function readSpinalRequest(
 ): SpinalProcedures & { chart: Chart } {
   const chart = chartModel.forRequest(input);
   const { valueSets: vs, coding } = input.policy;
-  return { chart, ...readSpinalProcedures({ facts: input.facts, orders: input.orders, chart, vs, coding, today: input.today, ...options }) };
+  const maxTextChars = input.service.limits.maxTextCharsPerField;
+  return { chart, ...readSpinalProcedures({ facts: input.facts, orders: input.orders, chart, vs, coding, today: input.today, maxTextChars, ...options }) };
 }
 
 /** Reads the request's in-scope orders as procedures, with the facet history and what else happens each day. */
-export function readSpinalProcedures({ facts, orders, chart, vs, coding, today, otherProcedures, guidanceCited }: SpinalReading): SpinalProcedures {
+export function readSpinalProcedures({ facts, orders, chart, vs, coding, today, otherProcedures, guidanceCited, maxTextChars }: SpinalReading): SpinalProcedures {
   const drafts = ORDER_FIELDS.records(facts);
   const records = new Map(drafts.map((r) => [r.ref, r]));
-  const read = orders.map((order) => readOrder(order, records.get(`ServiceRequest/${order.id}`)!, { vs, coding, chart, today, ...(guidanceCited ? { guidanceCited } : {}) }));
+  const read = orders.map((order) => readOrder(order, records.get(`ServiceRequest/${order.id}`)!, { vs, coding, chart, today, maxTextChars, ...(guidanceCited ? { guidanceCited } : {}) }));
   const hctx = { chart, vs, coding };
   const sessions = facetSessions(hctx);
   // For a visit, a procedure planned for a later date (in preparation or in progress) is on the chart for that
