@@ -92,6 +92,10 @@ export function renderAppendix(target: ProfileTarget): string {
   }
   lines.push('');
   lines.push(
+    `Limits of the \`${service.id}\` service (\`service.json\` \`limits\`), which bound every policy it applies: each text field (a note, a code's text, a report's conclusion or decoded \`presentedForm\`) is read up to its first ${service.limits.maxTextCharsPerField.toLocaleString('en-US')} characters (\`maxTextCharsPerField\`), and a request may carry at most ${service.limits.maxInScopeOrders} orders in scope (\`maxInScopeOrders\`).`,
+    '',
+  );
+  lines.push(
     'Each code set lists its codes by system (exact codes, prefixes as `X*`, ranges as `A–B`) and, where the policy reads free text, its case-insensitive text patterns: the set matches a text when any entry does, and an entry "`A` and `B` (all, in any order)" when each of its patterns occurs, unnegated. Every pattern is checked at start-up to match in time linear in the text.',
     '',
   );
