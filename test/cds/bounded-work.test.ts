@@ -110,6 +110,26 @@ describe('clean codings everywhere', () => {
   });
 });
 
+describe('clean codings in the alternatives a policy suggests', () => {
+  let runtime: Runtime;
+  beforeAll(async () => {
+    runtime = await testRuntime();
+  });
+  afterAll(() => runtime.close());
+
+  it('an ultrasound-guided order with null and non-object entries among its codings, details and notes still gets its fluoroscopic alternative', async () => {
+    const order = lumbarBlockOrder('sr-1', '0216T');
+    (order.code as { coding: unknown[] }).coding = [null, 'CPT 0216T', { system: CPT, code: '0216T' }, 42];
+    (order as { orderDetail?: unknown[] }).orderDetail = [null, { coding: [null] }];
+    (order as { note?: unknown[] }).note = [null, { text: 'Ultrasound-guided' }];
+    const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order], prefetch: fullPrefetch(lumbarBlockChart()) }));
+    expect(res.status).toBe(200);
+    expectValidCdsResponse(res.body);
+    const labels = res.body.cards.flatMap((c: { suggestions?: Array<{ label: string }> }) => (c.suggestions ?? []).map((s) => s.label));
+    expect(labels).toContain('Order the same injection under fluoroscopic or CT guidance (CPT 64493)');
+  });
+});
+
 describe('bounded orders', () => {
   let runtime: Runtime;
   beforeAll(async () => {

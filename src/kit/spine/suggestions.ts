@@ -38,14 +38,15 @@ function display(coding: SpineCoding, code: string): string {
 /** The order with CPT codes swapped (in code.coding and in CRD billing options); its text follows the new code. */
 export function withCodes(order: ServiceRequest, replacements: ReadonlyArray<readonly [string, string]>, coding: SpineCoding): ServiceRequest {
   const copy = structuredClone(order);
-  const swap = (c: { system?: string; code?: string; display?: string }) => {
+  const swap = (c: { system?: string; code?: string; display?: string } | null) => {
+    if (!c || typeof c !== 'object') return; // the order goes back as sent: odd entries stay, untouched
     const hit = replacements.find(([from]) => canonicalSystem(c.system) === SYSTEMS.cpt && c.code === from);
     if (!hit) return;
     c.code = hit[1];
     c.display = display(coding, hit[1]);
   };
   copy.code?.coding?.forEach(swap);
-  copy.code?.extension?.forEach((e) => e.url === BILLING_OPTIONS_URL && e.valueCodeableConcept?.coding?.forEach(swap));
+  copy.code?.extension?.forEach((e) => e?.url === BILLING_OPTIONS_URL && e.valueCodeableConcept?.coding?.forEach(swap));
   if (copy.code?.text) copy.code.text = display(coding, replacements[0]![1]);
   return copy;
 }
@@ -76,7 +77,7 @@ export function withoutUltrasound(order: ServiceRequest, vs: ValueSets, codesSwa
   const ultrasound = vs.ultrasoundGuidance!;
   const us = {
     matchesCoding: (c: { system?: string; code?: string }) => ultrasound.matchesCoding(c),
-    matchesText: (text: string | undefined) => ultrasound.matchesText(text !== undefined && text.length > maxTextChars ? text.slice(0, maxTextChars) : text),
+    matchesText: (text: unknown) => typeof text === 'string' && ultrasound.matchesText(text.length > maxTextChars ? text.slice(0, maxTextChars) : text),
     matchesConcept: (concept: CodeableConcept) => ultrasound.matchesConcept(boundedConcept(concept, maxTextChars)),
   };
   const copy = structuredClone(order);
@@ -87,7 +88,7 @@ export function withoutUltrasound(order: ServiceRequest, vs: ValueSets, codesSwa
     changed = true;
   }
   if (copy.code?.text && us.matchesText(copy.code.text)) {
-    const first = copy.code.coding?.find((c) => c.display)?.display;
+    const first = copy.code.coding?.find((c) => typeof c?.display === 'string' && c.display !== '')?.display;
     if (first) copy.code.text = first;
     else delete copy.code.text;
     changed = true;
@@ -97,8 +98,8 @@ export function withoutUltrasound(order: ServiceRequest, vs: ValueSets, codesSwa
     if (copy.orderDetail.length === 0) delete copy.orderDetail;
     changed = true;
   }
-  if (copy.note?.some((n) => us.matchesText(n.text))) {
-    copy.note = copy.note.filter((n) => !us.matchesText(n.text));
+  if (copy.note?.some((n) => us.matchesText(n?.text))) {
+    copy.note = copy.note.filter((n) => !us.matchesText(n?.text));
     if (copy.note.length === 0) delete copy.note;
     changed = true;
   }
@@ -228,6 +229,7 @@ export function reasonsFor(template: ServiceRequest, ctx: RegionReading): Pick<S
 
 /** A concept with its text and displays cut to `maxChars` (a copy only when one is longer). */
 function boundedConcept(concept: CodeableConcept, maxChars: number): CodeableConcept {
+  if (!concept || typeof concept !== 'object') return concept;
   const cut = (text: string | undefined) => (text !== undefined && text.length > maxChars ? text.slice(0, maxChars) : text);
   const long = (concept.text?.length ?? 0) > maxChars || (Array.isArray(concept.coding) && concept.coding.some((c) => (c?.display?.length ?? 0) > maxChars));
   if (!long) return concept;
