@@ -264,4 +264,20 @@ describe('records written before issue 12 (format 1: criteria on every order)', 
       await store.close();
     }
   });
+
+  it('written by every hook (issue 17): the related cards on each order count with their decision, each once', async () => {
+    // Format 1 as main wrote it once every hook was served: the unit's alternatives card named on each of its orders.
+    const withRelated = (ref: string) => ({ ...legacyOrder(ref), relatedCardUuids: ['card-legacy-alternatives'] });
+    const store = new SqliteStore(':memory:');
+    try {
+      await store.saveDecision({ ...legacy, coverageAssertionId: 'ca-17', hook: 'order-select', serviceId: 'facet-joint-interventions-order-select', orders: [withRelated('ServiceRequest/sr-1'), withRelated('ServiceRequest/sr-2')] });
+      await store.saveFeedback('facet-joint-interventions-order-select', [{ ...override('card-legacy-alternatives', 'clinical-exception'), outcome: 'overridden' as const }], TEST_NOW);
+      const report = await buildReport(store, new Date('2026-11-26T00:00:00Z'), new Date('2026-11-27T00:00:00Z'));
+      expect(report).toMatchObject({ decisions: 1, orders: 2, procedures: 1 });
+      expect(report.feedback).toMatchObject({ cards: 2, cardsWithFeedback: 1, overridden: 1, byOutcome: { 'not-covered': { cards: 2, withFeedback: 1, overridden: 1 } } });
+      expect(report.criteria).toEqual([expect.objectContaining({ id: 'image-guidance', notMet: 1, cardsWithFeedback: 1, overridden: 1 })]);
+    } finally {
+      await store.close();
+    }
+  });
 });
