@@ -39,7 +39,7 @@ function memberPrograms(service: LoadedService, call: PolicyCall): Program[] {
   if (call.memberCoverage.kind !== 'active' && call.memberCoverage.kind !== 'several') return [];
   const active = call.resources
     .filter((r): r is Coverage => r.resourceType === 'Coverage')
-    .map(coverageOfResource)
+    .map((c) => coverageOfResource(c, service.limits.maxTextCharsPerField))
     .filter((c) => isCoverageActive(c, call.today));
   return [...new Set(active.flatMap((c) => programsOf(c, service.valueSets).programs))];
 }

@@ -71,9 +71,14 @@ export function activeCoverage(coverages: ChartCoverage[], today: string): Chart
   return coverages.find((c) => isCoverageActive(c, today));
 }
 
-/** A Coverage resource read as the chart model reads the `coverages` fact (for choosing a policy before facts exist). */
-export function coverageOfResource(resource: Coverage): ChartCoverage {
-  const strings = (values: unknown[]) => values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+/**
+ * A Coverage resource read as the chart model reads the `coverages` fact (for choosing a policy before facts
+ * exist): its names read up to `maxTextChars` each, the service's limits.maxTextCharsPerField, as the fact
+ * reads them (and says on the card what it did not read).
+ */
+export function coverageOfResource(resource: Coverage, maxTextChars = Infinity): ChartCoverage {
+  const strings = (values: unknown[]) =>
+    values.filter((v): v is string => typeof v === 'string' && v.length > 0).map((v) => (v.length > maxTextChars ? v.slice(0, maxTextChars) : v));
   return {
     ref: `Coverage/${resource.id}`,
     status: typeof resource.status === 'string' ? resource.status : 'unknown',

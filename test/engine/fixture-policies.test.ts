@@ -116,6 +116,16 @@ describe('the engine on a fixture service with two policies', () => {
     expect(v20.part('reason')[0]!.valueCodeableConcept.text).toBe('FX.M Lumbar Spine MRI (Medicare): every applicable criterion is met by the record');
   });
 
+  it('reads a Coverage\'s names up to the service\'s per-field bound when choosing the policy: "Medicare" past it is not read', async () => {
+    const named = (payor: string) => chart({ painSince: FIVE_WEEKS_AGO, coverage: { payor: [{ display: payor }] } });
+    const within = await sign(named('Medicare Part B'));
+    expect(within.card.detail).toMatch(/^\*\*Documentation needed\*\* under FX\.M /);
+    const filler = 'Regional Health Plan Administrators. '.repeat(300); // 11,100 characters: past the 10,000 read
+    const past = await sign(named(`${filler}Medicare Part B`));
+    expect(past.card.detail).toMatch(/^\*\*Not covered\*\* under FX\.1 /);
+    expect(past.card.detail).toContain(`the rest of Coverage/cov-1 payorNames (${(filler.length + 15).toLocaleString('en-US')} characters) was not`);
+  });
+
   it('keeps the policy applied, its id, revision and version, in the decision record', async () => {
     await sign(chart({ painSince: FIVE_WEEKS_AGO, coverage: MEDICARE, therapy: true }));
     await runtime.deps.decisionLog.flush();
