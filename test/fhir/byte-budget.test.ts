@@ -7,7 +7,7 @@ import { FhirClient } from '../../src/fhir/fhir-client';
 import type { Runtime } from '../../src/runtime';
 import { SERVICE_PATH, hookRequest } from '../helpers/builders';
 import { expectValidCdsResponse } from '../helpers/cds-response';
-import { testRuntime } from '../helpers/runtime';
+import { testRuntime, watchFhirBytesHeld } from '../helpers/runtime';
 import { lumbarBlockOrder } from '../fixtures/facet-chart';
 
 /**
@@ -135,13 +135,7 @@ describe('a hook call against a FHIR server that answers every search with a lar
   afterAll(() => fhir.close());
   beforeEach(async () => {
     runtime = await testRuntime({ env: { FHIR_TIMEOUT_MS: '20000', FHIR_MAX_RESPONSE_BYTES: String(2 * MiB), FHIR_MAX_BYTES_PER_CALL: String(8 * MiB), FHIR_MAX_BYTES_IN_FLIGHT: String(10 * MiB) } });
-    held = [];
-    const gauge = runtime.deps.metrics.fhirBytesInFlight;
-    const set = gauge.set.bind(gauge);
-    jest.spyOn(gauge, 'set').mockImplementation((value: number) => {
-      held.push(value);
-      set(value);
-    });
+    held = watchFhirBytesHeld(runtime);
   });
   afterEach(async () => {
     jest.restoreAllMocks();

@@ -35,3 +35,18 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
   const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
   return { logger, lines };
 }
+
+/**
+ * Every value the runtime's cds_fhir_bytes_in_flight gauge is set to, in order: what the FHIR byte budgets
+ * held, counted, never timed. Undone by jest.restoreAllMocks().
+ */
+export function watchFhirBytesHeld(runtime: Runtime): number[] {
+  const held: number[] = [];
+  const gauge = runtime.deps.metrics.fhirBytesInFlight;
+  const set = gauge.set.bind(gauge);
+  jest.spyOn(gauge, 'set').mockImplementation((value: number) => {
+    held.push(value);
+    set(value);
+  });
+  return held;
+}

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { Runtime } from '../../../src/runtime';
 import { HOOK_PATHS, PATIENT_ID, PATIENT_REF, fullPrefetch, hookRequest, searchset } from '../../helpers/builders';
 import { expectValidCdsResponse } from '../../helpers/cds-response';
-import { testRuntime } from '../../helpers/runtime';
+import { testRuntime, watchFhirBytesHeld } from '../../helpers/runtime';
 import { lumbarBlockChart, lumbarBlockOrder } from '../../fixtures/facet-chart';
 
 /**
@@ -150,13 +150,7 @@ describe('order-dispatch: orders read by reference count against the call\'s FHI
   let held: number[];
   beforeEach(async () => {
     runtime = await testRuntime({ env: { FHIR_TIMEOUT_MS: '20000', FHIR_MAX_RESPONSE_BYTES: String(1 * MiB), FHIR_MAX_BYTES_PER_CALL: String(3 * MiB), FHIR_MAX_BYTES_IN_FLIGHT: String(4 * MiB) } });
-    held = [];
-    const gauge = runtime.deps.metrics.fhirBytesInFlight;
-    const set = gauge.set.bind(gauge);
-    jest.spyOn(gauge, 'set').mockImplementation((value: number) => {
-      held.push(value);
-      set(value);
-    });
+    held = watchFhirBytesHeld(runtime);
   });
   afterEach(async () => {
     jest.restoreAllMocks();
