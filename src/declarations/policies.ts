@@ -34,6 +34,8 @@ export function compileOwnPolicy<T>(definition: ServiceDefinition<T>): LoadedPol
 /** A policy folder's policy, compiled for the service that applies it. */
 export function compileAppliedPolicy(service: ServiceDefinition<unknown>, policy: PolicyDefinition<unknown>): LoadedPolicy {
   const where = `policy ${policy.declaration.id} (applied by service ${service.service.id})`;
+  // What a request may cost is the service's to declare: one request, one set of limits, whichever policy decides.
+  if ('limits' in (policy.declaration as object)) throw new StartupError(`${where}: policy.json declares limits; limits belong to the service (service.json \`limits\`) and bound every policy it applies`);
   for (const name of Object.keys(policy.valueSets)) {
     if (service.valueSets[name]) throw new StartupError(`${where}: value set "${name}" is also the service's; give a differing set its own name`);
   }

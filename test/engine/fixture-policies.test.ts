@@ -188,6 +188,14 @@ describe('a broken fixture declaration stops start-up, naming what is wrong', ()
     expect(loaded.valueSets.therapyTried!.matchesText('physical exam only')).toBe(false);
   });
 
+  it('limits declared by a policy folder: they are the service\'s (service.json), whichever policy decides', () => {
+    const declaration = { ...policies['fixture-imaging-medicare']!.declaration, limits: { maxTextCharsPerField: 50_000 } };
+    const broken = { ...policies, 'fixture-imaging-medicare': { ...policies['fixture-imaging-medicare']!, declaration } };
+    expect(() => compileService(service, broken)).toThrow(
+      'policy fixture-imaging-medicare (applied by service fixture-imaging): policy.json declares limits; limits belong to the service (service.json `limits`) and bound every policy it applies',
+    );
+  });
+
   it('a super-linear text pattern in the service itself, naming the service', () => {
     const broken = copy((d) => (d.valueSets.lowBackPain!.textPatterns = ['(low back|lumbar)[\\s\\S]*pain']));
     expect(() => compileService(broken, policies)).toThrow(/^service fixture-imaging: value set lowBackPain: text pattern .* can take super-linear time/);
