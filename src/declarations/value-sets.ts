@@ -1,6 +1,7 @@
 import type { CodeableConcept, Coding } from 'fhir/r4';
 import { StartupError } from '../errors';
 import { canonicalCode, canonicalSystem, codingKey, conceptText } from '../fhir/code-systems';
+import { isNegated } from '../kit/negation';
 import { checkLinearPattern } from './linear-pattern';
 import type { ValueSetJson } from './types';
 
@@ -142,40 +143,5 @@ export function compileValueSets(json: Record<string, ValueSetJson>): Record<str
   return compiled;
 }
 
-/** Ends a clause: negation does not reach across these ("no fever, cervical pain" negates only the fever). */
-const CLAUSE_BREAK = /[.,;:!?\n]| \/ |\b(?:but|however|although)\b/gi;
-/** A negation cue among the few words before a term (NegEx-style): "no", "not", "without", "denies"... */
-const NEGATION_BEFORE = /\b(?:no|not|without|denies|denied|never|negative for|free of|rather than|instead of|other than|rules? out|ruled out|r\/o)\b/i;
-const NEGATION_WORDS = 6;
-const WINDOW = 120;
-/** "non-pulsed", "non ultrasound". */
-const NON_PREFIX = /\bnon[- ]?$/i;
-/** A negation right after the term: "ultrasound not used", "cyst ruled out". */
-const NEGATION_AFTER = /^\s*(?:(?:was|were|is|are|has been|had been)\s+)?(?:not (?:used|performed|planned|done|indicated|present|seen|considered|required)|ruled out|absent|negative)\b/i;
-
-/**
- * Whether the text negates the match at [start, end): a cue within the same clause, at most six words
- * before it, a "non-" prefix, or a negation right after it. Free text in orders and charts says
- * "fluoroscopic guidance, not ultrasound" or "conventional RF, not pulsed", and those must not match.
- */
-export function isNegated(text: string, start: number, end: number): boolean {
-  const { before, after } = negationWindows(text, start, end);
-  if (NON_PREFIX.test(before)) return true;
-  let clauseStart = 0;
-  for (const m of before.matchAll(CLAUSE_BREAK)) clauseStart = m.index + m[0].length;
-  const words = before.slice(clauseStart).trim().split(/\s+/).slice(-NEGATION_WORDS).join(' ');
-  if (NEGATION_BEFORE.test(words)) return true;
-  const clauseEnd = after.search(CLAUSE_BREAK);
-  return NEGATION_AFTER.test(clauseEnd < 0 ? after : after.slice(0, clauseEnd));
-}
-
-/**
- * The text isNegated reads around a match: at most WINDOW characters on each side (six words fit), so
- * checking every occurrence in a long text costs time linear in the number of occurrences, never a scan
- * of the text from its start for each one.
- */
-export function negationWindows(text: string, start: number, end: number): { before: string; after: string } {
-  let before = text.slice(Math.max(0, start - WINDOW), start);
-  if (start > WINDOW) before = before.slice(before.search(/\s|$/)); // drop a word cut in two
-  return { before, after: text.slice(end, end + WINDOW) };
-}
+/** The negation reader is the kit's (src/kit/negation.ts); re-exported for the engine's callers. */
+export { isNegated, negationWindows } from '../kit/negation';

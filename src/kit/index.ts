@@ -43,6 +43,7 @@ export type {
 export { afterProcedure, beforeProcedure, evidenceCutoff, laterEvidence, type ProcedureTime } from './timeline';
 export { conditionEvidence, conditionMatches, currentConditions, laterConditions, type ChartReading } from './conditions';
 export { QUOTE_LENGTH, quote, reportFindings, sentencesNamingAll, sentencesOf, type ReportFinding } from './report-words';
+export { isNegated, negationWindows } from './negation';
 
 // Scores and relief
 export { byTime, codeOf, functionalScores, improvementPercent, improvementPoints, painScores, round, scaleFits, scaleOf, scoreEvidence, scoresIn, type FunctionalScale } from './scores';

@@ -104,6 +104,8 @@ export interface OrderInfo {
   targetEvidence?: string;
   /** The order mentions radiofrequency neurotomy (reason, note, detail). */
   mentionsRadiofrequency: boolean;
+  /** The order names radiofrequency neurotomy only to negate it ("radiofrequency ablation is not being considered"). */
+  deniesRadiofrequency: boolean;
   /** A coded reason on the order why radiofrequency is not an option. */
   notRfCandidateReason?: string;
   reasonConcepts: CodeableConcept[];
@@ -238,8 +240,10 @@ export function readOrder(order: ServiceRequest, record: FactRecord, ctx: OrderR
     dateFromOrder: occurrence !== undefined,
     ...(intent ? { intent, intentEvidence } : {}),
     ...(target ? { target: target.target, targetEvidence: target.evidence } : {}),
-    mentionsRadiofrequency: vs.radiofrequencyMention!.matchesText(
-      [...f.strings(record, 'notes'), f.string(record, 'patientInstruction'), ...details.map(conceptText), ...reasonConcepts.map(conceptText)].join(' '),
+    ...radiofrequencyMention(
+      // One line per field: a negation in one note does not reach into the next.
+      [...f.strings(record, 'notes'), f.string(record, 'patientInstruction'), ...details.map(conceptText), ...reasonConcepts.map(conceptText)].join('\n'),
+      vs,
     ),
     ...(notRf ? { notRfCandidateReason: conceptText(notRf) || notRf.coding?.[0]?.code } : {}),
     reasonConcepts,
@@ -271,6 +275,12 @@ export function nonFacetJointOf(kind: ProcedureKind, codeText: string | undefine
     if (named) return { valueSet: joint.valueSet, appearsToBe: joint.appearsToBe(kind), evidence: named };
   }
   return undefined;
+}
+
+/** Whether the order's words say radiofrequency neurotomy is being considered, or name it only to negate it. */
+function radiofrequencyMention(text: string, vs: ValueSets): Pick<OrderInfo, 'mentionsRadiofrequency' | 'deniesRadiofrequency'> {
+  const mentions = vs.radiofrequencyMention!.matchesText(text);
+  return { mentionsRadiofrequency: mentions, deniesRadiofrequency: !mentions && vs.radiofrequencyMention!.mentionsText(text) };
 }
 
 function reasonReferenceConcepts(references: string[], chart: Chart): CodeableConcept[] {

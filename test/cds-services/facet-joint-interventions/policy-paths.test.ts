@@ -76,7 +76,6 @@ const IMPOSSIBLE: Record<string, CriterionStatus[]> = {
   'levels-therapeutic': ['not-documented'],
   'second-block-interval': ['not-documented'],
   'repeat-rf-interval': ['not-documented'],
-  'radiofrequency-considered': ['not-met'],
   'not-rf-candidate': ['not-met'],
 };
 

@@ -103,17 +103,23 @@ export const secondBlockSameLevels = criterion('second-block-same-levels', {
   },
 });
 
-/** I.A.1.f: radiofrequency neurotomy is being considered. */
+/** I.A.1.f: radiofrequency neurotomy is being considered (not met when the order names it only to negate it). */
 export const radiofrequencyConsidered = criterion('radiofrequency-considered', {
   dependsOn: ['serviceRequests'],
   // The order itself, or an RF order signed with it, settles it without the record's orders.
-  dependsOnFor: ({ unit, sessionOrders }) => (unit.orders.some((o) => o.mentionsRadiofrequency) || sessionOrders.some((o) => o.kind === 'radiofrequency') ? [] : ['serviceRequests']),
+  dependsOnFor: ({ unit, sessionOrders }) =>
+    unit.orders.some((o) => o.mentionsRadiofrequency || o.deniesRadiofrequency) || sessionOrders.some((o) => o.kind === 'radiofrequency') ? [] : ['serviceRequests'],
   appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
   evaluate: ({ unit, sessionOrders, chart }): Finding => {
     const mentioned = unit.orders.filter((o) => o.mentionsRadiofrequency);
     if (mentioned.length > 0) return met('The order says radiofrequency neurotomy is being considered', mentioned.map((o) => ({ text: 'reason, note or detail on the order', reference: o.ref })));
     const draftRf = sessionOrders.filter((o) => o.kind === 'radiofrequency');
     if (draftRf.length > 0) return met('A radiofrequency neurotomy is ordered in this session', draftRf.map((o) => ({ text: `CPT ${o.codes.map((c) => c.code).join(', ')}`, reference: o.ref })));
+    // The order's own words that RF is not being considered outweigh an older plan on the record.
+    const denied = unit.orders.filter((o) => o.deniesRadiofrequency);
+    if (denied.length > 0) {
+      return notMet('The order says radiofrequency neurotomy is not being considered (negated on the order)', denied.map((o) => ({ text: 'reason, note or detail on the order names radiofrequency neurotomy only to negate it', reference: o.ref })));
+    }
     const planned = chart.plannedOrders.filter((p) => ACTIVE_ORDER.has(p.status));
     if (planned.length > 0) return met('A radiofrequency neurotomy is planned or ordered', planned.map((p) => ({ text: `CPT ${p.codes.join(', ')} (${p.status}, ${p.intent})`, reference: p.ref })));
     return notDocumented('radiofrequency-considered', 'Nothing on the order or in the record says radiofrequency neurotomy is being considered');

@@ -7,6 +7,7 @@ import { sequentialIds } from '../../../helpers/runtime';
 import { diagnosticPaths, oddDurationPaths, sessionContextPaths } from './diagnostic.paths';
 import { radiofrequencyPaths } from './radiofrequency.paths';
 import { cystPaths, levelPaths, regionPaths, reportWordPaths, timelinePaths, visitPaths } from './readings.paths';
+import { negationPaths } from './negation.paths';
 import { buildChart, dataStatus, type PathScenario } from './scenario';
 import { sessionPaths } from './session.paths';
 import { therapeuticPaths } from './therapeutic.paths';
@@ -47,4 +48,5 @@ export const pathTables: Array<[string, PathScenario[]]> = [
   ['reading the chart: timeline and baselines', timelinePaths],
   ['reading the chart: levels, same site, MCID', levelPaths],
   ['reading the chart: one procedure per visit, facet joint', visitPaths],
+  ['reading the chart: negated words on the order', negationPaths],
 ];
