@@ -47,7 +47,7 @@ export { isNegated, negationWindows } from './negation';
 
 // Scores and relief
 export { byTime, codeOf, functionalScores, improvementPercent, improvementPoints, painScores, round, scaleFits, scaleOf, scoreEvidence, scoresIn, type FunctionalScale } from './scores';
-export { blockRelief, functionalChange, sustainedPainRelief, type FunctionalChange, type Relief, type ReliefSettings, type SustainedRelief, type TreatedSession } from './relief';
+export { blockRelief, functionalChange, functionalChangeDuringRelief, sustainedPainRelief, type FunctionalChange, type Relief, type ReliefSettings, type SustainedRelief, type TreatedSession } from './relief';
 
 // Coverage and programs
 export { MEDICARE_PLAN_VALUE_SETS, PROGRAM_VALUE_SETS, activeCoverage, coverageOfResource, defaultCoverage, isCoverageActive, programsOf, type MedicarePlan, type ProgramReading } from './coverage';

@@ -195,6 +195,21 @@ export function functionalChange(
   return best ?? { status: 'unknown', summary: `no functional-scale score${region ? ` of the ${region} region` : ''} both before and after ${session.label}`, evidence: [] };
 }
 
+/**
+ * Function during the relief period after a procedure (I.B.2.b "≥ 50% pain relief was obtained for at least
+ * six months, with associated functional improvement, following the previous treatment"): the improvement
+ * goes with the relief, so it is read from the scores within `months` of the procedure, not from a later
+ * score taken once the pain came back. With no functional score within the period, the latest score after
+ * it is read (an improvement still there after the period was there during it), and the summary says so.
+ */
+export function functionalChangeDuringRelief(session: TreatedSession, chart: Chart, vs: ValueSets, t: ReliefSettings, until: string, region: string | undefined, months: number): FunctionalChange {
+  const periodEnd = addMonths(session.date, months);
+  const during = functionalChange(session, chart, vs, t, periodEnd < until ? periodEnd : until, region);
+  if (during.status !== 'unknown') return { ...during, summary: `during the ${months} months after ${session.label} (through ${periodEnd}): ${during.summary}` };
+  const later = functionalChange(session, chart, vs, t, until, region);
+  return later.status === 'unknown' ? later : { ...later, summary: `no functional score within ${months} months of ${session.label}; later: ${later.summary}` };
+}
+
 function describeChange(points: number): string {
   if (points === 0) return 'no change';
   return `${round(Math.abs(points))} point${Math.abs(points) === 1 ? '' : 's'} ${points > 0 ? 'better' : 'worse'}`;

@@ -1,5 +1,5 @@
 import type { Finding } from '../../../../src/decision/types';
-import { addMonths, atOtherSites, atSameSite, blocksCoverLevels, evidenceCutoff, functionalChange, met, newLevels, notMet, siteEvidence, sustainedPainRelief, type PriorSession } from '../../../../src/kit';
+import { addMonths, atOtherSites, atSameSite, blocksCoverLevels, evidenceCutoff, functionalChangeDuringRelief, met, newLevels, notMet, siteEvidence, sustainedPainRelief, type PriorSession } from '../../../../src/kit';
 import type { FacetContext } from '../types';
 import { criterion, notDocumented, onPathway, type CriterionId } from './define';
 
@@ -62,7 +62,8 @@ export const repeatRadiofrequencySustainedRelief = criterion('repeat-rf-sustaine
     const last = previousNeurotomies(ctx).at(-1)!;
     const until = evidenceCutoff(ctx.today, unit.date);
     const pain = sustainedPainRelief(last, chart, vs, t, t.repeatRadiofrequencyReliefPercent, t.repeatRadiofrequencyReliefMonths, until);
-    const fn = functionalChange(last, chart, vs, t, until, unit.region);
+    // The functional improvement goes with the relief: read within the relief period, not from a later score after the pain came back.
+    const fn = functionalChangeDuringRelief(last, chart, vs, t, until, unit.region, t.repeatRadiofrequencyReliefMonths);
     const evidence = [siteEvidence(last, unit.levelNames, 'previous treatment'), ...pain.evidence, ...fn.evidence];
     if (pain.status === 'not-met') return notMet(`Relief not sustained: ${pain.summary}`, evidence);
     if (fn.status === 'not-improved') return notMet(`No functional improvement: ${fn.summary}`, evidence);

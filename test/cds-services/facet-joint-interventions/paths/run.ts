@@ -8,6 +8,7 @@ import { diagnosticPaths, oddDurationPaths, sessionContextPaths } from './diagno
 import { radiofrequencyPaths } from './radiofrequency.paths';
 import { cystPaths, levelPaths, regionPaths, reportWordPaths, timelinePaths, visitPaths } from './readings.paths';
 import { negationPaths } from './negation.paths';
+import { reliefPeriodPaths } from './relief-period.paths';
 import { buildChart, dataStatus, type PathScenario } from './scenario';
 import { sessionPaths } from './session.paths';
 import { therapeuticPaths } from './therapeutic.paths';
@@ -49,4 +50,5 @@ export const pathTables: Array<[string, PathScenario[]]> = [
   ['reading the chart: levels, same site, MCID', levelPaths],
   ['reading the chart: one procedure per visit, facet joint', visitPaths],
   ['reading the chart: negated words on the order', negationPaths],
+  ['reading the chart: function during the relief period', reliefPeriodPaths],
 ];
