@@ -77,6 +77,22 @@ function isSpineImaging(p: ChartProcedure, ctx: RegionReading): boolean {
   return p.codings.some((c) => ctx.vs.spineImaging!.matchesCoding(c)) || ctx.vs.spineImaging!.matchesText(p.text);
 }
 
+/**
+ * Imaging that only guided a procedure: a facet block "under fluoroscopic guidance" (its CPT code includes the
+ * imaging), CT guidance for needle placement (77012), another pain procedure. It shows where the needle went,
+ * not whether the spine has another cause of the pain, so it is not a study for I.A.1.c. A spine imaging code
+ * (72020–72159) is always a study.
+ */
+function guidanceOnly(codings: Coding[], text: string, ctx: RegionReading): boolean {
+  const { vs } = ctx;
+  if (codings.some((c) => vs.spineImaging!.matchesCoding(c))) return false;
+  return codings.some((c) => vs.imagingGuidanceOnly!.matchesCoding(c) || vs.otherPainProcedures!.matchesCoding(c)) || vs.imagingGuidanceOnly!.matchesText(text);
+}
+
+function guidanceEvidence(s: Study): Evidence {
+  return { text: `set aside, imaging only as the guidance of a procedure (not a study of the spine): ${s.name}${s.date ? ` on ${s.date}` : ''}`, reference: s.ref, setAside: 'procedure guidance' };
+}
+
 /** "MRI lumbar spine on 2026-08-26, whole spine": a study as the card names it. */
 export function studyText(s: Study, regions: Region[]): string {
   const where = regions.length === 0 ? ', region not stated (counted)' : regions.length === 3 ? ', whole spine' : '';
@@ -87,24 +103,33 @@ export function studyText(s: Study, regions: Region[]): string {
 export function otherCausesOnRecord(ctx: ProcedureReading, kinds: OtherCause[]): OtherCauses {
   const { vs, chart, unit } = ctx;
   const until = evidenceCutoff(ctx.today, unit.date);
-  const all: Study[] = [
+  const read: Study[] = [
     ...chart.procedures.filter((p) => p.status === 'completed' && (p.date ?? '') <= until && isSpineImaging(p, ctx)).map(fromProcedure),
     ...chart.imaging.filter((i) => (i.date ?? '') <= until).map(fromReport),
   ];
   const causes: Evidence[] = [];
   const setAside: Evidence[] = [];
   const studies: OtherCauses['studies'] = [];
-  for (const study of all) {
+  // Words that name another cause count wherever they are written, a procedure's report included; only a
+  // study of the spine shows there is none.
+  const reports: OtherCauses['studies'] = [];
+  for (const study of read) {
     const regions = imagingRegions(study.codings, study.name, vs);
     if (regionFit(regions, unit.region) === 'other') setAside.push(otherRegionEvidence(studyText(study, regions), study.ref, regions, unit.region));
-    else studies.push({ study, regions });
+    else if (guidanceOnly(study.codings, study.name, ctx)) {
+      setAside.push(guidanceEvidence(study));
+      reports.push({ study, regions });
+    } else {
+      studies.push({ study, regions });
+      reports.push({ study, regions });
+    }
   }
 
   for (const cause of kinds) {
     const diagnoses = regionConditions(ctx, cause.codes);
     causes.push(...diagnoses.counted.map((c) => ({ ...conditionEvidence(c), text: `${cause.label}: ${conditionEvidence(c).text}` })));
     setAside.push(...diagnoses.elsewhere);
-    for (const { study } of studies) {
+    for (const { study } of reports) {
       const where = `${study.name}${study.date ? ` on ${study.date}` : ''}`;
       for (const concept of study.conclusionConcepts.filter((c) => vs[cause.codes]!.matchesConcept(c))) {
         const regions = regionsNamed([concept], vs);

@@ -28,6 +28,7 @@ export const SPINE_READS: Required<DeclarationNeeds> = {
     // The reviewer readings (pain and its duration, cyst, other causes, why not radiofrequency).
     'painConditions',
     'spineImaging',
+    'imagingGuidanceOnly',
     'notRfCandidate',
     ...CYST_VALUE_SETS,
     ...otherCauseValueSets(SPINE_OTHER_CAUSES),
