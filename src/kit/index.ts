@@ -146,6 +146,7 @@ export {
 } from './spine/suggestions';
 export { CYST_VALUE_SETS, conditionPositions, cystCausing, cystsElsewhere, facetSynovialCysts, linkEvidence, regionRadiculopathies, type CystLink, type SpineReading } from './spine/cyst';
 export { SPINE_OTHER_CAUSES, otherCauseValueSets, otherCausesOnRecord, studyText, type OtherCause, type OtherCauses, type ProcedureReading, type Study } from './spine/other-causes';
+export { cobbAngles, cobbFindings, type CobbFinding } from './spine/deformity';
 export { blocksCoverLevels, type BlocksAtLevels } from './spine/blocks';
 export { notRadiofrequencyCandidate, painLasted, reliefOrFunctionAtSameSite, type SameSiteRule, type SameSiteThresholds } from './spine/readings';
 export { SPINE_READS, spineReads } from './spine/reads';

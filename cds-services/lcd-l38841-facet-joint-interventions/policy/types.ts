@@ -28,6 +28,9 @@ export interface LcdThresholds extends ReliefSettings {
   repeatRadiofrequencyFunctionImprovementPercent: number;
   repeatDiagnosticsAfterMonths: number;
   maxInjectionLevelsPerSession: number;
+  /** C4: a curve of at least this Cobb angle is a significant deformity (SRS-Schwab's major coronal curve). */
+  significantDeformityCobbDegrees: number;
+  significantDeformityCobbSource: string;
   functionalScales: FunctionalScale[];
 }
 

@@ -1,6 +1,8 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
 import {
   addMonths,
+  cobbAngles,
+  cobbFindings,
   conditionEvidence,
   conditionMatches,
   courseEnd,
@@ -184,18 +186,34 @@ export const noOtherPathology = criterion('c4-no-other-pathology', {
   dependsOn: ['conditions', 'procedures', 'imagingReports'],
   appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
   evaluate: (ctx): Finding => {
+    const { t, vs } = ctx;
     const found = otherCausesOnRecord(ctx, OTHER_CAUSES);
     const deformities = regionConditions(ctx, 'spinalDeformityCodes');
-    const graded = deformities.counted.filter((c) => c.severity.some((s) => ctx.vs.moderateToSevere!.matchesConcept(s)));
-    const ungraded = deformities.counted.filter((c) => !graded.includes(c) && !found.causes.some((e) => e.reference === c.ref));
-    const causes = [...found.causes, ...graded.map((c) => ({ ...conditionEvidence(c), text: `significant deformity: ${conditionEvidence(c).text} (charted ${c.severity.map((s) => s.text ?? s.coding?.[0]?.display).join(', ')})` }))];
+    const counted = deformities.counted.filter((c) => !found.causes.some((e) => e.reference === c.ref));
+    const graded = counted.filter((c) => c.severity.some((s) => vs.moderateToSevere!.matchesConcept(s)));
+    // A curve of at least the declared Cobb angle is a significant deformity, whatever words name it.
+    const cobb = (c: ChartCondition) => Math.max(0, ...cobbAngles(c.text));
+    const large = counted.filter((c) => !graded.includes(c) && cobb(c) >= t.significantDeformityCobbDegrees);
+    const ungraded = counted.filter((c) => !graded.includes(c) && !large.includes(c));
+    const reported = found.studies.flatMap(({ study }) =>
+      cobbFindings(study.texts, vs)
+        .filter((f) => f.degrees >= t.significantDeformityCobbDegrees && regionFit(f.regions, ctx.unit.region) !== 'other')
+        .map((f) => ({ text: `significant deformity in the report of ${study.name}${study.date ? ` on ${study.date}` : ''}: "${f.quote}" (Cobb ${f.degrees}° ≥ ${t.significantDeformityCobbDegrees}°)`, reference: study.ref })),
+    );
+    const causes = [
+      ...found.causes,
+      ...graded.map((c) => ({ ...conditionEvidence(c), text: `significant deformity: ${conditionEvidence(c).text} (charted ${c.severity.map((s) => s.text ?? s.coding?.[0]?.display).join(', ')})` })),
+      ...large.map((c) => ({ ...conditionEvidence(c), text: `significant deformity: ${conditionEvidence(c).text} (Cobb ${cobb(c)}° ≥ ${t.significantDeformityCobbDegrees}°)` })),
+      ...reported,
+    ];
     const setAside = [
       ...found.setAside,
       ...deformities.elsewhere,
       ...ungraded.map((c) => ({ ...conditionEvidence(c), text: `set aside, deformity not charted as significant: ${conditionEvidence(c).text}`, setAside: 'not significant' })),
     ];
     if (causes.length > 0) {
-      const labels = [...new Set([...found.labels, ...(graded.length > 0 ? ['significant deformity'] : [])])];
+      const deformity = graded.length + large.length + reported.length > 0;
+      const labels = [...new Set([...found.labels, ...(deformity ? ['significant deformity'] : [])])];
       return notMet(`Another pathology that could explain the pain is on record (${labels.join(', ')})`, [...causes, ...setAside]);
     }
     const studies = found.studies.map(({ study, regions }) => ({ text: `${studyText(study, regions)}: read`, reference: study.ref }));

@@ -7,6 +7,7 @@ import { loadServices } from '../../../../src/declarations/load';
 import { REFERENCE_DATE } from '../../../helpers/chart';
 import { sequentialIds } from '../../../helpers/runtime';
 import { buildChart, dataStatus, type PathScenario } from '../../facet-joint-interventions/paths/scenario';
+import { deformityPaths } from './deformity.paths';
 import { indicationPaths, selectionPaths } from './indications.paths';
 import { diagnosticPaths, limitationPaths, sessionPaths } from './procedures.paths';
 import { radiofrequencyPaths, therapeuticPaths } from './treatment.paths';
@@ -53,6 +54,7 @@ export function decideScenario(scenario: PathScenario) {
 export const pathTables: Array<[string, PathScenario[]]> = [
   ['which policy decides', selectionPaths],
   ['C1-C5 indications of every facet procedure', indicationPaths],
+  ['C4 significant deformity by its Cobb angle', deformityPaths],
   ['D diagnostic blocks, IA or MBB', diagnosticPaths],
   ['T therapeutic injections, intra-articular only', therapeuticPaths],
   ['R radiofrequency ablation', radiofrequencyPaths],
