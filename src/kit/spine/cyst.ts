@@ -1,6 +1,7 @@
 import type { Evidence } from '../../decision/types';
 import type { ChartCondition } from '../chart/model';
 import { conditionEvidence, conditionMatches } from '../conditions';
+import { quote, sentencesOf } from '../report-words';
 import { levelsInText, levelsOf, rootsInText, sameOrAdjacentLevel, spinalPositions, type LevelCodes } from './levels';
 import { conditionRegions, otherRegionEvidence, regionFit, type RegionReading } from './regions';
 
@@ -18,17 +19,41 @@ export const CYST_VALUE_SETS = ['facetSynovialCyst', 'otherDorsopathy', 'radicul
  * adjacent level when both are charted.
  */
 
-/** Every current facet synovial cyst: a cyst code, or an "other dorsopathy" M53.8x whose text says cyst (read once per request). */
+/** Every current facet synovial cyst: a cyst code, an "other dorsopathy" M53.8x whose text says cyst, or a spine imaging report's words (read once per request). */
 function allCysts(ctx: SpineReading): ChartCondition[] {
   return ctx.chart.memo.once('spine:cysts', () => readCysts(ctx));
 }
 
 function readCysts(ctx: SpineReading): ChartCondition[] {
   const { vs } = ctx;
-  return ctx.chart.conditions.filter(
+  const diagnosed = ctx.chart.conditions.filter(
     (c) =>
       c.current &&
       (conditionMatches(c, vs.facetSynovialCyst!) || (c.codings.some((x) => vs.otherDorsopathy!.matchesCoding(x)) && vs.facetSynovialCyst!.matchesText(c.text))),
+  );
+  return [...diagnosed, ...reportedCysts(ctx)];
+}
+
+/**
+ * A cyst named only in the words of a spine imaging report ("Right L4-L5 facet joint synovial cyst compressing
+ * the traversing right L5 nerve root"), read negation-aware sentence by sentence ("no synovial cyst" names
+ * none): a report's words are evidence without a code. Each sentence is read as a diagnosis whose text is the
+ * sentence, so its region and levels come from the report's name and the sentence, as a diagnosis's do.
+ */
+function reportedCysts(ctx: SpineReading): ChartCondition[] {
+  const { vs } = ctx;
+  return ctx.chart.imaging.flatMap((report) =>
+    sentencesOf(report.reportTexts)
+      .filter((sentence) => vs.facetSynovialCyst!.matchesText(sentence))
+      .map((sentence) => ({
+        ref: report.ref,
+        codings: [],
+        text: `synovial cyst in the report of ${report.name}: "${quote(sentence)}"`,
+        current: true,
+        ...(report.date ? { recorded: report.date, recordedLast: report.date } : {}),
+        bodySites: [],
+        severity: [],
+      })),
   );
 }
 

@@ -7,6 +7,7 @@ import { sequentialIds } from '../../../helpers/runtime';
 import { diagnosticPaths, oddDurationPaths, sessionContextPaths } from './diagnostic.paths';
 import { radiofrequencyPaths } from './radiofrequency.paths';
 import { cystPaths, levelPaths, regionPaths, reportWordPaths, timelinePaths, visitPaths } from './readings.paths';
+import { cystWordPaths } from './cyst-words.paths';
 import { imagingKindPaths } from './imaging-kind.paths';
 import { negationPaths } from './negation.paths';
 import { reliefPeriodPaths } from './relief-period.paths';
@@ -53,4 +54,5 @@ export const pathTables: Array<[string, PathScenario[]]> = [
   ['reading the chart: negated words on the order', negationPaths],
   ['reading the chart: function during the relief period', reliefPeriodPaths],
   ['reading the chart: imaging that only guided a needle', imagingKindPaths],
+  ['reading the chart: the synovial cyst in report words', cystWordPaths],
 ];
