@@ -34,7 +34,9 @@ export function criteriaOf<Ctx, C extends Record<string, Citation>>(citations: C
   return {
     criterion(id, spec) {
       const citation = citations[id]!;
-      return { id, section: citation.section, title: citedTitle(citation), categorical: spec.categorical === true, ...spec };
+      const caveat = limitedVerification(citation);
+      const evaluate = caveat ? (ctx: Ctx) => withCaveat(spec.evaluate(ctx), caveat) : spec.evaluate;
+      return { id, section: citation.section, title: citedTitle(citation), categorical: spec.categorical === true, ...spec, evaluate };
     },
     notDocumented(id, summary, evidence = []) {
       const how = citations[id]!.howToDocument;
@@ -44,6 +46,25 @@ export function criteriaOf<Ctx, C extends Record<string, Citation>>(citations: C
 }
 
 const UNVERIFIED: Record<string, string> = { secondary: 'unverified: secondary source only', unverified: 'unverified' };
+
+const MARK: Record<string, string> = { secondary: '◐ secondary source only', unverified: '○ unverified' };
+
+/**
+ * The line a finding against a rule of limited verification carries (a rule the policy's notes mark ◐ or ○):
+ * the decision follows the rule as written, and the clinician and reviewer see that it rests on a rule no
+ * primary text confirms. Undefined for a rule verified in a primary text.
+ */
+export function limitedVerification(citation: Citation): Evidence | undefined {
+  const mark = citation.verification ? MARK[citation.verification] : undefined;
+  if (!mark) return undefined;
+  return { text: `Rule of limited verification (${mark}${citation.source ? `: ${citation.source}` : ''}), applied as written: ${citation.text}` };
+}
+
+/** A finding that does not meet a rule of limited verification says so, in its summary and its evidence. */
+function withCaveat(finding: Finding, caveat: Evidence): Finding {
+  if (finding.status === 'met') return finding;
+  return { ...finding, summary: `${finding.summary} (a rule of limited verification)`, evidence: [...(finding.evidence ?? []), caveat] };
+}
 
 /** The title a criterion shows: the citation's, saying so when the rule is not verified in a primary text. */
 export function citedTitle(citation: Citation): string {

@@ -11,6 +11,7 @@ import { deformityPaths } from './deformity.paths';
 import { indicationPaths, selectionPaths } from './indications.paths';
 import { diagnosticPaths, limitationPaths, sessionPaths } from './procedures.paths';
 import { radiofrequencyPaths, therapeuticPaths } from './treatment.paths';
+import { verificationPaths } from './verification.paths';
 
 export const service = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
 export const lcd = service.policies.find((p) => p.id === 'lcd-l38841-facet-joint-interventions')!;
@@ -60,4 +61,5 @@ export const pathTables: Array<[string, PathScenario[]]> = [
   ['R radiofrequency ablation', radiofrequencyPaths],
   ['S sessions, levels and regions; X1 other blocks', sessionPaths],
   ['N non-coverage list, A anesthesia, DOC documentation', limitationPaths],
+  ['rules of limited verification (◐, ○)', verificationPaths],
 ];
