@@ -68,8 +68,8 @@ export const lcdScenarios: ScenarioDefinition[] = [
   },
   {
     id: 'lcd-02-three-levels',
-    title: 'Three levels in one injection session: two is the LCD\'s limit (CP.MP.171 allows three)',
-    description: 'A fully worked-up Medicare member; medial branch blocks at L3-L4, L4-L5 and L5-S1 in one session (64493 + 64494 + 64495). The LCD covers two levels per region per session (a third on appeal only): treating two is suggested.',
+    title: 'Three levels in one injection session: two is the LCD\'s limit (CP.MP.171 allows three), decided per line',
+    description: 'A fully worked-up Medicare member; medial branch blocks at L3-L4, L4-L5 and L5-S1 in one session (64493 + 64494 + 64495). The LCD covers two levels per region per session and pays a third level (+64495) on appeal only: the first two lines are covered, the third-level line is not, and removing it is suggested.',
     name: { given: 'Dorothy', family: 'Hayes', gender: 'female', birthDate: '1948-05-22' },
     chart: (c) => {
       medicare(c);
@@ -81,9 +81,9 @@ export const lcdScenarios: ScenarioDefinition[] = [
       order('lcd-02-sr-3', '64495', { patientId: p, levels: ['L5-S1'], date: NEXT_WEEK, orderDetail: MBB }),
     ],
     expected: [
-      { order: 'lcd-02-sr-1', outcome: 'not-covered', notMet: ['s3-two-levels-per-injection-session'], suggestion: 'Treat at most 2 levels' },
-      { order: 'lcd-02-sr-2', outcome: 'not-covered', notMet: ['s3-two-levels-per-injection-session'] },
-      { order: 'lcd-02-sr-3', outcome: 'not-covered', notMet: ['s3-two-levels-per-injection-session'] },
+      { order: 'lcd-02-sr-1', outcome: 'covered' },
+      { order: 'lcd-02-sr-2', outcome: 'covered' },
+      { order: 'lcd-02-sr-3', outcome: 'not-covered', notMet: ['s3-two-levels-per-injection-session'], suggestion: 'Remove the line beyond 2 levels' },
     ],
   },
   {

@@ -32,7 +32,9 @@ export function suggest(unit: DecisionUnit<LcdContext>, resultList: CriterionRes
     const fluoroscopic = fluoroscopicAlternative(ctx);
     if (fluoroscopic) suggestions.push(fluoroscopic);
   }
-  if (notMet('s3-two-levels-per-injection-session')) {
+  if (notMet('s3-two-levels-per-injection-session') && u.beyondLevelCap) {
+    suggestions.push(cancelUnit(u, `Remove the line beyond ${ctx.t.maxInjectionLevelsPerSession} levels (CPT ${u.orders.flatMap((o) => o.codes.map((c) => c.code)).join(', ')}); the first levels are decided on their own lines`, 'a level beyond the 2 covered per session is paid on appeal only (LCD S3)'));
+  } else if (notMet('s3-two-levels-per-injection-session')) {
     const fewer = fewerLevels(ctx, ctx.t.maxInjectionLevelsPerSession);
     if (fewer) suggestions.push(fewer);
   }

@@ -40,6 +40,8 @@ export interface LcdUnit extends ProcedureOfVisit {
   pathwayEvidence: string;
   /** Its CPT region (undefined only for an unlisted 64999 whose region cannot be told). */
   cptRegion?: CptRegion;
+  /** The third-level add-on lines of an injection session over the level cap (S3), decided apart from its first lines. */
+  beyondLevelCap?: true;
 }
 
 /** The facet procedures on record in the order's CPT region before it, as the LCD counts them (diagnostic blocks IA or MBB, therapeutic IA injections, thermal ablations). */

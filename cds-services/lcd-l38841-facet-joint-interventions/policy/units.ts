@@ -9,7 +9,10 @@ import {
   unitLabel,
   unitReadAs,
   type Chart,
+  procedureUnit,
+  type OrderInfo,
   type PriorSession,
+  type ProcedureOfVisit,
   type ProcedureUnit,
   type Region,
   type SpineSuggestionCoding,
@@ -44,12 +47,13 @@ export function cptRegionOf(region: Region | undefined, codeRegions: Region[]): 
 export function prepareUnits(input: Input): Array<DecisionUnit<LcdContext>> {
   const { today, policy } = input;
   const { valueSets: vs, thresholds: t, coding } = policy;
-  const { chart, orders, sessions, procedures, visitSessions } = readSpinalRequest(input, chartModel, { otherProcedures: OTHER_BLOCKS, guidanceCited: GUIDANCE_CITED });
-  const read = procedures.map(({ key, unit: procedure }) => {
+  const { chart, orders, sessions, procedures: read0, visitSessions } = readSpinalRequest(input, chartModel, { otherProcedures: OTHER_BLOCKS, guidanceCited: GUIDANCE_CITED });
+  const procedures = read0.flatMap((p) => linesBeyondLevelCap(p, t));
+  const read = procedures.map(({ key, unit: procedure, beyondLevelCap }) => {
     const cptRegion = cptRegionOf(procedure.region, procedure.orders.flatMap((o) => o.codes.flatMap((c) => c.regions)));
     const history = lcdHistory(sessions, cptRegion, procedure.date, procedure.orders.map((o) => o.ref), { chart, vs, t });
     const { pathway, evidence } = pathwayOf(procedure, history, t);
-    const unit: LcdUnit = { ...procedure, pathway, pathwayEvidence: evidence, ...(cptRegion ? { cptRegion } : {}) };
+    const unit: LcdUnit = { ...procedure, pathway, pathwayEvidence: evidence, ...(cptRegion ? { cptRegion } : {}), ...(beyondLevelCap ? { beyondLevelCap } : {}) };
     return { key, unit, history };
   });
   const units = read.map((r) => r.unit);
@@ -62,6 +66,26 @@ export function prepareUnits(input: Input): Array<DecisionUnit<LcdContext>> {
     levels: unit.levelCount,
     summary: { pathway: unit.pathway, region: unit.region ?? 'unknown', cptRegion: unit.cptRegion ?? 'unknown', levels: unit.levelCount, kind: unit.kind, ...(unit.target ? { target: unit.target } : {}) },
   }));
+}
+
+/**
+ * S3 per line: "A third or further level (+64492/+64495) is paid on appeal only". An injection session over the
+ * level cap whose third-level add-on is its own order line is decided per line: the add-on line (with the whole
+ * session's levels, so S3 is not met for it) apart from the first lines, which are decided as the session
+ * they would be without it. Lines that cannot be told apart (levels on one line) stay one procedure.
+ */
+export function linesBeyondLevelCap<P extends { key: string; unit: ProcedureOfVisit }>(procedure: P, t: Pick<LcdThresholds, 'maxInjectionLevelsPerSession'>): Array<P & { beyondLevelCap?: true }> {
+  const { key, unit } = procedure;
+  if (unit.kind !== 'injection' || unit.nonFacetJoint || unit.levelCount <= t.maxInjectionLevelsPerSession) return [procedure];
+  const isThirdLevelLine = (o: OrderInfo) => o.codes.length > 0 && o.codes.every((c) => c.level === 'third-plus');
+  const beyond = unit.orders.filter(isThirdLevelLine);
+  const within = unit.orders.filter((o) => !isThirdLevelLine(o));
+  if (beyond.length === 0 || within.length === 0) return [procedure];
+  const first: ProcedureOfVisit = { ...procedureUnit(within), sameVisit: unit.sameVisit, otherOrdersSameDay: unit.otherOrdersSameDay };
+  return [
+    { ...procedure, key, unit: first },
+    { ...procedure, key: `${key}|beyond-level-cap`, unit: { ...unit, orders: beyond }, beyondLevelCap: true },
+  ];
 }
 
 /** A session's CPT region. */

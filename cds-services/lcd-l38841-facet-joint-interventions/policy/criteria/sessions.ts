@@ -24,13 +24,22 @@ export const oneRegionPerSession = criterion('s1-one-region-per-session', {
   },
 });
 
-/** S3 and S2: an injection session treats at most 2 levels per region (bilateral at one level is one level); a third is paid on appeal only. */
+/**
+ * S3 and S2: an injection session treats at most 2 levels per region (bilateral at one level is one level); a third
+ * is paid on appeal only. Where the third level is its own add-on line, that line is decided apart (units.ts):
+ * not met for it, while the first two lines meet S3.
+ */
 export const twoLevelsPerInjectionSession = criterion('s3-two-levels-per-injection-session', {
   dependsOn: [],
   categorical: true,
   appliesTo: (ctx) => on(ctx, 'diagnostic', 'therapeutic'),
   evaluate: ({ unit, t }) =>
-    unit.levelCount <= t.maxInjectionLevelsPerSession
+    unit.beyondLevelCap
+      ? notMet(
+          `The ${ordinal(t.maxInjectionLevelsPerSession + 1)}-level line of a ${unit.levelCount}-level session: at most ${t.maxInjectionLevelsPerSession} levels are covered, a further level (64492, 64495) is paid on appeal only; the first lines are decided on their own (${unit.levelEvidence})`,
+          unit.orders.map((o) => ({ text: `CPT ${o.codes.map((c) => c.code).join(', ')}: the level beyond the ${t.maxInjectionLevelsPerSession} covered`, reference: o.ref })),
+        )
+      : unit.levelCount <= t.maxInjectionLevelsPerSession
       ? met(`${unit.levelCount} of at most ${t.maxInjectionLevelsPerSession} levels (${unit.levelEvidence})`)
       : notMet(
           `${unit.levelCount} levels in one session: at most ${t.maxInjectionLevelsPerSession} are covered; a third level (64492, 64495) is paid on appeal only (${unit.levelEvidence})`,
@@ -76,3 +85,7 @@ export const otherBlocksSameDay = criterion('x1-other-blocks-same-day', {
       : notDocumented('x1-other-blocks-same-day', `Another block on ${unit.date} without a documented necessity for the same day`, evidence);
   },
 });
+
+function ordinal(n: number): string {
+  return n === 3 ? 'third' : n === 2 ? 'second' : `${n}th`;
+}

@@ -85,7 +85,7 @@ export const diagnosticPaths: LcdPathScenario[] = [
 /** S: sessions, levels, regions; X1: another block the same day. */
 export const sessionPaths: LcdPathScenario[] = [
   {
-    name: 'S3 three levels in one injection session: not covered under the LCD (CP.MP.171 allows 3), two levels suggested',
+    name: 'S3 three levels in one injection session, the third its own add-on line (+64495): decided per line, the first two covered, the third-level line not (CP.MP.171 allows 3)',
     chart: (c) => medicareCandidate(c),
     orders: () => [
       order('sr-1', '64493', { levels: ['L3-L4'], date: NEXT_WEEK, orderDetail: MBB }),
@@ -93,9 +93,21 @@ export const sessionPaths: LcdPathScenario[] = [
       order('sr-3', '64495', { levels: ['L5-S1'], date: NEXT_WEEK, orderDetail: MBB }),
     ],
     expect: {
-      'sr-1': { outcome: 'not-covered', criteria: { 's3-two-levels-per-injection-session': 'not-met' }, notApplicable: ['levels-diagnostic'], suggestions: [/^Treat at most 2 levels \(drop L5-S1\)/] },
-      'sr-3': { outcome: 'not-covered' },
+      'sr-1': { outcome: 'covered', criteria: { 's3-two-levels-per-injection-session': 'met' }, notApplicable: ['levels-diagnostic'] },
+      'sr-2': { outcome: 'covered', criteria: { 's3-two-levels-per-injection-session': 'met' } },
+      'sr-3': {
+        outcome: 'not-covered',
+        criteria: { 's3-two-levels-per-injection-session': 'not-met' },
+        suggestions: [/^Remove the line beyond 2 levels \(CPT 64495\)/],
+        evidence: { 's3-two-levels-per-injection-session': { counted: [/CPT 64495: the level beyond the 2 covered/] } },
+      },
     },
+  },
+  {
+    name: 'S3 three levels on one line (64493 with three body sites): the lines cannot be told apart, the session is not covered, two levels suggested',
+    chart: (c) => medicareCandidate(c),
+    orders: () => [order('sr-1', '64493', { levels: ['L3-L4', 'L4-L5', 'L5-S1'], date: NEXT_WEEK, orderDetail: MBB })],
+    expect: { 'sr-1': { outcome: 'not-covered', criteria: { 's3-two-levels-per-injection-session': 'not-met' }, suggestions: [/^Treat at most 2 levels \(drop L5-S1\)/] } },
   },
   {
     name: 'S2 and S3 bilateral at two levels counts two levels: covered',
