@@ -48,22 +48,28 @@ export function criteriaOf<Ctx, C extends Record<string, Citation>>(citations: C
 const UNVERIFIED: Record<string, string> = { secondary: 'unverified: secondary source only', unverified: 'unverified' };
 
 const MARK: Record<string, string> = { secondary: '◐ secondary source only', unverified: '○ unverified' };
+const SHORT_MARK: Record<string, string> = { secondary: '◐', unverified: '○' };
 
 /**
  * The line a finding against a rule of limited verification carries (a rule the policy's notes mark ◐ or ○):
  * the decision follows the rule as written, and the clinician and reviewer see that it rests on a rule no
  * primary text confirms. Undefined for a rule verified in a primary text.
  */
-export function limitedVerification(citation: Citation): Evidence | undefined {
+export function limitedVerification(citation: Citation): { evidence: Evidence; prefix: string } | undefined {
   const mark = citation.verification ? MARK[citation.verification] : undefined;
   if (!mark) return undefined;
-  return { text: `Rule of limited verification (${mark}${citation.source ? `: ${citation.source}` : ''}), applied as written: ${citation.text}` };
+  const source = citation.source ? ` ${citation.source}` : '';
+  return {
+    evidence: { text: `Rule of limited verification (${mark}${citation.source ? `: ${citation.source}` : ''}), applied as written: ${citation.text}` },
+    // First in the summary, so a card summary cut to its length still says it.
+    prefix: `Unverified rule (${SHORT_MARK[citation.verification!]}${source}): `,
+  };
 }
 
-/** A finding that does not meet a rule of limited verification says so, in its summary and its evidence. */
-function withCaveat(finding: Finding, caveat: Evidence): Finding {
+/** A finding that does not meet a rule of limited verification says so, first in its summary, and in its evidence. */
+function withCaveat(finding: Finding, caveat: { evidence: Evidence; prefix: string }): Finding {
   if (finding.status === 'met') return finding;
-  return { ...finding, summary: `${finding.summary} (a rule of limited verification)`, evidence: [...(finding.evidence ?? []), caveat] };
+  return { ...finding, summary: `${caveat.prefix}${finding.summary}`, evidence: [...(finding.evidence ?? []), caveat.evidence] };
 }
 
 /** The title a criterion shows: the citation's, saying so when the rule is not verified in a primary text. */
