@@ -66,9 +66,12 @@ export function limitedVerification(citation: Citation): { evidence: Evidence; p
   };
 }
 
-/** A finding that does not meet a rule of limited verification says so, first in its summary, and in its evidence. */
+/**
+ * A finding that a rule of limited verification is not met says so, first in its summary, and in its evidence:
+ * a denial rests on it. Not documented only asks for the record, and the title already marks the rule.
+ */
 function withCaveat(finding: Finding, caveat: { evidence: Evidence; prefix: string }): Finding {
-  if (finding.status === 'met') return finding;
+  if (finding.status !== 'not-met') return finding;
   return { ...finding, summary: `${caveat.prefix}${finding.summary}`, evidence: [...(finding.evidence ?? []), caveat.evidence] };
 }
 

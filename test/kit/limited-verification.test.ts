@@ -17,8 +17,10 @@ describe('criteria of limited verification (src/kit/criterion.ts)', () => {
     expect(gap.title).toBe('Two weeks apart (unverified: secondary source only, RUB)');
   });
 
-  it('adds nothing when the rule is met, or when it is verified in a primary text', () => {
+  it('adds nothing when the rule is met or only not documented, or when it is verified in a primary text', () => {
     expect(gap.evaluate({ days: 21 })).toEqual(met('21 days apart'));
+    const undocumented = criterion('gap', { dependsOn: [], appliesTo: () => true, evaluate: () => ({ status: 'not-documented', summary: 'No block on record', evidence: [] }) });
+    expect(undocumented.evaluate({ days: 0 }).summary).toBe('No block on record');
     expect(cap.evaluate({ days: 0 })).toEqual(notMet('A fifth session'));
   });
 });

@@ -92,7 +92,9 @@ describe('CRD conformance of every hook, in each CRD version', () => {
       // resp-25: coverage information is never a card: cards carry no coverage-information extension.
       for (const card of body.cards) expect(JSON.stringify(card)).not.toContain(COVERAGE_INFORMATION_URL);
       // resp-12: an order its coverage information records as covered gets no card repeating it (meets-policy off).
-      const coveredTargets = record.orders.filter((o) => o.outcome === 'covered').flatMap((o) => o.recordedOn ?? [o.orderRef]);
+      // An Appointment booking several lines is covered only when every line it books is (LCD S3 decides per line).
+      const targetOutcomes = record.orders.flatMap((o) => (o.recordedOn ?? [o.orderRef]).map((on) => ({ on, covered: o.outcome === 'covered' })));
+      const coveredTargets = [...new Set(targetOutcomes.map((t) => t.on))].filter((on) => targetOutcomes.every((t) => t.on !== on || t.covered));
       for (const card of body.cards) {
         const about = ((card.extension?.['davinci-crd.associated-resource'] as Array<{ reference: string }> | undefined) ?? []).map((r) => r.reference);
         expect({ where, card: card.summary, aboutCovered: about.filter((r) => coveredTargets.includes(r)) }).toEqual({ where, card: card.summary, aboutCovered: [] });
