@@ -10,6 +10,7 @@ import { validateFeedback } from './cds/validate-feedback';
 import type { HookService, LoadedService } from './declarations/types';
 import { BadRequestError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError } from './errors';
 import type { FhirClient } from './fhir/fhir-client';
+import { bodyBudget } from './http/body-budget';
 import { cors } from './http/cors';
 import { decisionRoutes } from './http/decision-routes';
 import { errorHandler } from './http/error-handler';
@@ -49,6 +50,8 @@ export function createApp(deps: AppDeps): express.Express {
   const services = new Map(deps.services.flatMap((s) => s.hooks.map((h) => [h.id, { service: s, hook: h }] as const)));
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
+  // One budget for the bodies of every JSON route (BODY_MAX_BYTES_IN_FLIGHT): reserved before a body is read, given back once answered.
+  const bodies = bodyBudget(config.bodyMaxBytesInFlight, parseBytes(config.bodyLimit), deps.metrics.requestBodyBytesInFlight);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -152,7 +155,7 @@ export function createApp(deps: AppDeps): express.Express {
         next(new UnsupportedMediaTypeError('Send JSON encoded as UTF-8 (charset=utf-8)'));
         return;
       }
-      parse(req, res, next);
+      bodies(req, res, (refused?: unknown) => (refused ? next(refused) : parse(req, res, next)));
     };
   }
 

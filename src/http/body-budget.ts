@@ -1,0 +1,64 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Gauge } from 'prom-client';
+import { ServiceUnavailableError } from '../errors';
+
+/** Retry-After on a body refused because the process holds too many already: one hook call's time, about. */
+export const BODY_BUDGET_RETRY_AFTER_SECONDS = 2;
+
+export interface BodyBudget {
+  (req: Request, res: Response, next: NextFunction): void;
+  /** Bytes reserved by the requests being read or answered now. */
+  readonly bytesInFlight: number;
+}
+
+/**
+ * A process-wide budget for request bodies (BODY_MAX_BYTES_IN_FLIGHT). BODY_LIMIT bounds one body, but a
+ * body is held, parsed and worked on until its request is answered, and the memory a hook call takes grows
+ * with its body (a 10 MB chart costs the process a few hundred MB while it is decided): N bodies at once
+ * cost N times that. So each request reserves its Content-Length before its body is read (one sent without
+ * a length, chunked, reserves BODY_LIMIT, the most it may be) and gives it back when its answer is sent or
+ * its connection closes. A request that would take the reservations past the budget is answered 503 with
+ * Retry-After before its body is read; one alone always fits (the budget is at least BODY_LIMIT). A body
+ * declared larger than BODY_LIMIT is left to the parser, which answers 413.
+ */
+export function bodyBudget(maxBytesInFlight: number, bodyLimitBytes: number, gauge?: Gauge): BodyBudget {
+  let inFlight = 0;
+  const budget = (req: Request, res: Response, next: NextFunction): void => {
+    const declared = contentLength(req);
+    if (declared !== undefined && declared > bodyLimitBytes) return next(); // the parser's 413
+    const cost = declared ?? bodyLimitBytes;
+    if (cost === 0) return next();
+    if (inFlight + cost > maxBytesInFlight) {
+      return next(
+        new ServiceUnavailableError(
+          `The service is reading as many request bodies as it holds at once (BODY_MAX_BYTES_IN_FLIGHT, ${mib(maxBytesInFlight)}); this one (${mib(cost)}) was not read: send it again shortly`,
+          BODY_BUDGET_RETRY_AFTER_SECONDS,
+        ),
+      );
+    }
+    inFlight += cost;
+    gauge?.set(inFlight);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      inFlight -= cost;
+      gauge?.set(inFlight);
+    };
+    res.once('finish', release);
+    res.once('close', release);
+    next();
+  };
+  return Object.defineProperty(budget, 'bytesInFlight', { get: () => inFlight }) as BodyBudget;
+}
+
+/** The Content-Length header as a number; undefined when absent or not a plain number (chunked). */
+function contentLength(req: Request): number | undefined {
+  const raw = req.headers['content-length'];
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+function mib(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+}
