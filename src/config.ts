@@ -44,7 +44,7 @@ export interface AppConfig {
   fhirMaxBytesInFlight: number;
   /** BODY_LIMIT: largest accepted request body (default 10mb). */
   bodyLimit: string;
-  /** BODY_MAX_BYTES_IN_FLIGHT: request bodies being read or answered at once, by their Content-Length (default twice BODY_LIMIT); past it, 503 with Retry-After. */
+  /** BODY_MAX_BYTES_IN_FLIGHT: request bodies being read or answered at once, by their Content-Length (default BODY_LIMIT: one body of the largest size, or many smaller ones); past it, 503 with Retry-After. */
   bodyMaxBytesInFlight: number;
   /** HEALTH_PLAN_NAME: the insurer name shown as the card source label. */
   healthPlanName?: string;
@@ -85,7 +85,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     fhirMaxBytesPerCall: integer(env, 'FHIR_MAX_BYTES_PER_CALL', FHIR_BYTE_DEFAULTS.maxBytesPerCall, 64 * 1024, GIB),
     fhirMaxBytesInFlight: integer(env, 'FHIR_MAX_BYTES_IN_FLIGHT', FHIR_BYTE_DEFAULTS.maxBytesInFlight, 64 * 1024, 4 * GIB),
     bodyLimit: bodyLimitText,
-    bodyMaxBytesInFlight: integer(env, 'BODY_MAX_BYTES_IN_FLIGHT', 2 * parseBytes(bodyLimitText), 1, 16 * GIB),
+    bodyMaxBytesInFlight: integer(env, 'BODY_MAX_BYTES_IN_FLIGHT', parseBytes(bodyLimitText), 1, 16 * GIB),
     healthPlanName: nonEmpty(env.HEALTH_PLAN_NAME),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
     logLevel: logLevel(env.LOG_LEVEL, nodeEnv),
