@@ -16,7 +16,7 @@ export interface BodyBudget {
  * body is held, parsed and worked on until its request is answered, and the memory a hook call takes grows
  * with its body (a 10 MB chart costs the process a few hundred MB while it is decided): N bodies at once
  * cost N times that. So each request reserves its Content-Length before its body is read (one sent without
- * a length, chunked, reserves BODY_LIMIT, the most it may be) and gives it back when its answer is sent or
+ * a length, chunked, or compressed with a Content-Encoding, reserves BODY_LIMIT, the most it may be once read) and gives it back when its answer is sent or
  * its connection closes. A request that would take the reservations past the budget is answered 503 with
  * Retry-After before its body is read; one alone always fits (the budget is at least BODY_LIMIT). A body
  * declared larger than BODY_LIMIT is left to the parser, which answers 413.
@@ -25,8 +25,9 @@ export function bodyBudget(maxBytesInFlight: number, bodyLimitBytes: number, gau
   let inFlight = 0;
   const budget = (req: Request, res: Response, next: NextFunction): void => {
     const declared = contentLength(req);
-    if (declared !== undefined && declared > bodyLimitBytes) return next(); // the parser's 413
-    const cost = declared ?? bodyLimitBytes;
+    if (declared !== undefined && declared > bodyLimitBytes && !compressed(req)) return next(); // the parser's 413
+    // A compressed body (gzip, deflate) is held inflated, up to BODY_LIMIT whatever its length on the wire.
+    const cost = declared === undefined || compressed(req) ? bodyLimitBytes : declared;
     if (cost === 0) return next();
     if (inFlight + cost > maxBytesInFlight) {
       return next(
@@ -57,6 +58,12 @@ function contentLength(req: Request): number | undefined {
   const raw = req.headers['content-length'];
   if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) return undefined;
   return Number(raw);
+}
+
+/** Sent with a Content-Encoding other than identity: the parser inflates it (or refuses the encoding). */
+function compressed(req: Request): boolean {
+  const encoding = req.headers['content-encoding'];
+  return typeof encoding === 'string' && encoding.trim() !== '' && encoding.trim().toLowerCase() !== 'identity';
 }
 
 function mib(bytes: number): string {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { FhirResource } from 'fhir/r4';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
@@ -41,15 +42,15 @@ async function untilHeld(runtime: Runtime, bytes: number): Promise<void> {
 }
 
 /** A request whose body is sent in two steps: `send()` writes all but its last byte, `finish()` the rest and reads the answer. */
-function heldRequest(port: number, text: string, options: { chunked?: boolean } = {}) {
-  const body = Buffer.from(text);
+function heldRequest(port: number, text: string | Buffer, options: { chunked?: boolean; headers?: Record<string, string> } = {}) {
+  const body = Buffer.isBuffer(text) ? text : Buffer.from(text);
   let answer: Promise<{ status: number; body: string }> | undefined;
   const req = http.request({
     host: '127.0.0.1',
     port,
     method: 'POST',
     path: SERVICE_PATH,
-    headers: { 'content-type': 'application/json', ...(options.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.length) }) },
+    headers: { 'content-type': 'application/json', ...(options.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.length) }), ...options.headers },
   });
   answer = new Promise((resolve, reject) => {
     req.on('response', (res) => {
@@ -131,6 +132,24 @@ describe('BODY_MAX_BYTES_IN_FLIGHT', () => {
     expect(refused.status).toBe(503);
     expect((await chunked.finish()).status).toBe(200);
     await untilHeld(runtime, 0);
+  });
+
+  it('a gzip body reserves BODY_LIMIT, what it may inflate to, not its length on the wire', async () => {
+    const gzipped = gzipSync(small);
+    const first = heldRequest(port, fourMiB);
+    first.send();
+    await untilHeld(runtime, fourMiB.length);
+    // 4 MiB held: a gzip body of a few KB that may inflate to 5 MiB does not fit the 6 MiB budget ...
+    const refused = heldRequest(port, gzipped, { headers: { 'content-encoding': 'gzip' } });
+    refused.send();
+    expect(gzipped.length).toBeLessThan(64 * 1024);
+    expect((await refused.finish()).status).toBe(503);
+    expect((await first.finish()).status).toBe(200);
+    await untilHeld(runtime, 0);
+    // ... and alone it is read.
+    const alone = heldRequest(port, gzipped, { headers: { 'content-encoding': 'gzip' } });
+    alone.send();
+    expect((await alone.finish()).status).toBe(200);
   });
 
   it('a body declared over BODY_LIMIT is still 413, even while the budget is full', async () => {
