@@ -52,7 +52,9 @@ export function createApp(deps: AppDeps): express.Express {
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   // One budget for the bodies of every JSON route (BODY_MAX_BYTES_IN_FLIGHT): reserved before a body is read, given back once answered.
-  const bodies = bodyBudget(config.bodyMaxBytesInFlight, parseBytes(config.bodyLimit), deps.metrics.requestBodyBytesInFlight);
+  const bodies = bodyBudget(config.bodyMaxBytesInFlight, parseBytes(config.bodyLimit), deps.metrics.requestBodyBytesInFlight, (req) =>
+    logger.warn({ path: req.path, contentLength: req.get('content-length') }, 'request body arriving too slowly: connection closed, its share of BODY_MAX_BYTES_IN_FLIGHT given back'),
+  );
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

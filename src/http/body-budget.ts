@@ -5,6 +5,14 @@ import { ServiceUnavailableError } from '../errors';
 /** Retry-After on a body refused because the process holds too many already: one hook call's time, about. */
 export const BODY_BUDGET_RETRY_AFTER_SECONDS = 2;
 
+/**
+ * A reserved body must keep arriving: after a grace period, at least this many bytes a second on average,
+ * else its connection is closed and its reservation given back. Without it, one client declaring a
+ * BODY_LIMIT body and sending a byte a second would hold the whole budget until Node's request timeout
+ * (300 s), and every other call with a body would be told to retry. 64 KiB/s reads a 10 MB chart in 160 s.
+ */
+export const BODY_ARRIVAL = { graceMs: 5_000, minBytesPerSecond: 64 * 1024, checkEveryMs: 1_000 };
+
 export interface BodyBudget {
   (req: Request, res: Response, next: NextFunction): void;
   /** Bytes reserved by the requests being read or answered now. */
@@ -19,9 +27,11 @@ export interface BodyBudget {
  * a length, chunked, or compressed with a Content-Encoding, reserves BODY_LIMIT, the most it may be once read) and gives it back when its answer is sent or
  * its connection closes. A request that would take the reservations past the budget is answered 503 with
  * Retry-After before its body is read; one alone always fits (the budget is at least BODY_LIMIT). A body
- * declared larger than BODY_LIMIT is left to the parser, which answers 413.
+ * declared larger than BODY_LIMIT is left to the parser, which answers 413. A reserved body that arrives
+ * slower than BODY_ARRIVAL allows is cut off (its connection closed), so a trickling client cannot hold
+ * the budget.
  */
-export function bodyBudget(maxBytesInFlight: number, bodyLimitBytes: number, gauge?: Gauge): BodyBudget {
+export function bodyBudget(maxBytesInFlight: number, bodyLimitBytes: number, gauge?: Gauge, onSlowBody?: (req: Request) => void, arrival = BODY_ARRIVAL): BodyBudget {
   let inFlight = 0;
   const budget = (req: Request, res: Response, next: NextFunction): void => {
     const declared = contentLength(req);
@@ -48,9 +58,36 @@ export function bodyBudget(maxBytesInFlight: number, bodyLimitBytes: number, gau
     };
     res.once('finish', release);
     res.once('close', release);
+    watchArrival(req, arrival, () => {
+      onSlowBody?.(req);
+      req.socket.destroy();
+    });
     next();
   };
   return Object.defineProperty(budget, 'bytesInFlight', { get: () => inFlight }) as BodyBudget;
+}
+
+/**
+ * Calls `tooSlow` once if the body has not been received within the grace period and then arrives slower
+ * than the minimum rate (bytes counted on the socket, from now: no listener on the body stream, which the
+ * parser reads). Stops when the body is complete or the request is closed.
+ */
+function watchArrival(req: Request, arrival: typeof BODY_ARRIVAL, tooSlow: () => void): void {
+  const socket = req.socket;
+  const startBytes = socket.bytesRead;
+  const started = Date.now();
+  const timer = setInterval(() => {
+    if (req.complete || socket.destroyed) return clearInterval(timer);
+    const elapsedMs = Date.now() - started;
+    if (elapsedMs < arrival.graceMs) return;
+    if (socket.bytesRead - startBytes < ((elapsedMs - arrival.graceMs) / 1000) * arrival.minBytesPerSecond + 1) {
+      clearInterval(timer);
+      tooSlow();
+    }
+  }, arrival.checkEveryMs);
+  timer.unref();
+  req.once('end', () => clearInterval(timer));
+  req.once('close', () => clearInterval(timer));
 }
 
 /** The Content-Length header as a number; undefined when absent or not a plain number (chunked). */
