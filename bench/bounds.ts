@@ -25,6 +25,9 @@ import { startServer, type ServerProcess } from './server-process';
  * - `procedure-text`: a Procedure on record whose text is ~88 KB;
  * - `orders`: N in-scope orders of one procedure (record size, read-back);
  * - `fhir-bytes`: a FHIR server answering every search with a valid 10 MB Bundle (one call, then three at once);
+ * - `references`: order-dispatch naming 200,000 orders by reference; appointment-book, an Appointment based on
+ *   50,000 orders beside 50,000 other Bundle entries (limits.maxOrderReferences; lookups by index);
+ * - `bodies`: eight order-sign calls at once, each a ~9.7 MB body (BODY_MAX_BYTES_IN_FLIGHT);
  * - `sigterm`: SIGTERM with the log pipe closed (`| head -1`) and with a reader that stopped reading;
  * - `data-dir`: start-up with a DATA_DIR that cannot be created, or (as root) on a read-only file system;
  * - `disk-full`: (as root) DATA_DIR on a 1 MiB tmpfs that fills up while the service runs: what /ready,
@@ -98,10 +101,10 @@ interface HookResult {
   body: any;
 }
 
-async function postHook(server: ServerProcess, body: string): Promise<HookResult> {
+async function postHook(server: ServerProcess, body: string, hookPath = HOOK_PATH): Promise<HookResult> {
   const started = performance.now();
   try {
-    const res = await fetch(`${server.baseUrl}${HOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(300_000) });
+    const res = await fetch(`${server.baseUrl}${hookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(300_000) });
     const text = await res.text();
     let parsed: unknown;
     try {
@@ -128,9 +131,9 @@ function describe(result: HookResult): string {
 }
 
 /** One hook call, with a /health probe running meanwhile. */
-async function timedCall(server: ServerProcess, body: string): Promise<HookResult & { healthMs: number }> {
+async function timedCall(server: ServerProcess, body: string, hookPath = HOOK_PATH): Promise<HookResult & { healthMs: number }> {
   const probe = healthProbe(server.baseUrl);
-  const result = await postHook(server, body);
+  const result = await postHook(server, body, hookPath);
   return { ...result, healthMs: await probe.stop() };
 }
 
@@ -211,6 +214,67 @@ async function manyOrders(counts: number[]): Promise<void> {
       );
     });
   }
+}
+
+/** Orders named by reference, far past limits.maxOrderReferences: answered by the limit, not by a search per reference. */
+async function references(): Promise<void> {
+  const hookInstance = 'c8d4e6f2-9a1b-4c3d-8e5f-0a1b2c3d4e5f';
+  const dispatched = Array.from({ length: 200_000 }, (_, i) => `ServiceRequest/x${i}`);
+  const dispatch = JSON.stringify({ hook: 'order-dispatch', hookInstance, context: { patientId: BENCH_PATIENT, dispatchedOrders: dispatched, performer: 'Organization/clinic' } });
+  const appointment = {
+    resourceType: 'Appointment',
+    id: 'appt-1',
+    status: 'proposed',
+    start: daysBefore(-7),
+    participant: [{ actor: { reference: `Patient/${BENCH_PATIENT}` }, status: 'accepted' }],
+    basedOn: Array.from({ length: 50_000 }, (_, i) => ({ reference: `ServiceRequest/x${i}` })),
+  };
+  const others = Array.from({ length: 50_000 }, (_, i) => ({ resource: { resourceType: 'Basic', id: `b${i}` } }));
+  const book = JSON.stringify({
+    hook: 'appointment-book',
+    hookInstance,
+    context: { userId: 'Practitioner/dr-1', patientId: BENCH_PATIENT, appointments: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: appointment }, ...others] } },
+  });
+  const cases: Array<[string, string, string]> = [
+    ['200,000 dispatched orders', '/cds-services/facet-joint-interventions-order-dispatch', dispatch],
+    ['an Appointment based on 50,000 orders, 50,000 other entries', '/cds-services/facet-joint-interventions-appointment-book', book],
+  ];
+  for (const [what, hookPath, body] of cases) {
+    await withServer(async (server) => {
+      const r = await timedCall(server, body, hookPath);
+      line(`references   ${what} (${mb(Buffer.byteLength(body))} body): answered in ${seconds(r.ms)}, /health waited up to ${seconds(r.healthMs)}; ${describe(r)}`);
+    });
+  }
+}
+
+/** Eight ~9.7 MB order-sign bodies at once: what the process holds (BODY_MAX_BYTES_IN_FLIGHT). */
+async function bodies(): Promise<void> {
+  const words = 'lumbar facet L4-L5 L5-S1 medial branch block radiofrequency ablation pain relief 80% function ODI physical therapy NSAID 6 weeks ';
+  const long = (n: number) => words.repeat(Math.ceil(n / words.length)).slice(0, n);
+  const orders = Array.from({ length: 50 }, (_, i) =>
+    order(`big-${i}`, ['64493', '64494', '64635', '64636', '0216T'][i % 5]!, { patientId: BENCH_PATIENT, levels: ['L4-L5'], date: daysBefore(-7), note: [{ text: long(9000) }] }),
+  );
+  const padding: FhirResource[] = Array.from({ length: 500 }, (_, i) => ({
+    resourceType: 'Condition',
+    id: `pad-${i}`,
+    subject: { reference: `Patient/${BENCH_PATIENT}` },
+    code: { text: long(9000) },
+    note: [{ text: long(9000) }],
+  })) as FhirResource[];
+  const body = requestBody(orders, [...base().resources, ...padding]);
+  await withServer(async (server) => {
+    const before = memory(server.pid);
+    const probe = healthProbe(server.baseUrl);
+    const started = performance.now();
+    const results = await Promise.all(Array.from({ length: 8 }, () => postHook(server, body)));
+    const healthMs = await probe.stop();
+    const after = memory(server.pid);
+    const statuses = new Map<number, number>();
+    for (const r of results) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    line(
+      `bodies   8 calls at once, ${mb(Buffer.byteLength(body))} each: all answered in ${seconds(performance.now() - started)}, ${[...statuses].map(([s, n]) => `${n}× ${s}`).join(', ')}; /health waited up to ${seconds(healthMs)}; peak RSS ${mb(after.hwm)} (+${mb(after.hwm - before.rss)})`,
+    );
+  });
 }
 
 /** A FHIR server that answers every search with a valid Bundle of about `bytes`, and reads with the patient. */
@@ -452,6 +516,8 @@ async function main(): Promise<void> {
   if (wanted('procedure-text')) await procedureText();
   if (wanted('orders')) await manyOrders(options.orders);
   if (wanted('fhir-bytes')) await fhirBytes();
+  if (wanted('references')) await references();
+  if (wanted('bodies')) await bodies();
   if (wanted('sigterm')) await sigterm();
   if (wanted('data-dir')) await dataDir();
   if (wanted('disk-full')) await diskFull();

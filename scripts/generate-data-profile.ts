@@ -92,7 +92,7 @@ export function renderAppendix(target: ProfileTarget): string {
   }
   lines.push('');
   lines.push(
-    `Limits of the \`${service.id}\` service (\`service.json\` \`limits\`), which bound every policy it applies: each text field (a note, a code's text, a report's conclusion or decoded \`presentedForm\`) is read up to its first ${service.limits.maxTextCharsPerField.toLocaleString('en-US')} characters (\`maxTextCharsPerField\`), and a request may carry at most ${service.limits.maxInScopeOrders} orders in scope (\`maxInScopeOrders\`).`,
+    `Limits of the \`${service.id}\` service (\`service.json\` \`limits\`), which bound every policy it applies: each text field (a note, a code's text, a report's conclusion or decoded \`presentedForm\`) is read up to its first ${service.limits.maxTextCharsPerField.toLocaleString('en-US')} characters (\`maxTextCharsPerField\`), a request may carry at most ${service.limits.maxInScopeOrders} orders in scope (\`maxInScopeOrders\`), and may name at most ${service.limits.maxOrderReferences} orders by reference (\`maxOrderReferences\`: \`order-dispatch\`'s dispatched orders, the \`basedOn\` of \`appointment-book\`'s Appointments).`,
     '',
   );
   lines.push(

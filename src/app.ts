@@ -6,10 +6,12 @@ import type { Logger } from 'pino';
 import { parseBytes, type AppConfig } from './config';
 import type { DecisionLog } from './audit/decision-log';
 import { handleHookCall } from './cds/hook-handler';
+import { quoted } from './cds/hooks/context-fields';
 import { validateFeedback } from './cds/validate-feedback';
 import type { HookService, LoadedService } from './declarations/types';
 import { BadRequestError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError } from './errors';
 import type { FhirClient } from './fhir/fhir-client';
+import { bodyBudget } from './http/body-budget';
 import { cors } from './http/cors';
 import { decisionRoutes } from './http/decision-routes';
 import { errorHandler } from './http/error-handler';
@@ -49,6 +51,10 @@ export function createApp(deps: AppDeps): express.Express {
   const services = new Map(deps.services.flatMap((s) => s.hooks.map((h) => [h.id, { service: s, hook: h }] as const)));
   const clock = deps.clock ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
+  // One budget for the bodies of every JSON route (BODY_MAX_BYTES_IN_FLIGHT): reserved before a body is read, given back once answered.
+  const bodies = bodyBudget(config.bodyMaxBytesInFlight, parseBytes(config.bodyLimit), deps.metrics.requestBodyBytesInFlight, (req) =>
+    logger.warn({ path: req.path, contentLength: req.get('content-length') }, 'request body arriving too slowly: connection closed, its share of BODY_MAX_BYTES_IN_FLIGHT given back'),
+  );
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -113,7 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/docs/:page', (req, res, next) => {
     const page = String(req.params.page);
-    if (!profiles.has(page)) throw new NotFoundError(`No documentation page "${page}"; see /docs`);
+    if (!profiles.has(page)) throw new NotFoundError(`No documentation page ${quoted(page)}; see /docs`);
     res.type('text/plain; charset=utf-8').sendFile(path.join(DOCS_DIR, `${page}.md`), (error) => error && next(new NotFoundError(`The data profile ${page} is not installed`)));
   });
 
@@ -121,7 +127,7 @@ export function createApp(deps: AppDeps): express.Express {
   const sandboxAssets = config.env === 'production' ? undefined : sandboxAssetsDir();
   if (sandboxAssets) app.use('/sandbox', sandboxRouter(deps.services, clock, sandboxAssets));
 
-  app.use((req, _res, next) => next(new NotFoundError(`No route for ${req.method} ${req.path}`)));
+  app.use((req, _res, next) => next(new NotFoundError(`No route for ${req.method} ${clipped(req.path)}`)));
   app.use(errorHandler(logger));
   return app;
 
@@ -132,7 +138,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   function findService(req: Request, res: Response, next: NextFunction): void {
     const found = services.get(String(req.params.id));
-    if (!found) throw new NotFoundError(`No CDS service with id "${String(req.params.id)}"`);
+    if (!found) throw new NotFoundError(`No CDS service with id ${quoted(String(req.params.id))}`);
     res.locals.service = found.service;
     res.locals.hook = found.hook;
     next();
@@ -152,7 +158,7 @@ export function createApp(deps: AppDeps): express.Express {
         next(new UnsupportedMediaTypeError('Send JSON encoded as UTF-8 (charset=utf-8)'));
         return;
       }
-      parse(req, res, next);
+      bodies(req, res, (refused?: unknown) => (refused ? next(refused) : parse(req, res, next)));
     };
   }
 
@@ -172,6 +178,11 @@ function checkJsonShape(limits: { maxDepth: number; maxMembers: number }) {
     const message = describeJsonShapeProblem(problem, 'The request body');
     throw problem.kind === 'depth' ? new BadRequestError(message, '(request body)', 'structure') : new PayloadTooLargeError(message);
   };
+}
+
+/** A path in a message, cut short: a URL can be as long as the request line allows (16 KB), and messages are logged. */
+function clipped(path: string): string {
+  return path.length > 200 ? `${path.slice(0, 200)}… (${path.length} characters)` : path;
 }
 
 /** One JSON line per request: method, path (without the query string), status, time, the verified client; in open mode, a reminder that nothing was authenticated. */

@@ -44,6 +44,8 @@ export interface AppConfig {
   fhirMaxBytesInFlight: number;
   /** BODY_LIMIT: largest accepted request body (default 10mb). */
   bodyLimit: string;
+  /** BODY_MAX_BYTES_IN_FLIGHT: request bodies being read or answered at once, by their Content-Length (default BODY_LIMIT: one body of the largest size, or many smaller ones); past it, 503 with Retry-After. */
+  bodyMaxBytesInFlight: number;
   /** HEALTH_PLAN_NAME: the insurer name shown as the card source label. */
   healthPlanName?: string;
   /** CORS_ORIGINS: comma-separated allowed browser origins, or * (default *). */
@@ -62,6 +64,7 @@ type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = nodeEnvironment(env);
+  const bodyLimitText = bodyLimit(env);
   const config: AppConfig = {
     env: nodeEnv,
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -81,7 +84,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     fhirMaxResponseBytes: integer(env, 'FHIR_MAX_RESPONSE_BYTES', FHIR_BYTE_DEFAULTS.maxResponseBytes, 64 * 1024, GIB),
     fhirMaxBytesPerCall: integer(env, 'FHIR_MAX_BYTES_PER_CALL', FHIR_BYTE_DEFAULTS.maxBytesPerCall, 64 * 1024, GIB),
     fhirMaxBytesInFlight: integer(env, 'FHIR_MAX_BYTES_IN_FLIGHT', FHIR_BYTE_DEFAULTS.maxBytesInFlight, 64 * 1024, 4 * GIB),
-    bodyLimit: bodyLimit(env),
+    bodyLimit: bodyLimitText,
+    bodyMaxBytesInFlight: integer(env, 'BODY_MAX_BYTES_IN_FLIGHT', parseBytes(bodyLimitText), 1, 16 * GIB),
     healthPlanName: nonEmpty(env.HEALTH_PLAN_NAME),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
     logLevel: logLevel(env.LOG_LEVEL, nodeEnv),
@@ -94,6 +98,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new StartupError(
       `FHIR_MAX_BYTES_PER_CALL (${config.fhirMaxBytesPerCall}) must be at least 3 × FHIR_MAX_RESPONSE_BYTES (${config.fhirMaxResponseBytes}) and at most FHIR_MAX_BYTES_IN_FLIGHT (${config.fhirMaxBytesInFlight}): an answer being parsed is counted at three times its size, and one call must fit the process's budget`,
     );
+  }
+  const bodyLimitBytes = parseBytes(config.bodyLimit);
+  if (config.bodyMaxBytesInFlight < bodyLimitBytes) {
+    throw new StartupError(`BODY_MAX_BYTES_IN_FLIGHT (${config.bodyMaxBytesInFlight}) must be at least BODY_LIMIT (${config.bodyLimit}, ${bodyLimitBytes} bytes): a body within BODY_LIMIT must be able to be read`);
   }
   if (config.env === 'production' && config.publicBaseUrl && !config.publicBaseUrl.startsWith('https://')) {
     throw new StartupError('PUBLIC_BASE_URL must use https in production');

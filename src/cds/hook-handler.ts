@@ -19,7 +19,7 @@ import { resolveFhirAccess, type AuthenticatedClient } from '../security/fhir-ac
 import { referenceResolver, type FhirSession } from './hooks/references';
 import type { CoverageTarget, HookOrder } from './hooks/types';
 import { resolveMemberCoverage } from './member-coverage';
-import { assertWithinOrderLimit } from './order-limit';
+import { assertWithinOrderLimit, assertWithinReferenceLimit } from './order-limit';
 import { policyForCall } from './policy-for-call';
 import { inScopeHookOrders } from './relevance';
 import type { HookRequest, HookResponse } from './types';
@@ -66,6 +66,7 @@ async function decideCall(service: LoadedService, body: unknown, call: CallConte
   const started = performance.now();
   const json = service.definition.service;
   const request = validateHookRequest(body, hookService.hook.name, json.crd.versions);
+  assertWithinReferenceLimit(hookService.hook.orderReferences?.(request.context), service, hookService.hook);
   const session = fhirSession(request, call, deps);
   const hookOrders = await hookService.hook.orders(request, referenceResolver(request, session), json.scope.resourceTypes);
   const inScope = inScopeHookOrders(hookOrders.candidates, service);

@@ -3,18 +3,21 @@ import type { ServiceJson } from './types';
 
 /**
  * What one request may cost a service, declared in its service.json `limits` block (the defaults below
- * when absent): the in-scope orders decided per request (more: 400), and the characters of each text
- * field the matchers read (the rest is noted on the card as not read).
+ * when absent): the in-scope orders decided per request (more: 400), the orders a request may name by
+ * reference (order-dispatch's dispatchedOrders, appointment-book's basedOn; each may cost a FHIR read; more:
+ * 400), and the characters of each text field the matchers read (the rest is noted on the card as not read).
  */
 export interface ServiceLimits {
   maxInScopeOrders: number;
+  maxOrderReferences: number;
   maxTextCharsPerField: number;
 }
 
-export const DEFAULT_LIMITS: ServiceLimits = { maxInScopeOrders: 50, maxTextCharsPerField: 10_000 };
+export const DEFAULT_LIMITS: ServiceLimits = { maxInScopeOrders: 50, maxOrderReferences: 100, maxTextCharsPerField: 10_000 };
 
 const BOUNDS: Record<keyof ServiceLimits, [min: number, max: number]> = {
   maxInScopeOrders: [1, 1000],
+  maxOrderReferences: [1, 10_000],
   maxTextCharsPerField: [100, 1_000_000],
 };
 

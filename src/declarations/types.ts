@@ -62,7 +62,7 @@ export interface ServiceJson {
   policySelection?: PolicySelectionJson;
   /** Offered on every card that advises against an order; `system` is the code system URL. */
   overrideReasons: { system: string; codes: Array<{ code: string; display: string }> };
-  /** What one request may cost (limits.ts): in-scope orders per request, characters read per text field. */
+  /** What one request may cost (limits.ts): in-scope orders per request, orders named by reference per request, characters read per text field. */
   limits?: Partial<ServiceLimits>;
   scope: {
     resourceTypes: string[];

@@ -43,6 +43,11 @@ export class Metrics {
     help: 'Bytes of FHIR answers held by hook calls in progress (bounded by FHIR_MAX_BYTES_IN_FLIGHT)',
     registers: [this.registry],
   });
+  readonly requestBodyBytesInFlight = new Gauge({
+    name: 'cds_request_body_bytes_in_flight',
+    help: 'Request body bytes (by Content-Length) of the requests being read or answered (bounded by BODY_MAX_BYTES_IN_FLIGHT)',
+    registers: [this.registry],
+  });
   readonly storeDuration = new Histogram({
     name: 'cds_store_operation_duration_seconds',
     help: 'Store (SQLite or PostgreSQL) operations, by operation and result',

@@ -112,7 +112,8 @@ describe('compileService', () => {
     ['a value set pattern group that is empty', (d) => (d.valueSets.spineImaging!.textPatterns = [[]]), /^service facet-joint-interventions: value set spineImaging: each text pattern is a string, or a non-empty array of strings that must all occur; got \[\]/],
     ['an order limit of 0', (d) => (d.service.limits = { maxInScopeOrders: 0 }), /^service facet-joint-interventions: limits\.maxInScopeOrders must be a whole number from 1 to 1000, got 0/],
     ['a text bound that is not a number', (d) => (d.service.limits = { maxTextCharsPerField: '10k' as never }), /^service facet-joint-interventions: limits\.maxTextCharsPerField must be a whole number from 100 to 1000000, got "10k"/],
-    ['an unknown limit', (d) => (d.service.limits = { maxOrders: 5 } as never), /^service facet-joint-interventions: limits\.maxOrders is not a known limit \(maxInScopeOrders, maxTextCharsPerField\)/],
+    ['an unknown limit', (d) => (d.service.limits = { maxOrders: 5 } as never), /^service facet-joint-interventions: limits\.maxOrders is not a known limit \(maxInScopeOrders, maxOrderReferences, maxTextCharsPerField\)/],
+    ['a reference limit over its bound', (d) => (d.service.limits = { maxOrderReferences: 10_001 }), /^service facet-joint-interventions: limits\.maxOrderReferences must be a whole number from 1 to 10000, got 10001/],
     ['a value set range out of order', (d) => (d.valueSets.facetProcedureCodes!.include![0]!.ranges = [['64495', '64490']]), /value set facetProcedureCodes: range \[64495, 64490\] must be two same-length codes in order/],
     ['a missing policy URL', (d) => ((d.service.policy as { url?: string }).url = ''), /service facet-joint-interventions: policy\.url is required/],
     ['an id that is not lower-case', (d) => (d.service.id = 'Facet_Joints'), /id must be lower-case letters, digits and hyphens/],
@@ -130,8 +131,8 @@ describe('compileService', () => {
   });
 
   it('fills in the limits a declaration leaves out', () => {
-    expect(compileService(copy((d) => delete d.service.limits)).limits).toEqual({ maxInScopeOrders: 50, maxTextCharsPerField: 10_000 });
-    expect(compileService(copy((d) => (d.service.limits = { maxInScopeOrders: 5 }))).limits).toEqual({ maxInScopeOrders: 5, maxTextCharsPerField: 10_000 });
+    expect(compileService(copy((d) => delete d.service.limits)).limits).toEqual({ maxInScopeOrders: 50, maxOrderReferences: 100, maxTextCharsPerField: 10_000 });
+    expect(compileService(copy((d) => (d.service.limits = { maxInScopeOrders: 5 }))).limits).toEqual({ maxInScopeOrders: 5, maxOrderReferences: 100, maxTextCharsPerField: 10_000 });
   });
 
   it('stops start-up on a criterion depending on an undeclared prefetch key', () => {

@@ -122,4 +122,17 @@ describe('routes', () => {
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found', diagnostics: 'No route for GET /cds-services/facet-joint-interventions' }] });
   });
+
+  it('echoes a long service id, page or path cut short, with its length (messages are logged; a URL may be 16 KB)', async () => {
+    const long = 'a'.repeat(5000);
+    const service = await request(runtime.app).post(`/cds-services/${long}`).send(hookRequest({ orders: [] }));
+    expect(service.status).toBe(404);
+    expect(service.body.issue[0].diagnostics).toBe(`No CDS service with id "${'a'.repeat(60)}"… (5000 characters)`);
+    const page = await request(runtime.app).get(`/docs/${long}`);
+    expect(page.status).toBe(404);
+    expect(page.body.issue[0].diagnostics).toBe(`No documentation page "${'a'.repeat(60)}"… (5000 characters); see /docs`);
+    const route = await request(runtime.app).get(`/nowhere/${long}`);
+    expect(route.status).toBe(404);
+    expect(route.body.issue[0].diagnostics).toBe(`No route for GET /nowhere/${'a'.repeat(191)}… (5009 characters)`);
+  });
 });

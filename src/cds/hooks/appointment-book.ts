@@ -33,9 +33,25 @@ export const appointmentBook: HookDefinition = {
       appointments: bundle(context.appointments, 'context.appointments'),
     };
   },
+  orderReferences(context) {
+    // Every basedOn of every Appointment: each may be looked up in the Bundle, the prefetch or on the FHIR server.
+    const named = new Set<string>();
+    (context.appointments!.entry ?? []).forEach((e, i) => {
+      const resource = e.resource as FhirResource;
+      if (resource.resourceType !== 'Appointment' || !Array.isArray(resource.basedOn)) return;
+      resource.basedOn.forEach((r) => {
+        const reference = typeof r?.reference === 'string' ? r.reference : undefined;
+        if (reference) named.add(reference.startsWith('#') ? `${i}${reference}` : reference);
+      });
+    });
+    return { at: 'context.appointments', count: named.size, what: 'the basedOn of its Appointments' };
+  },
   async orders(request, references, resourceTypes) {
     const { patientId } = request.context;
     const entries = (request.context.appointments!.entry ?? []).map((e) => e.resource as FhirResource);
+    // The Bundle's resources by "Type/id", indexed once (the first of a duplicated id wins): a lookup per basedOn, not a search.
+    const inBundle = new Map<string, FhirResource>();
+    for (const r of entries) if (!inBundle.has(`${r.resourceType}/${r.id}`)) inBundle.set(`${r.resourceType}/${r.id}`, r);
     const byOrder = new Map<string, HookOrder>();
     const notChart = new Set<string>();
     await Promise.all(
@@ -44,6 +60,7 @@ export const appointmentBook: HookDefinition = {
         const appointment = resource as Appointment;
         const at = `context.appointments.entry[${i}]`;
         const target: CoverageTarget = { resource: appointment, reference: `Appointment/${appointment.id}`, at: `${at}.resource` };
+        const inside = containedById(appointment);
         const all = Array.isArray(appointment.basedOn) ? appointment.basedOn : [];
         all.forEach((r, j) => {
           // A reference the service cannot follow is the client's mistake; a logical one (identifier only) is just not followed.
@@ -51,16 +68,17 @@ export const appointmentBook: HookDefinition = {
             throw new BadRequestError(`${at}.resource.basedOn[${j}] must reference the order as "ServiceRequest/123" (or "#id" for a contained one)`, `${at}.resource.basedOn[${j}]`, 'value');
           }
         });
-        const basedOn = all.filter((r) => resourceTypes.includes(orderType(r, appointment) ?? ''));
+        // Each with its index in basedOn, for messages.
+        const basedOn = all.flatMap((ref, index) => (resourceTypes.includes(orderType(ref, inside) ?? '') ? [{ ref, index }] : []));
         if (basedOn.length === 0) {
           const order = orderFromAppointment(appointment, patientId);
           add(byOrder, `Appointment/${appointment.id ?? `#${i}`}`, { order, at, idAt: `${at}.resource.id`, targets: [target], standsFor: target.reference });
           return;
         }
         await Promise.all(
-          basedOn.map(async (ref, j) => {
-            const refAt = `${at}.resource.basedOn[${appointment.basedOn!.indexOf(ref)}]`;
-            const found = await bookedOrder(ref, appointment, entries, references, refAt);
+          basedOn.map(async ({ ref, index }, j) => {
+            const refAt = `${at}.resource.basedOn[${index}]`;
+            const found = await bookedOrder(ref, inside, inBundle, references, refAt);
             if (!isAboutPatient(found, patientId)) throw new BadRequestError(`${refAt} "${ref.reference}" is not an order for Patient/${patientId}`, refAt, 'value');
             const order = onAppointmentDate(found as ServiceRequest, appointment);
             const key = contained(ref) ? `${at}#${j}` : `${found.resourceType}/${found.id}`;
@@ -86,18 +104,27 @@ function contained(ref: Reference): boolean {
   return typeof ref.reference === 'string' && ref.reference.startsWith('#');
 }
 
+/** An Appointment's contained resources by "#id", indexed once (the first of a duplicated id wins). */
+function containedById(appointment: Appointment): Map<string, FhirResource> {
+  const byId = new Map<string, FhirResource>();
+  for (const c of Array.isArray(appointment.contained) ? appointment.contained : []) {
+    if (c && typeof c === 'object' && !byId.has(`#${c.id}`)) byId.set(`#${c.id}`, c as FhirResource);
+  }
+  return byId;
+}
+
 /** The resource type a basedOn reference points to ("#id" looks inside the Appointment). */
-function orderType(ref: Reference, appointment: Appointment): string | undefined {
-  if (contained(ref)) return appointment.contained?.find((c) => `#${c.id}` === ref.reference)?.resourceType;
+function orderType(ref: Reference, inside: Map<string, FhirResource>): string | undefined {
+  if (contained(ref)) return inside.get(ref.reference!)?.resourceType;
   return normalizeReference(ref.reference)?.split('/')[0] ?? (typeof ref.type === 'string' ? ref.type : undefined);
 }
 
 /** The order an Appointment is based on: contained, in the appointments Bundle, in the prefetch, or on the FHIR server. */
-async function bookedOrder(ref: Reference, appointment: Appointment, entries: FhirResource[], references: ReferenceResolver, at: string): Promise<FhirResource> {
-  if (contained(ref)) return appointment.contained!.find((c) => `#${c.id}` === ref.reference) as FhirResource;
+async function bookedOrder(ref: Reference, inside: Map<string, FhirResource>, inBundle: Map<string, FhirResource>, references: ReferenceResolver, at: string): Promise<FhirResource> {
+  if (contained(ref)) return inside.get(ref.reference!)!;
   const reference = normalizeReference(ref.reference);
   if (!reference) throw new BadRequestError(`${at} must reference the order as "ServiceRequest/123" (or "#id" for a contained one)`, at, 'value');
-  const found = entries.find((r) => `${r.resourceType}/${r.id}` === reference) ?? (await references.resolve(reference, at));
+  const found = inBundle.get(reference) ?? (await references.resolve(reference, at));
   if (!found) throw new BadRequestError(`${at} "${reference}" was not found in the request, the prefetch or on the FHIR server`, at, 'not-found');
   return found;
 }
@@ -144,11 +171,13 @@ export function orderFromAppointment(appointment: Appointment, patientId: string
 /** Body sites from the core bodySite extension: a contained BodyStructure's location and description (a CodeableConcept value is read too). */
 function bodySites(appointment: Appointment): CodeableConcept[] {
   const extensions = (Array.isArray(appointment.extension) ? appointment.extension : []).filter((e: Extension) => e?.url === BODY_SITE_EXTENSION);
+  if (extensions.length === 0) return [];
+  const inside = containedById(appointment);
   return extensions.flatMap((e): CodeableConcept[] => {
     const concept = (e as { valueCodeableConcept?: CodeableConcept }).valueCodeableConcept;
     if (concept && typeof concept === 'object') return [concept];
     const ref = e.valueReference?.reference;
-    const found = typeof ref === 'string' ? appointment.contained?.find((c) => `#${c.id}` === ref) : undefined;
+    const found = typeof ref === 'string' ? inside.get(ref) : undefined;
     if (found?.resourceType !== 'BodyStructure') return [];
     const structure = found as BodyStructure;
     const site: CodeableConcept = {

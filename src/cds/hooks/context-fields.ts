@@ -54,17 +54,17 @@ export function localReference(value: unknown, path: string): string {
   return text;
 }
 
-/** A non-empty array of local references, each once. */
-export function referenceList(value: unknown, path: string): string[] {
+/** A non-empty array of local references, each once, with the index it was first sent at (for messages). */
+export function referenceList(value: unknown, path: string): Array<{ reference: string; index: number }> {
   if (value === undefined || value === null) throw new BadRequestError(`${path} is required`, path, 'required');
   if (!Array.isArray(value)) throw new BadRequestError(`${path} must be an array of references such as "ServiceRequest/123"`, path, 'structure');
   if (value.length === 0) throw new BadRequestError(`${path} must name at least one resource`, path, 'required');
   const seen = new Set<string>();
-  return value.flatMap((item, i) => {
-    const reference = localReference(item, `${path}[${i}]`);
+  return value.flatMap((item, index) => {
+    const reference = localReference(item, `${path}[${index}]`);
     if (seen.has(reference)) return [];
     seen.add(reference);
-    return [reference];
+    return [{ reference, index }];
   });
 }
 

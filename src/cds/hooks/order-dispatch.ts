@@ -38,12 +38,16 @@ export const orderDispatch: HookDefinition = {
     sentAt.set(validated, dispatched.map((d) => d.at));
     return validated;
   },
+  orderReferences(context) {
+    return { at: 'context.dispatchedOrders', count: context.dispatchedOrders!.length, what: 'dispatched orders' };
+  },
   async orders(request, references, resourceTypes) {
     const { patientId } = request.context;
     const candidates: HookOrder[] = [];
     const session: FhirResource[] = [];
     const notChart = new Set<string>();
     const dispatched = request.context.dispatchedOrders!;
+    const taskFor = tasksByFocus(request.context.fulfillmentTasks ?? []);
     await Promise.all(
       dispatched.map(async (reference, i) => {
         const at = sentAt.get(request.context)?.[i] ?? `context.dispatchedOrders[${i}]`;
@@ -53,7 +57,7 @@ export const orderDispatch: HookDefinition = {
         if (`${found.resourceType}/${found.id}` !== reference) throw new BadRequestError(`${at} "${reference}" resolved to ${found.resourceType}/${found.id}`, at, 'value');
         if (!isAboutPatient(found, patientId)) throw new BadRequestError(`${at} "${reference}" is not an order for Patient/${patientId}`, at, 'value');
         const order = found as ServiceRequest;
-        const decided = withTaskTiming(order, request.context.fulfillmentTasks?.find((t) => normalizeReference(t.focus?.reference) === reference));
+        const decided = withTaskTiming(order, taskFor.get(reference));
         candidates[i] = { order: decided, at, idAt: at, targets: [{ resource: order, reference }] };
         session[i] = decided;
         notChart.add(reference);
@@ -70,8 +74,8 @@ const sentAt = new WeakMap<HookContext, string[]>();
 function dispatchedOrders(context: Record<string, unknown>): Array<{ reference: string; at: string }> {
   const list: Array<{ reference: string; at: string }> = [];
   if (present(context.dispatchedOrders)) {
-    const raw = context.dispatchedOrders as unknown[];
-    referenceList(raw, 'context.dispatchedOrders').forEach((reference) => list.push({ reference, at: `context.dispatchedOrders[${raw.indexOf(reference)}]` }));
+    // Each reference once, where it was first sent (an index built in one pass: no search per reference).
+    referenceList(context.dispatchedOrders, 'context.dispatchedOrders').forEach(({ reference, index }) => list.push({ reference, at: `context.dispatchedOrders[${index}]` }));
   }
   if (present(context.order)) {
     const single = localReference(context.order, 'context.order');
@@ -86,7 +90,8 @@ function dispatchedOrders(context: Record<string, unknown>): Array<{ reference: 
  * `task` carried no such rule (the CRD test kit's own 1.0 request focuses it on another order): it is read
  * when it is for a dispatched order, and otherwise left aside.
  */
-function tasks(context: Record<string, unknown>, dispatched: string[]): Task[] {
+function tasks(context: Record<string, unknown>, dispatchedList: string[]): Task[] {
+  const dispatched = new Set(dispatchedList);
   const found: Task[] = [];
   if (present(context.fulfillmentTasks)) {
     if (!Array.isArray(context.fulfillmentTasks)) throw new BadRequestError('context.fulfillmentTasks must be an array of Task resources', 'context.fulfillmentTasks', 'structure');
@@ -94,8 +99,8 @@ function tasks(context: Record<string, unknown>, dispatched: string[]): Task[] {
       const at = `context.fulfillmentTasks[${i}]`;
       const fulfillment = task(t, at);
       const focus = normalizeReference(fulfillment.focus?.reference);
-      if (!focus || !dispatched.includes(focus)) {
-        throw new BadRequestError(`${at}.focus must reference one of the dispatched orders (${dispatched.join(', ')})`, `${at}.focus`, 'value');
+      if (!focus || !dispatched.has(focus)) {
+        throw new BadRequestError(`${at}.focus must reference one of the dispatched orders (${listed(dispatchedList)})`, `${at}.focus`, 'value');
       }
       found.push(fulfillment);
     });
@@ -103,9 +108,24 @@ function tasks(context: Record<string, unknown>, dispatched: string[]): Task[] {
   if (present(context.task)) {
     const legacy = task(context.task, 'context.task');
     const focus = normalizeReference(legacy.focus?.reference);
-    if (focus && dispatched.includes(focus)) found.push(legacy);
+    if (focus && dispatched.has(focus)) found.push(legacy);
   }
   return found;
+}
+
+/** The first Task for each dispatched order, by the order's reference. */
+function tasksByFocus(fulfillmentTasks: Task[]): Map<string, Task> {
+  const byFocus = new Map<string, Task>();
+  for (const t of fulfillmentTasks) {
+    const focus = normalizeReference(t.focus?.reference);
+    if (focus && !byFocus.has(focus)) byFocus.set(focus, t);
+  }
+  return byFocus;
+}
+
+/** The dispatched orders for a message: the first few, not all of them. */
+function listed(references: string[]): string {
+  return references.length <= 5 ? references.join(', ') : `${references.slice(0, 5).join(', ')} and ${references.length - 5} more`;
 }
 
 function task(value: unknown, at: string): Task {

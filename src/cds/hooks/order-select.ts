@@ -22,12 +22,12 @@ export const orderSelect: HookDefinition = {
     const validated = orderContext(context);
     const selections = referenceList(context.selections, 'context.selections');
     const drafted = new Set((validated.draftOrders!.entry ?? []).map((e) => `${e.resource!.resourceType}/${e.resource!.id}`));
-    selections.forEach((reference, i) => {
+    selections.forEach(({ reference, index }) => {
       if (!drafted.has(reference)) {
-        throw new BadRequestError(`context.selections[${i}] "${reference}" is not an order in context.draftOrders`, `context.selections[${i}]`, 'value');
+        throw new BadRequestError(`context.selections[${index}] "${reference}" is not an order in context.draftOrders`, `context.selections[${index}]`, 'value');
       }
     });
-    return { ...validated, selections };
+    return { ...validated, selections: selections.map((s) => s.reference) };
   },
   async orders(request) {
     const draftOrders = request.context.draftOrders!;

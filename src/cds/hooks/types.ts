@@ -42,6 +42,16 @@ export interface HookOrders {
   notChart: Set<string>;
 }
 
+/** How many orders a hook's context names by reference, counted before any is looked up (limits.maxOrderReferences). */
+export interface OrderReferences {
+  /** The context member that lists them: "context.dispatchedOrders". */
+  at: string;
+  /** Distinct references named (one sent twice is read once). */
+  count: number;
+  /** What was counted, for the message: "basedOn of its Appointments". */
+  what: string;
+}
+
 /** How a hook finds resources it is given by reference: in what the request carries, else from the FHIR server. */
 export interface ReferenceResolver {
   /** The resource with this "Type/id" among the request's prefetch, or fetched from fhirServer; null if it does not exist. */
@@ -68,6 +78,8 @@ export interface HookDefinition {
   tokenFields: readonly string[];
   /** Checks the context as the hook definition gives it (400 naming the member); members it does not know are ignored (CRD §hook-23). */
   validateContext(context: Record<string, unknown>): HookContext;
+  /** For hooks that name their orders by reference: how many the validated context names (checked against limits.maxOrderReferences before orders()). */
+  orderReferences?(context: HookContext): OrderReferences;
   /**
    * The orders to decide, read from the context or fetched by reference. `resourceTypes` are the order
    * types the service decides: orders of other types are neither fetched nor read.
