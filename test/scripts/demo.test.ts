@@ -1,4 +1,5 @@
 import { main } from '../../scripts/demo';
+import { freePort } from '../../scripts/lib/free-port';
 import { compareWithExpectation } from '../../scripts/lib/scenario-run';
 import type { ResponseSummary } from '../../scripts/lib/response-summary';
 import { scenarioLibrary } from '../../scripts/lib/scenarios';
@@ -34,6 +35,19 @@ describe('npm run demo (scripts/demo.ts)', () => {
     expect(text).toContain('facet-cds demo: 1 scenario patient, signed end to end');
     expect(text).toMatch(/done \(1 patient, \d+ resources;/);
     expect(text).toContain('1 scenario in');
+  });
+
+  it('--port chooses the port its service listens on (issue 13); a bad one is a usage error', async () => {
+    const port = await freePort();
+    const io = memoryOutput();
+    expect(await main(['--scenario', 'facet-01-first-block-covered', '--port', String(port)], io)).toBe(0);
+    expect(io.text()).toContain(`http://127.0.0.1:${port}/cds-services, open mode`);
+
+    for (const bad of ['http', '70000', '1.5']) {
+      const refused = memoryOutput();
+      expect(await main(['--port', bad], refused)).toBe(2);
+      expect(refused.errText()).toContain('--port must be a port number (0-65535)');
+    }
   });
 
   it('refuses an unknown scenario with a usage error (exit 2)', async () => {

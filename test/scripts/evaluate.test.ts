@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { scenarioLibrary } from '../../scripts/lib/scenarios';
 import { memoryOutput } from '../../scripts/lib/terminal';
 import { fullPrefetch } from '../helpers/builders';
 
+const ROOT = path.resolve(__dirname, '../..');
 const library = scenarioLibrary();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-evaluate-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -122,6 +124,34 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
       expect(await main([file, '--today', '2027-03-10'], evaluated)).toBe(0);
       expect(evaluated.text()).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
     });
+
+    it('--out FILE writes the request to the file, not to standard output, where npm run prints its banner', async () => {
+      const file = path.join(dir, 'out-request.json');
+      const io = memoryOutput();
+      expect(await main(['--scenario', 'facet-05-ultrasound-guided', '--print-request', '--out', file, ...AS_WRITTEN], io)).toBe(0);
+      expect(io.text()).toBe('');
+      expect(io.errText()).toMatch(/^Wrote .*out-request\.json \(\d+ bytes\)\n$/);
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ hook: 'order-sign', context: { patientId: 'facet-05' } });
+
+      // A bad command line writes nothing.
+      const bad = memoryOutput();
+      expect(await main(['--scenario', 'facet-05-ultrasound-guided', '--out', dir], bad)).toBe(2);
+      expect(bad.errText()).toContain('is a directory');
+    });
+
+    it('README\'s commands under npm run: --print-request --out request.json, then evaluate request.json', () => {
+      const file = path.join(dir, 'npm-request.json');
+      const env = { ...process.env, NO_COLOR: '1', npm_config_loglevel: '' };
+      const printed = spawnSync('npm', ['run', 'evaluate', '--', '--scenario', 'facet-05-ultrasound-guided', '--print-request', '--out', file], { cwd: ROOT, env, encoding: 'utf8' });
+      expect(printed.status).toBe(0);
+      // npm's banner goes to standard output; the file holds the request alone.
+      expect(printed.stdout).toContain('> facet-cds@');
+      expect(JSON.parse(fs.readFileSync(file, 'utf8')).hook).toBe('order-sign');
+      const evaluated = spawnSync('npm', ['run', 'evaluate', '--', file], { cwd: ROOT, env, encoding: 'utf8' });
+      expect(evaluated.stderr).toBe('');
+      expect(evaluated.status).toBe(0);
+      expect(evaluated.stdout).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
+    }, 120_000);
 
     it.each([
       ['order-select', 'facet-joint-interventions-order-select: order-select for Patient/facet-05', /Card 1 \[warning\] Not covered: /],
