@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import type { Runtime } from '../../src/runtime';
 import { TEST_NOW, testRuntime } from '../helpers/runtime';
+import { describeUnless } from '../helpers/skip';
 import { CHROMIUM_PATH, browserMode, launchChromium, type Browser } from './chromium';
 
 /**
@@ -21,7 +22,7 @@ if (mode === 'skip') {
       '*** CI installs it and sets REQUIRE_BROWSER=1, which turns this skip into a failure.\n',
   );
 }
-const describeInBrowser = mode === 'skip' ? describe.skip : describe;
+const describeInBrowser = (title: string, body: () => void) => describeUnless(mode === 'skip' ? `${CHROMIUM_PATH} is not installed (apt-get install -y chromium)` : undefined, title, body);
 const RESULTS_DIR = path.resolve(__dirname, '../../test-results');
 const DOCS_SCREENSHOT = path.resolve(__dirname, '../../docs/sandbox.png');
 
