@@ -3,6 +3,7 @@ import type { OperationOutcome } from 'fhir/r4';
 import { localDate } from '../src/cds/hook-handler';
 import type { HookResponse } from '../src/cds/types';
 import { loadServices } from '../src/declarations/load';
+import type { LoadedService } from '../src/declarations/types';
 import { ScenarioLibrary } from '../src/scenarios/catalog';
 import { UsageError, dateOption, parseCommandLine } from './lib/args';
 import { outcomeText } from './lib/fhir-loader';
@@ -190,7 +191,8 @@ async function evaluate(argv: string[], io: Output, env: NodeJS.ProcessEnv, stdi
     }
     const response = answer.body as HookResponse;
     line(io.out, style.bold(`${serviceId}: ${describeRequest(request)}${today ? `, decided as of ${today}` : ''}`));
-    for (const text of formatSummary(summarizeResponse(response), style, { full: true })) line(io.out, text);
+    const howToChart = howToChartFrom(service.runtime.deps.services);
+    for (const text of formatSummary(summarizeResponse(response), style, { full: true, howToChart })) line(io.out, text);
     line(io.out);
     line(io.out, style.dim(`${plural(response.cards.length, 'card')}, ${plural(response.systemActions?.length ?? 0, 'system action')}. The full response: add --json.`));
     return 0;
@@ -221,6 +223,22 @@ function requestForScenario(id: string, hook: string, serviceOption: string | un
   if (!service.hooks.some((h) => h.hook.name === hook)) throw new UsageError(`service ${service.id} does not answer ${hook}; it answers ${service.hooks.map((h) => h.hook.name).join(', ')}`);
   const [scenario] = selectScenarios(library, [id]);
   return scenarioHookRequest(hook, service, library, scenario!, today ?? localDate(new Date()));
+}
+
+/**
+ * The integrator's view of a criterion to document: its citation's howToDocument (the data profile's FHIR
+ * words), found by the title the card gives it, in the policy the card names (else in any policy).
+ */
+function howToChartFrom(services: LoadedService[]): (policy: string | undefined, title: string) => string | undefined {
+  const policies = services.flatMap((s) => s.policies);
+  return (policy, title) => {
+    const named = policy ? policies.filter((p) => policy.startsWith(`${p.document.id} `)) : [];
+    for (const candidate of [...named, ...policies]) {
+      const citation = Object.values(candidate.citations).find((c) => c.title === title);
+      if (citation) return citation.howToDocument;
+    }
+    return undefined;
+  };
 }
 
 /** "order-sign for Patient/facet-05, 1 draft order", from a request the service accepted. */
