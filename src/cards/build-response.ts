@@ -307,7 +307,7 @@ function decisionCard(decision: UnitDecision, ctx: Answering, suggestions: Sugge
   const words = cardWords(ctx);
   const card: Card = {
     uuid: ctx.newId(),
-    summary: decisionSummary(decision, words, fixFor(decision, ctx), Object.keys(ctx.data.failures).length > 0),
+    summary: decisionSummary(decision, words, fixFor(decision, ctx), Object.keys(ctx.data.failures)),
     detail: detailFor(decision, ctx, words),
     indicator: outcome === 'not-covered' ? 'warning' : 'info',
     source: sourceFor(ctx, topicFor(outcome)),
@@ -411,7 +411,10 @@ function detailFor({ unit, outcome, results }: UnitDecision, ctx: Answering, wor
   if (notRead) dataNotes.push(notRead);
   if (outcome === 'indeterminate') {
     const failed = Object.entries(ctx.data.failures);
-    if (failed.length > 0) dataNotes.push(`Not retrieved from the EHR: ${failed.map(([key, why]) => `${escapeMarkdown(key)} (${escapeMarkdown(why)})`).join('; ')}.`);
+    // Keys that failed for the same reason are named together, the reason once.
+    const byReason = new Map<string, string[]>();
+    for (const [key, why] of failed) byReason.set(why, [...(byReason.get(why) ?? []), key]);
+    if (failed.length > 0) dataNotes.push(`Not retrieved from the EHR: ${[...byReason].map(([why, keys]) => `${keys.map(escapeMarkdown).join(', ')} (${escapeMarkdown(why)})`).join('; ')}.`);
   }
   return decisionDetail({ outcome, results, policyLine: policyLine(ctx.policy), procedure: unit.label, readAs: unit.readAs, dataNotes }, words);
 }

@@ -14,7 +14,7 @@ import { escapeMarkdown, truncateSummary } from './markdown';
 /** CDS Hooks: a summary is under 140 characters. */
 export const MAX_SUMMARY_CHARS = 139;
 /** The detail's largest size (characters of markdown). */
-export const MAX_DETAIL_CHARS = 1800;
+export const MAX_DETAIL_CHARS = 2400;
 const SHORTENED = '_Shortened: the full checklist is in the decision record._';
 /** Evidence pieces shown per criterion; the decision record keeps them all. */
 const EVIDENCE_ON_CARD = 3;
@@ -86,7 +86,7 @@ function titleOf(result: CriterionResult, words: CardWords): string {
  * "Not covered: ultrasound guidance. Order the same injection under fluoroscopic or CT guidance (CPT 64493)":
  * outcome, reasons (as many whole ones as fit, then "+N more"), and the fix when one fits whole.
  */
-export function decisionSummary(decision: UnitDecision, words: CardWords, fix: SuggestionSpec | undefined, dataFailed: boolean): string {
+export function decisionSummary(decision: UnitDecision, words: CardWords, fix: SuggestionSpec | undefined, failedKeys: string[]): string {
   const { lead } = outcomeWords(decision.outcome, words);
   const { results } = decision;
   switch (decision.outcome) {
@@ -105,13 +105,14 @@ export function decisionSummary(decision: UnitDecision, words: CardWords, fix: S
     }
     case 'indeterminate':
       // Data that could not be fetched, or (no fetch failed) a criterion the service itself could not evaluate.
-      return `${lead}: ${dataFailed ? 'EHR data could not be retrieved' : 'the record could not be evaluated'}`;
+      if (failedKeys.length === 0) return `${lead}: the record could not be evaluated`;
+      return listed(`${lead}: not retrieved from the EHR: `, failedKeys);
   }
 }
 
 /** `start` and as many whole reasons as fit, joined by commas, "(+N more)" for the rest; never a reason cut short. */
 export function listed(start: string, reasons: string[]): string {
-  if (reasons.length === 0) return start.replace(/[:\s]+$/, '');
+  if (reasons.length === 0) return start.trimEnd().replace(/:$/, '');
   let text = `${start}${reasons[0]}`;
   for (let i = 1; i < reasons.length; i++) {
     const rest = reasons.length - i - 1;
@@ -166,14 +167,22 @@ export function decisionDetail(parts: DetailParts, words: CardWords): string {
     const ask = toDocumentSentence(r, words);
     return [...evidenceLine(r), ...(ask ? [`Document: ${escapeMarkdown(ask)}.`] : r.missing ? ['Document: see How to chart this.'] : [])];
   });
-  section('Not checked', 'indeterminate', (r) => evidenceLine(r));
-  // The met criteria on one line, as many names as the cap leaves room for; then how the order was read, if it fits.
+  // Criteria not checked for the same reason (data not retrieved) are one line: the reason once, then their names.
+  const unchecked = results.filter((r) => r.status === 'indeterminate');
+  if (unchecked.length > 0) {
+    const byReason = new Map<string, CriterionResult[]>();
+    for (const r of unchecked) byReason.set(r.summary, [...(byReason.get(r.summary) ?? []), r]);
+    const lines = [`**Not checked (${unchecked.length}):**`, ''];
+    for (const [reason, list] of byReason) lines.push(`- ${clinicalLine(reason)}: ${list.map((r) => criterionName(r, words)).join('; ')}`);
+    blocks.push(lines.join('\n'));
+  }
+  // How the order was read; then the met criteria on one line, as many names as the cap leaves room for.
+  if (parts.readAs.length > 0) blocks.push(`**Read as:** ${parts.readAs.map((line) => clinicalLine(line)).join('; ')}.`);
   const met = results.filter((r) => r.status === 'met');
   if (met.length > 0) {
     const room = MAX_DETAIL_CHARS - blocks.join('\n\n').length - 2 - SHORTENED.length - 2;
     blocks.push(namesWithin(`**Met (${met.length}):** `, met.map((r) => criterionName(r, words)), room));
   }
-  if (parts.readAs.length > 0) blocks.push(`**Read as:** ${parts.readAs.map((line) => clinicalLine(line)).join('; ')}.`);
   return capped(blocks);
 }
 
@@ -228,7 +237,12 @@ export function capped(blocks: string[]): string {
     const fits: string[] = [];
     for (const line of lines) {
       const added = line.length + 2;
-      if (size + added > MAX_DETAIL_CHARS) break;
+      if (size + added > MAX_DETAIL_CHARS) {
+        // A long line is cut rather than lost, when a useful part of it fits.
+        const room = MAX_DETAIL_CHARS - size - 3;
+        if (room > 80) fits.push(`${line.slice(0, room)}…`);
+        break;
+      }
       fits.push(line);
       size += added;
     }
