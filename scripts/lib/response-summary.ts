@@ -129,6 +129,12 @@ export function criteriaFromDetail(detail: string): CriterionLine[] {
     }
     if (raw.startsWith('**')) status = undefined;
     if (!status || status === 'met') continue;
+    // Not checked: "- reason — Title (section); Title (section)", one line per reason.
+    const unchecked = status === 'not-checked' ? /^- (.+?) — (.*)$/u.exec(raw) : null;
+    if (unchecked) {
+      for (const name of unchecked[2]!.split(/(?<=\)); /)) lines.push({ status, title: plainText(name.replace(/ \([^()]*\)$/, '')), text: plainText(`${name}: ${unchecked[1]}`) });
+      continue;
+    }
     const item = /^- (.+?) \(([^()]*)\): (.*)$/u.exec(raw);
     if (item) {
       lines.push({ status, title: plainText(item[1]!), text: plainText(`${item[1]} (${item[2]}): ${item[3]}`) });

@@ -161,6 +161,8 @@ export function undecidedResponse(context: ResponseContext): BuiltResponse {
       indicator: 'info',
       source: sourceFor(ctx, 'guideline'),
       links: linksFor('indeterminate', [], ctx),
+      // The orders it is about, computably (CRD dev-25): the words name the procedure only.
+      extension: { 'davinci-crd.associated-resource': [...new Set(unit.orders.flatMap((o) => ctx.targetsOf(o).map((t) => t.reference)))].map((reference) => ({ reference })) },
     };
     cardsByUnit.set(unit.id, { decision: card });
     return card;

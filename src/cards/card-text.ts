@@ -173,7 +173,7 @@ export function decisionDetail(parts: DetailParts, words: CardWords): string {
     const byReason = new Map<string, CriterionResult[]>();
     for (const r of unchecked) byReason.set(r.summary, [...(byReason.get(r.summary) ?? []), r]);
     const lines = [`**Not checked (${unchecked.length}):**`, ''];
-    for (const [reason, list] of byReason) lines.push(`- ${clinicalLine(reason)}: ${list.map((r) => criterionName(r, words)).join('; ')}`);
+    for (const [reason, list] of byReason) lines.push(`- ${clinicalLine(reason)} — ${list.map((r) => criterionName(r, words)).join('; ')}`);
     blocks.push(lines.join('\n'));
   }
   // How the order was read; then the met criteria on one line, as many names as the cap leaves room for.

@@ -221,7 +221,7 @@ describe('gathering the chart', () => {
       expect(card.summary).toBe('Could not be checked: not retrieved from the EHR: conditions');
       expect(card.detail).toContain('Not retrieved from the EHR: conditions (the FHIR server failed (500)).');
       // The reason once, then the criteria it leaves unchecked.
-      expect(card.detail).toContain('**Not checked (7):**\n\n- Could not be checked: conditions (the FHIR server failed (500)): Back or neck pain for at least 3 months (I.A.1.a); Pain interferes');
+      expect(card.detail).toContain('**Not checked (7):**\n\n- Could not be checked: conditions (the FHIR server failed (500)) — Back or neck pain for at least 3 months (I.A.1.a); Pain interferes');
     });
 
     it('a server slower than FHIR_TIMEOUT_MS: outcome indeterminate, the card says the server did not answer in time', async () => {
