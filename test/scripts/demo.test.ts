@@ -30,7 +30,7 @@ describe('npm run demo (scripts/demo.ts)', () => {
     expect(await main(['--scenario', 'facet-05-ultrasound-guided'], io)).toBe(0);
     const text = io.text();
     expect(text).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
-    expect(text).toMatch(/✗ not met {2}.*Fluoroscopic or CT guidance: Ultrasound guidance/);
+    expect(text).toMatch(/✗ not met {2}Fluoroscopic or CT guidance \(Imaging Guidance; Table 2\): Ultrasound guidance/);
     expect(text).toContain('★ Order the same injection under fluoroscopic or CT guidance (CPT 64493) (recommended)');
     expect(text).toContain('facet-cds demo: 1 scenario patient, signed end to end');
     expect(text).toMatch(/done \(1 patient, \d+ resources;/);

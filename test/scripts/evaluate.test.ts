@@ -31,13 +31,15 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     const text = io.text();
     expect(text).toContain(`facet-joint-interventions: order-sign for Patient/facet-05, 1 draft order, 12 prefetch keys, decided as of ${library.catalog.referenceDate}`);
     expect(text).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
-    expect(text).toContain('Card 1 [warning] Not covered: Lumbar facet joint injection (ultrasound-guided)');
+    expect(text).toContain('Card 1 [warning] Not covered: ultrasound guidance. Order the same injection under fluoroscopic or CT guidance (CPT 64493)');
+    // The policy that decided, as the card names it.
+    expect(text).toContain('policy: CP.MP.171 Facet Joint Interventions (rev. 05/26)');
     expect(text).toContain('source: Centene Health Plan · topic: Off guideline · about ServiceRequest/facet-05-sr-1');
     expect(text).toMatch(/✗ not met {2}.*Ultrasound guidance/);
     expect(text).toContain('update: Order ServiceRequest/facet-05-sr-1 with fluoroscopic or CT guidance (CPT 64493)');
     expect(text).toContain('link: CP.MP.171 Facet Joint Interventions (policy) <https://');
     // The decision card, then the alternative on its own card (CRD Alternate Request).
-    expect(text).toContain('Card 2 [info] Alternatives to Lumbar facet joint injection (ultrasound-guided)');
+    expect(text).toContain('Card 2 [info] Alternatives that meet policy for this lumbar facet joint injection (ultrasound-guided)');
     expect(text).toContain('2 cards, 1 system action. The full response: add --json.');
   });
 
@@ -45,7 +47,8 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     const io = memoryOutput();
     expect(await main([capturedRequest('facet-02-conservative-therapy-undocumented'), ...AS_WRITTEN], io)).toBe(0);
     expect(io.text()).toContain('CPT 64493  conditional');
-    expect(io.text()).toMatch(/! not documented {2}I\.A\.1\.b\.i .*\n\s+to document: Record the physical therapy/);
+    // The clinician's words from the card, then the integrator's: how to chart it in FHIR (the data profile's).
+    expect(io.text()).toMatch(/! not documented {2}At least 4 weeks of physical therapy .*\(I\.A\.1\.b\.i\).*\n\s+to document: 4\+ weeks of physical therapy .*\n\s+to chart \(FHIR\): Record the physical therapy as completed Procedures/);
 
     // A Medicare member (issue 16): decided under the LCD, covered; the coverage information says so (no card,
     // CRD resp-12), and no informational "Medicare member" card any more.
@@ -53,6 +56,13 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     expect(await main([capturedRequest('lcd-01-medicare-cervical-block'), ...AS_WRITTEN], medicare)).toBe(0);
     expect(medicare.text()).toContain('CPT 64490  covered  (no-auth)');
     expect(medicare.text()).not.toMatch(/Medicare member/);
+
+    // Decided under the LCD with documentation missing: the card names the LCD, and its howToDocument is the FHIR view.
+    const lcd = memoryOutput();
+    expect(await main([capturedRequest('lcd-11-no-conservative-care'), ...AS_WRITTEN], lcd)).toBe(0);
+    expect(lcd.text()).toContain('source: Centene Health Plan · LCD L38841');
+    expect(lcd.text()).toContain('policy: LCD L38841 Facet Joint Interventions for Pain Management (rev. 07/14/2024)');
+    expect(lcd.text()).toMatch(/to chart \(FHIR\): Record the conservative care tried for this pain/);
   });
 
   it('prints the full response with --json', async () => {
