@@ -176,13 +176,15 @@ export function decisionDetail(parts: DetailParts, words: CardWords): string {
     for (const [reason, list] of byReason) lines.push(`- ${clinicalLine(reason)} — ${list.map((r) => criterionName(r, words)).join('; ')}`);
     blocks.push(lines.join('\n'));
   }
-  // How the order was read; then the met criteria on one line, as many names as the cap leaves room for.
-  if (parts.readAs.length > 0) blocks.push(`**Read as:** ${parts.readAs.map((line) => clinicalLine(line)).join('; ')}.`);
+  // The met criteria on one line, as many names as the cap leaves room for (keeping some for how the order was
+  // read), then how the order was read, cut if it must be.
+  const readAs = parts.readAs.length > 0 ? `**Read as:** ${parts.readAs.map((line) => clinicalLine(line)).join('; ')}.` : undefined;
   const met = results.filter((r) => r.status === 'met');
   if (met.length > 0) {
-    const room = MAX_DETAIL_CHARS - blocks.join('\n\n').length - 2 - SHORTENED.length - 2;
+    const room = MAX_DETAIL_CHARS - blocks.join('\n\n').length - 2 - SHORTENED.length - 2 - (readAs ? Math.min(readAs.length, 120) + 2 : 0);
     blocks.push(namesWithin(`**Met (${met.length}):** `, met.map((r) => criterionName(r, words)), room));
   }
+  if (readAs) blocks.push(readAs);
   return capped(blocks);
 }
 
@@ -201,9 +203,12 @@ function namesWithin(start: string, names: string[], room: number): string {
   return shown === 0 ? `${text} listed in the decision record.` : `${text}; and ${names.length - shown} more.`;
 }
 
-/** "Fluoroscopic or CT guidance (Imaging Guidance; Table 2)": the criterion by its policy's words and section. */
-function criterionName(r: CriterionResult, words: CardWords): string {
-  return `${escapeMarkdown(titleOf(r, words))} (${escapeMarkdown(r.section)})`;
+/**
+ * "Fluoroscopic or CT guidance (Imaging Guidance; Table 2)": the criterion by its title as cited (saying so
+ * when the rule is not verified in a primary text) and its section.
+ */
+function criterionName(r: CriterionResult, _words: CardWords): string {
+  return `${escapeMarkdown(r.title)} (${escapeMarkdown(r.section)})`;
 }
 
 /** The evidence on a line of its own, without what the finding already says (the same sentence is not repeated). */
