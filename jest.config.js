@@ -10,4 +10,9 @@ module.exports = {
   // jose 6 is ESM-only: let ts-jest down-compile it to CommonJS for jest on Node 20.
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
   testTimeout: 30000,
+  // nock installs one request interceptor for the whole process; jest 30's soft clean-up of a test file's
+  // globals flags each later use of it (JEST-01 DeprecationWarning), and "on" would break it. Off, as before jest 30.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
+  // The summary's "N skipped" names its suites and why (test/helpers/skip.ts).
+  reporters: ['default', '<rootDir>/test/reporters/skipped-suites.js'],
 };

@@ -17,6 +17,7 @@ const USAGE = `Runs every scenario patient through the service, end to end, with
 Usage: npm run demo [-- options]
 
   --scenario ID   run only this scenario (repeatable; id or patient id)
+  --port PORT     the port the demo's service listens on, on 127.0.0.1 (default: a free port)
   --help          this text
 
 Starts an in-memory FHIR server and the service on loopback ports, loads the scenario patients (dates
@@ -28,13 +29,15 @@ each outcome with the one the scenario documents. Exit code 0 when every outcome
 export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const style = styleFor(io.out, env);
   let ids: string[] | undefined;
+  let port: number | undefined;
   try {
-    const { values } = parseCommandLine(argv, { scenario: { type: 'string', multiple: true }, help: { type: 'boolean' } });
+    const { values } = parseCommandLine(argv, { scenario: { type: 'string', multiple: true }, port: { type: 'string' }, help: { type: 'boolean' } });
     if (values.help) {
       line(io.out, USAGE);
       return 0;
     }
     ids = values.scenario;
+    port = values.port === undefined ? undefined : portOption(values.port);
     selectScenarios(scenarioLibrary(), ids);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -71,7 +74,10 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
     service = await step(io, style, 'Starting the service', async () => {
       const local = await startLocalService({
         // The in-memory FHIR server answers searches in tens of milliseconds; give a loaded machine room.
-        env: { FHIR_TIMEOUT_MS: '15000', PUBLIC_BASE_URL: `http://localhost:${env.PORT ?? 3000}`, ...forwardedSettings(env), FHIR_SERVER_ALLOWLIST: fhirBase },
+        env: { FHIR_TIMEOUT_MS: '15000', PUBLIC_BASE_URL: `http://localhost:${port || (env.PORT ?? 3000)}`, ...forwardedSettings(env), FHIR_SERVER_ALLOWLIST: fhirBase },
+        ...(port !== undefined ? { port } : {}),
+      }).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'EADDRINUSE' ? new UsageError(`--port ${port}: the port is in use; choose another, or leave --port out for a free one`) : error;
       });
       return { value: local, note: `${local.baseUrl}/cds-services, open mode` };
     });
@@ -93,6 +99,12 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
     await service?.close();
     await fhir?.close();
   }
+}
+
+function portOption(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be a port number (0-65535), got "${text}"`);
+  return port;
 }
 
 /** A start-up step on one line: what, then "done" with a note and its time. */

@@ -3,6 +3,7 @@ import type { OperationOutcome } from 'fhir/r4';
 import { localDate } from '../src/cds/hook-handler';
 import type { HookResponse } from '../src/cds/types';
 import { loadServices } from '../src/declarations/load';
+import type { LoadedService } from '../src/declarations/types';
 import { ScenarioLibrary } from '../src/scenarios/catalog';
 import { UsageError, dateOption, parseCommandLine } from './lib/args';
 import { outcomeText } from './lib/fhir-loader';
@@ -10,7 +11,7 @@ import { callService, forwardedSettings, startLocalService } from './lib/local-s
 import { formatSummary, summarizeResponse } from './lib/response-summary';
 import { REQUEST_HOOKS } from './lib/hook-requests';
 import { scenarioHookRequest, selectScenarios } from './lib/scenarios';
-import { line, plural, styleFor, type Output } from './lib/terminal';
+import { line, memoryOutput, plural, styleFor, type Output } from './lib/terminal';
 import { exitQuietlyWhenOutputCloses } from '../src/cli-output';
 
 const USAGE = `Prints the service's answer to a captured CDS Hooks request, without running a server.
@@ -23,7 +24,10 @@ Usage: npm run evaluate -- REQUEST.json [options]      (REQUEST.json may be - fo
   --hook HOOK          with --scenario, the hook to ask with: order-sign (default), order-select,
                        order-dispatch or appointment-book (as the test page's hook selector sends it)
   --print-request      print the request JSON instead of evaluating it, e.g.
-                       npm run evaluate -- --scenario facet-05-ultrasound-guided --print-request > request.json
+                       npm run evaluate -- --scenario facet-05-ultrasound-guided --print-request --out request.json
+  --out FILE           write what would be printed (the request, the response JSON or the summary) to FILE
+                       instead of standard output; under npm run, standard output also carries npm's own
+                       "> facet-cds@… evaluate" banner (unless npm run -s), which a redirected file would hold
   --json               print the full response JSON (or the error OperationOutcome) instead of the summary
   --service ID         the CDS service to call (default: the one for the request's hook, e.g.
                        facet-joint-interventions for order-sign, facet-joint-interventions-order-dispatch)
@@ -42,6 +46,8 @@ interface Options {
   hook: string;
   printRequest: boolean;
   json: boolean;
+  /** Where the output goes instead of standard output. */
+  out?: string;
   service?: string;
   today?: string;
 }
@@ -56,6 +62,7 @@ function readOptions(argv: string[]): Options | 'help' {
       scenario: { type: 'string' },
       hook: { type: 'string' },
       'print-request': { type: 'boolean' },
+      out: { type: 'string' },
       help: { type: 'boolean' },
     },
     true,
@@ -72,9 +79,16 @@ function readOptions(argv: string[]): Options | 'help' {
     hook: values.hook ?? 'order-sign',
     printRequest: values['print-request'] === true,
     json: values.json === true,
+    ...(values.out !== undefined ? { out: outOption(values.out) } : {}),
     service: values.service,
     today: values.today === undefined ? undefined : dateOption(values.today, '--today'),
   };
+}
+
+function outOption(file: string): string {
+  if (file.trim() === '') throw new UsageError('--out needs a file name');
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--out ${file} is a directory, not a file`);
+  return file;
 }
 
 /** The request file as JSON, with errors that name the file and what is wrong with it. */
@@ -100,6 +114,30 @@ function readRequest(file: string, stdin: () => string): unknown {
 
 /** The CLI, callable in-process (tests): returns the exit code. */
 export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = process.env, stdin = () => fs.readFileSync(0, 'utf8')): Promise<number> {
+  let out: string | undefined;
+  try {
+    const read = readOptions(argv);
+    out = read === 'help' ? undefined : read.out;
+  } catch {
+    // The usage error is reported by evaluate() itself.
+  }
+  if (out === undefined) return evaluate(argv, io, env, stdin);
+  // --out FILE: what would be printed goes to the file (plain text, no colours); nothing is written for a bad command line.
+  const file = memoryOutput();
+  const code = await evaluate(argv, { out: file.out, err: io.err }, env, stdin);
+  if (code !== 2) {
+    try {
+      fs.writeFileSync(out, file.text());
+    } catch (error) {
+      line(io.err, styleFor(io.err, env).red(`evaluate: cannot write ${out}: ${(error as Error).message}`));
+      return 2;
+    }
+    line(io.err, `Wrote ${out} (${plural(Buffer.byteLength(file.text()), 'byte')})`);
+  }
+  return code;
+}
+
+async function evaluate(argv: string[], io: Output, env: NodeJS.ProcessEnv, stdin: () => string): Promise<number> {
   const style = styleFor(io.out, env);
   const errStyle = styleFor(io.err, env);
   let options: Options;
@@ -153,7 +191,8 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
     }
     const response = answer.body as HookResponse;
     line(io.out, style.bold(`${serviceId}: ${describeRequest(request)}${today ? `, decided as of ${today}` : ''}`));
-    for (const text of formatSummary(summarizeResponse(response), style, { full: true })) line(io.out, text);
+    const howToChart = howToChartFrom(service.runtime.deps.services);
+    for (const text of formatSummary(summarizeResponse(response), style, { full: true, howToChart })) line(io.out, text);
     line(io.out);
     line(io.out, style.dim(`${plural(response.cards.length, 'card')}, ${plural(response.systemActions?.length ?? 0, 'system action')}. The full response: add --json.`));
     return 0;
@@ -184,6 +223,22 @@ function requestForScenario(id: string, hook: string, serviceOption: string | un
   if (!service.hooks.some((h) => h.hook.name === hook)) throw new UsageError(`service ${service.id} does not answer ${hook}; it answers ${service.hooks.map((h) => h.hook.name).join(', ')}`);
   const [scenario] = selectScenarios(library, [id]);
   return scenarioHookRequest(hook, service, library, scenario!, today ?? localDate(new Date()));
+}
+
+/**
+ * The integrator's view of a criterion to document: its citation's howToDocument (the data profile's FHIR
+ * words), found by the title the card gives it, in the policy the card names (else in any policy).
+ */
+function howToChartFrom(services: LoadedService[]): (policy: string | undefined, title: string) => string | undefined {
+  const policies = services.flatMap((s) => s.policies);
+  return (policy, title) => {
+    const named = policy ? policies.filter((p) => policy.startsWith(`${p.document.id} `)) : [];
+    for (const candidate of [...named, ...policies]) {
+      const citation = Object.values(candidate.citations).find((c) => c.title === title);
+      if (citation) return citation.howToDocument;
+    }
+    return undefined;
+  };
 }
 
 /** "order-sign for Patient/facet-05, 1 draft order", from a request the service accepted. */

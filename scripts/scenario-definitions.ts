@@ -276,8 +276,8 @@ export const scenarios: ScenarioDefinition[] = [
       order('facet-16-sr-2', '64635', { patientId: p, levels: ['L4-L5'], date: NEXT_WEEK }),
     ],
     expected: [
-      { order: 'facet-16-sr-1', outcome: 'not-covered', notMet: ['one-procedure-per-visit'], suggestion: 'Keep only this' },
-      { order: 'facet-16-sr-2', outcome: 'not-covered', notMet: ['one-procedure-per-visit'], suggestion: 'Keep only this' },
+      { order: 'facet-16-sr-1', outcome: 'not-covered', notMet: ['one-procedure-per-visit'], suggestion: 'Keep' },
+      { order: 'facet-16-sr-2', outcome: 'not-covered', notMet: ['one-procedure-per-visit'], suggestion: 'Keep' },
     ],
   },
   {

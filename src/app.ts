@@ -16,6 +16,7 @@ import { cors } from './http/cors';
 import { decisionRoutes } from './http/decision-routes';
 import { errorHandler } from './http/error-handler';
 import { describeJsonShapeProblem, jsonShapeProblem, requestBodyLimits } from './http/json-limits';
+import { homeRoute } from './http/home-route';
 import { opsRoutes } from './http/ops-routes';
 import { requestContext } from './http/request-context';
 import { sandboxAssetsDir, sandboxRouter } from './dev/sandbox-router';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): express.Express {
   // The order-entry test page: synthetic patients and a page that signs orders, never in production.
   const sandboxAssets = config.env === 'production' ? undefined : sandboxAssetsDir();
   if (sandboxAssets) app.use('/sandbox', sandboxRouter(deps.services, clock, sandboxAssets));
+  app.use(homeRoute({ services: deps.services, sandbox: sandboxAssets !== undefined, openMode: deps.authenticator.mode === 'open' }));
 
   app.use((req, _res, next) => next(new NotFoundError(`No route for ${req.method} ${clipped(req.path)}`)));
   app.use(errorHandler(logger));

@@ -9,7 +9,7 @@ const GIB = 1024 * 1024 * 1024;
 export interface AppConfig {
   /** NODE_ENV: production enables the strict checks (clients file required, https FHIR servers). */
   env: 'production' | 'development' | 'test';
-  /** PORT (default 3000) and HOST (default 0.0.0.0). */
+  /** PORT (default 3000) and HOST (default 127.0.0.1 in open mode, so an unauthenticated service is not on the network; 0.0.0.0 with a clients file). */
   port: number;
   host: string;
   /** PUBLIC_BASE_URL: the externally visible base URL; JWT `aud` and card links are built from it. */
@@ -68,7 +68,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     env: nodeEnv,
     port: integer(env, 'PORT', 3000, 0, 65535),
-    host: nonEmpty(env.HOST) ?? '0.0.0.0',
+    // Open mode (no clients file) answers anyone: it listens on this machine only unless HOST says otherwise.
+    host: nonEmpty(env.HOST) ?? (nonEmpty(env.CDS_CLIENTS_FILE) ? '0.0.0.0' : '127.0.0.1'),
     publicBaseUrl: optionalUrl(env, 'PUBLIC_BASE_URL'),
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? './data'),
     databaseUrl: nonEmpty(env.DATABASE_URL),

@@ -3,6 +3,7 @@ import { Maintenance } from './audit/maintenance';
 import { loadConfig } from './config';
 import { StartupError } from './errors';
 import { createLogger, stdoutSink } from './logging';
+import { listeningLine } from './http/listening-line';
 import { createRuntime } from './runtime';
 
 /** SIGTERM to exit, at most (README): less than the Kubernetes manifest's terminationGracePeriodSeconds (40). */
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(
       { port, host: config.host, services: runtime.deps.services.map((s) => s.id), store: runtime.deps.store.kind, env: config.env },
-      `facet-cds listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/cds-services`,
+      listeningLine(config, port),
     );
   });
   maintenance.start();

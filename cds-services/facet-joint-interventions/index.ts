@@ -1,5 +1,6 @@
 import type { FactJson, ServiceDefinition, ServiceJson, ValueSetJson } from '../../src/declarations/types';
 import citations from './citations.json';
+import clinicalText from './clinical-text.json';
 import coding from './coding.json';
 import facts from './facts.json';
 import { facetPolicy } from './policy';
@@ -18,6 +19,7 @@ const definition: ServiceDefinition<Thresholds, FacetCoding> = {
   thresholds: thresholds as Thresholds,
   facts: facts as Record<string, FactJson>,
   citations,
+  clinicalText,
   coding: coding as FacetCoding,
   policy: facetPolicy,
 };

@@ -3,6 +3,7 @@ import type { SpineSuggestionCoding } from '../../src/kit';
 import facts from './facts.json';
 import { lcdPolicy } from './policy/index';
 import { citations } from './policy/criteria/define';
+import clinicalText from './clinical-text.json';
 import type { LcdThresholds } from './policy/types';
 import declaration from './policy.json';
 import thresholds from './thresholds.json';
@@ -21,6 +22,7 @@ const definition: PolicyDefinition<LcdThresholds, SpineSuggestionCoding> = {
   facts: facts as Record<string, FactExtension>,
   thresholds,
   citations,
+  clinicalText,
   module: lcdPolicy,
 };
 

@@ -14,7 +14,7 @@
   var ENTITIES = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", '#39': "'", nbsp: '\u00a0' };
   var PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 
-  /** Blocks: {type:'p'|'h', level?, inlines} and {type:'ul'|'ol', items: inlines[]}. */
+  /** Blocks: {type:'p'|'h', level?, inlines} and {type:'ul'|'ol', items: inlines[]}; an indented bullet is a {type:'br'} and its text in the item above. */
   function parse(source) {
     var blocks = [];
     var paragraph = [];
@@ -38,6 +38,10 @@
         if (text === '') {
           flushParagraph();
           flushList();
+        } else if (bullet && list && /^\s{2,}/.test(raw)) {
+          // an indented bullet (a card's "  - Evidence: ...") is a line of its own inside the last list item
+          var parent = list.items[list.items.length - 1];
+          list.items[list.items.length - 1] = parent.concat([{ type: 'br' }], inline(bullet[1]));
         } else if (bullet || numbered) {
           flushParagraph();
           var type = bullet ? 'ul' : 'ol';
@@ -160,6 +164,7 @@
   function appendInlines(parent, nodes, doc) {
     nodes.forEach(function (node) {
       if (node.type === 'text') parent.appendChild(doc.createTextNode(node.text));
+      else if (node.type === 'br') parent.appendChild(doc.createElement('br'));
       else if (node.type === 'code') {
         var code = doc.createElement('code');
         code.textContent = node.text;

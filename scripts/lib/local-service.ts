@@ -25,6 +25,8 @@ export interface LocalServiceOptions {
   /** Settings the tool passes through (FHIR_TIMEOUT_MS, FHIR_SERVER_ALLOWLIST, HEALTH_PLAN_NAME, LOG_LEVEL…). */
   env?: Record<string, string | undefined>;
   clock?: () => Date;
+  /** The loopback port to listen on (default 0: a free one). */
+  port?: number;
 }
 
 /** Environment variables a tool forwards to its embedded service; everything else (clients file, database) stays out. */
@@ -45,7 +47,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = runtime.app.listen(0, '127.0.0.1', () => resolve(s));
+      const s = runtime.app.listen(options.port ?? 0, '127.0.0.1', () => resolve(s));
       s.once('error', reject);
     });
   } catch (error) {

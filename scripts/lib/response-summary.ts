@@ -23,9 +23,11 @@ export type CriterionStatus = 'not-met' | 'not-documented' | 'not-checked' | 'me
 
 export interface CriterionLine {
   status: CriterionStatus;
-  /** "I.B.2.a At least 6 months since the last neurotomy: previous neurotomy …" (markdown removed, evidence left out). */
+  /** "At least 6 months since the last neurotomy (I.B.2.a): previous neurotomy …" (markdown removed, evidence left out). */
   text: string;
-  /** For not-documented criteria: what to chart. */
+  /** The criterion's title as the card names it ("At least 6 months since the last neurotomy"). */
+  title?: string;
+  /** For not-documented criteria: what to document, in the card's clinical words. */
   toDocument?: string;
 }
 
@@ -34,6 +36,8 @@ export interface CardSummary {
   summary: string;
   source: string;
   topic?: string;
+  /** The policy the card says decided ("CP.MP.171 Facet Joint Interventions (rev. 05/26)"). */
+  policy?: string;
   /** Orders the card is about (davinci-crd.associated-resource). */
   orders: string[];
   criteria: CriterionLine[];
@@ -87,6 +91,7 @@ function cardSummary(card: Card): CardSummary {
     summary: card.summary,
     source: card.source?.label ?? '',
     ...(card.source?.topic?.display || card.source?.topic?.code ? { topic: card.source.topic.display ?? card.source.topic.code } : {}),
+    ...policyOf(card.detail ?? ''),
     orders: Array.isArray(associated) ? associated.map((r: { reference?: string }) => r.reference ?? '').filter(Boolean) : [],
     criteria: criteriaFromDetail(card.detail ?? ''),
     suggestions: (card.suggestions ?? []).map((s) => ({
@@ -100,22 +105,52 @@ function cardSummary(card: Card): CardSummary {
   };
 }
 
+const HEADINGS: Array<[RegExp, CriterionStatus]> = [
+  [/^\*\*Not met \((\d+)\):\*\*/, 'not-met'],
+  [/^\*\*To document \((\d+)\):\*\*/, 'not-documented'],
+  [/^\*\*Not checked \((\d+)\):\*\*/, 'not-checked'],
+  [/^\*\*Met \((\d+)\):\*\*/, 'met'],
+];
+
 /**
- * The checklist lines of a decision card's detail ("- ❌ **Not met** · I.B.2 Title: summary Evidence: …").
- * Lines in another shape are not criteria and are skipped.
+ * The checklist of a decision card's detail: the criteria under "**Not met (n):**", "**To document (n):**" and
+ * "**Not checked (n):**", one per "- Title (section): finding" line with its "  - Document: …" line, and the
+ * met ones counted from "**Met (n):**". Lines in another shape are not criteria and are skipped.
  */
 export function criteriaFromDetail(detail: string): CriterionLine[] {
   const lines: CriterionLine[] = [];
+  let status: CriterionStatus | undefined;
   for (const raw of detail.split('\n')) {
-    const match = /^- \S+ (\*\*[^*]+\*\*) · (.*)$/u.exec(raw.trim());
-    if (!match) continue;
-    const status = STATUS_WORDS.find(([pattern]) => pattern.test(match[1]!))?.[1];
-    if (!status) continue;
-    const [beforeDocument, toDocument] = match[2]!.split(' To document: ');
-    const text = beforeDocument!.split(' Evidence: ')[0]!;
-    lines.push({ status, text: plainText(text), ...(toDocument ? { toDocument: plainText(toDocument) } : {}) });
+    const heading = HEADINGS.find(([pattern]) => pattern.test(raw));
+    if (heading) {
+      status = heading[1];
+      if (status === 'met') for (let i = 0; i < Number(heading[0].exec(raw)![1]); i++) lines.push({ status: 'met', text: '' });
+      continue;
+    }
+    if (raw.startsWith('**')) status = undefined;
+    if (!status || status === 'met') continue;
+    // Not checked: "- reason — Title (section); Title (section)", one line per reason.
+    const unchecked = status === 'not-checked' ? /^- (.+?) — (.*)$/u.exec(raw) : null;
+    if (unchecked) {
+      for (const name of unchecked[2]!.split(/(?<=\)); /)) lines.push({ status, title: plainText(name.replace(/ \([^()]*\)$/, '')), text: plainText(`${name}: ${unchecked[1]}`) });
+      continue;
+    }
+    const item = /^- (.+?) \(([^()]*)\): (.*)$/u.exec(raw);
+    if (item) {
+      lines.push({ status, title: plainText(item[1]!), text: plainText(`${item[1]} (${item[2]}): ${item[3]}`) });
+      continue;
+    }
+    const documentLine = /^ {2}- Document: (.*)$/.exec(raw);
+    const last = lines.at(-1);
+    if (documentLine && last) last.toDocument = plainText(documentLine[1]!).replace(/\.$/, '');
   }
   return lines;
+}
+
+/** "CP.MP.171 Facet Joint Interventions (rev. 05/26)", from the detail's "Decided under …" sentence. */
+function policyOf(detail: string): { policy?: string } {
+  const match = /Decided under (.+? \(rev\. [^)]*\))/.exec(detail);
+  return match ? { policy: plainText(match[1]!) } : {};
 }
 
 /** Markdown inline text as plain text: emphasis markers dropped, escapes and entities undone. */
@@ -141,6 +176,8 @@ export interface FormatOptions {
   /** Include every card's links, actions and override reasons (evaluate); the demo leaves them out. */
   full: boolean;
   indent?: string;
+  /** For integrators: how to chart a criterion in FHIR (the data profile's words), by the policy and the criterion's title. */
+  howToChart?: (policy: string | undefined, title: string) => string | undefined;
 }
 
 /** The summary as terminal lines. */
@@ -162,11 +199,14 @@ export function formatSummary(summary: ResponseSummary, style: Style, options: F
     out.push(`${pad}${style.bold(`Card ${i + 1}`)} [${badge}] ${card.summary}`);
     const sub = `${pad}    `;
     if (options.full) out.push(`${sub}${style.dim(`source: ${card.source}${card.topic ? ` · topic: ${card.topic}` : ''}${card.orders.length ? ` · about ${card.orders.join(', ')}` : ''}`)}`);
+    if (options.full && card.policy) out.push(`${sub}${style.dim(`policy: ${card.policy}`)}`);
     const gaps = card.criteria.filter((c) => c.status !== 'met');
     for (const c of gaps) {
       const paint = c.status === 'not-met' ? style.red : style.yellow;
       out.push(`${sub}${paint(CRITERION_MARK[c.status])}  ${c.text}`);
       if (c.toDocument) out.push(`${sub}    ${style.dim(`to document: ${c.toDocument}`)}`);
+      const fhir = c.status === 'not-documented' && c.title ? options.howToChart?.(card.policy, c.title) : undefined;
+      if (fhir) out.push(`${sub}    ${style.dim(`to chart (FHIR): ${fhir}`)}`);
     }
     const met = card.criteria.length - gaps.length;
     if (card.criteria.length > 0) out.push(`${sub}${style.dim(`${met} of ${plural(card.criteria.length, 'criterion', 'criteria')} met`)}`);

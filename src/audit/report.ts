@@ -124,7 +124,13 @@ function countDecision(record: DecisionRecord, report: Report, criteria: Map<str
       else if (c.status === 'not-documented') figures.notDocumented++;
       else if (c.status === 'indeterminate') figures.indeterminate++;
     }
-    if (procedure.cardUuid) {
+    const shared = procedure.cardUuid ? cards.get(procedure.cardUuid) : undefined;
+    if (shared) {
+      // One card for several procedures (conflicting procedures of one visit): counted once, about all their gaps.
+      const gaps = procedure.criteria.filter((c) => c.status === 'not-met' || c.status === 'not-documented').map((c) => c.id);
+      shared.gaps = [...new Set([...shared.gaps, ...gaps])];
+      for (const [uuid, label] of procedure.suggestions) shared.suggestions.set(uuid, label);
+    } else if (procedure.cardUuid) {
       report.feedback.cards++;
       const byOutcome = (report.feedback.byOutcome[procedure.outcome] ??= { cards: 0, withFeedback: 0, overridden: 0 });
       byOutcome.cards++;

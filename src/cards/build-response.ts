@@ -9,7 +9,9 @@ import type { ActionSpec, AppliedPolicy, CriterionResult, DataStatus, Decision, 
 import { scopeCodings } from '../cds/relevance';
 import { coverageInformation, coverageInformationAction, type CoverageProblem } from './coverage-information';
 import { crdVersion, type CrdVersion } from './crd-versions';
+import { decisionDetail, decisionSummary, type CardWords } from './card-text';
 import { escapeMarkdown, truncateSummary } from './markdown';
+import { sessionCardText, sessionConflicts, type SessionConflict } from './session';
 import { suggestionType } from './response-types';
 import { withoutEmpty } from './without-empty';
 
@@ -63,14 +65,7 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   indeterminate: 'Could not be checked',
 };
 
-const STATUS_MARK: Record<CriterionResult['status'], string> = {
-  'not-met': '❌ **Not met**',
-  indeterminate: '❔ **Not checked**',
-  'not-documented': '⚠️ **Not documented**',
-  met: '✅ **Met**',
-};
 
-const STATUS_ORDER: Record<CriterionResult['status'], number> = { 'not-met': 0, indeterminate: 1, 'not-documented': 2, met: 3 };
 const OUTCOME_ORDER: Record<Outcome, number> = { 'not-covered': 0, conditional: 1, indeterminate: 2, covered: 3 };
 
 /**
@@ -111,27 +106,28 @@ function policyName(policy: AppliedPolicy): string {
   return `${policy.id} ${policy.title}`;
 }
 
-/** The first line of a decision card: the outcome, the policy applied, and why that policy when the member's coverage chose it. */
-function underPolicy(outcome: Outcome, policy: AppliedPolicy): string {
-  const line = `**${OUTCOME_WORDS[outcome]}** under ${escapeMarkdown(policyName(policy))} (rev. ${escapeMarkdown(policy.revision)}).`;
-  return policy.because ? `${line} ${escapeMarkdown(policy.because)}` : line;
-}
-
 /** Cards for the clinician and coverage-information system actions for the EHR, from one decision. */
 export function buildResponse(context: ResponseContext): BuiltResponse {
   const ctx = answering(context);
   const { decision, configuration } = ctx;
   const { actions, coveredUnits } = coverageActions(ctx);
   const cardsByUnit = new Map<string, UnitCards>();
+  // Procedures in conflict (one per visit) get one card that speaks for them all, not a card each.
+  const conflicts = sessionConflicts(decision.units);
+  const conflictOf = new Map(conflicts.flatMap((c) => c.units.map((u) => [u, c] as const)));
+  const sessionCards = new Map(conflicts.map((c) => [c, sessionCard(c, ctx)] as const));
   const unitCards = [...decision.units]
     .sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome])
     .flatMap((unit) => {
       // CRD §resp-12: where coverage information already records the order as covered, a card saying so adds
       // nothing; it is shown only when asked for (meets-policy).
       const quiet = unit.outcome === 'covered' && coveredUnits.has(unit.unit.id) && configuration['meets-policy'] !== true;
-      const cards = unitCardsFor(unit, ctx, quiet);
+      const conflict = conflictOf.get(unit);
+      const cards = conflict ? conflictUnitCards(unit, ctx, sessionCards.get(conflict)!) : unitCardsFor(unit, ctx, quiet);
       cardsByUnit.set(unit.unit.id, cards);
-      return [cards.decision, cards.alternatives, cards.additionalOrders].filter((c): c is Card => c !== undefined);
+      // The session card once, where its first unit comes.
+      const decisionCard = conflict && conflict.units.some((u) => u !== unit && cardsByUnit.get(u.unit.id)?.decision === cards.decision) ? undefined : cards.decision;
+      return [decisionCard, cards.alternatives, cards.additionalOrders].filter((c): c is Card => c !== undefined);
     });
   const notices = [...decision.notices];
   const problem = decision.units.length > 0 ? coverageNotice(ctx) : undefined;
@@ -152,20 +148,21 @@ export function undecidedResponse(context: ResponseContext): BuiltResponse {
   const ctx = answering(context);
   const cardsByUnit = new Map<string, UnitCards>();
   const cards = ctx.decision.units.map(({ unit }) => {
-    const orders = unit.orders.map((o) => orderLine(o, ctx)).join('; ');
     const card: Card = {
       uuid: ctx.newId(),
-      summary: truncateSummary(`${OUTCOME_WORDS.indeterminate}: ${orders} (part of the record could not be read)`),
+      summary: `${OUTCOME_WORDS.indeterminate}: part of the record could not be read. Check the policy directly`,
       detail: [
-        underPolicy('indeterminate', ctx.policy),
+        `**${OUTCOME_WORDS.indeterminate}.** ${policyLine(ctx.policy)}`,
         '',
-        `Orders: ${orders}`,
+        `**Order:** ${escapeMarkdown(unit.label)}`,
         '',
         'The service could not evaluate the policy for this order: part of the record it was sent could not be read. Check the order against the policy directly. The request id (X-Request-Id) identifies the problem in the service log.',
       ].join('\n'),
       indicator: 'info',
       source: sourceFor(ctx, 'guideline'),
       links: linksFor('indeterminate', [], ctx),
+      // The orders it is about, computably (CRD dev-25): the words name the procedure only.
+      extension: { 'davinci-crd.associated-resource': [...new Set(unit.orders.flatMap((o) => ctx.targetsOf(o).map((t) => t.reference)))].map((reference) => ({ reference })) },
     };
     cardsByUnit.set(unit.id, { decision: card });
     return card;
@@ -265,14 +262,55 @@ function unitCardsFor(decision: UnitDecision, ctx: Answering, quiet: boolean): U
   };
 }
 
+/**
+ * A unit in conflict with others (one procedure per visit): the session card is its decision card; its own
+ * alternatives stay, without those the session card replaces (moving it, or keeping it and cancelling the others).
+ */
+function conflictUnitCards(decision: UnitDecision, ctx: Answering, session: Card): UnitCards {
+  const offered = ctx.hook.suggestions ? decision.suggestions.filter((s) => s.reschedules === undefined && suggestionType(s) !== 'other') : [];
+  const alternatives = offered.filter((s) => suggestionType(s) === 'alternate-request').map((s) => ({ ...s, isRecommended: false }));
+  const additional = offered.filter((s) => suggestionType(s) === 'additional-orders');
+  return {
+    decision: session,
+    ...(alternatives.length > 0 ? { alternatives: suggestionCard(decision, ctx, alternatives, 'alternatives') } : {}),
+    ...(additional.length > 0 ? { additionalOrders: suggestionCard(decision, ctx, additional, 'additional-orders') } : {}),
+  };
+}
+
+/** The one card for procedures in conflict: the recommended plan first, the others offered. */
+function sessionCard(conflict: SessionConflict, ctx: Answering): Card {
+  const json = ctx.service.definition.service;
+  const text = sessionCardText(conflict, cardWords(ctx), policyLine(ctx.policy), ctx.today, ctx.hook.suggestions);
+  const results = conflict.units.flatMap((u) => u.results);
+  const references = [...new Set(conflict.units.flatMap((u) => u.unit.orders.flatMap((o) => ctx.targetsOf(o).map((t) => t.reference))))];
+  const card: Card = {
+    uuid: ctx.newId(),
+    summary: text.summary,
+    detail: text.detail,
+    indicator: 'warning',
+    source: sourceFor(ctx, topicFor('not-covered')),
+    links: linksFor('not-covered', results, ctx),
+    extension: { 'davinci-crd.associated-resource': references.map((reference) => ({ reference })) },
+  };
+  if (text.suggestions.length > 0) {
+    card.suggestions = text.suggestions.map((s) => suggestion(s, ctx));
+    card.selectionBehavior = 'at-most-one';
+  }
+  if (json.overrideReasons.codes.length > 0) {
+    card.overrideReasons = json.overrideReasons.codes.map((r): Coding => ({ system: json.overrideReasons.system, code: r.code, display: r.display }));
+  }
+  return card;
+}
+
 function decisionCard(decision: UnitDecision, ctx: Answering, suggestions: SuggestionSpec[]): Card {
   const json = ctx.service.definition.service;
   const { outcome, results } = decision;
   const advisesAgainst = outcome === 'not-covered' || outcome === 'conditional';
+  const words = cardWords(ctx);
   const card: Card = {
     uuid: ctx.newId(),
-    summary: truncateSummary(summaryFor(decision, Object.keys(ctx.data.failures).length > 0)),
-    detail: detailFor(decision, ctx),
+    summary: decisionSummary(decision, words, fixFor(decision, ctx), Object.keys(ctx.data.failures)),
+    detail: detailFor(decision, ctx, words),
     indicator: outcome === 'not-covered' ? 'warning' : 'info',
     source: sourceFor(ctx, topicFor(outcome)),
     links: linksFor(outcome, results, ctx),
@@ -294,20 +332,25 @@ function decisionCard(decision: UnitDecision, ctx: Answering, suggestions: Sugge
  */
 function suggestionCard(decision: UnitDecision, ctx: Answering, suggestions: SuggestionSpec[], kind: 'alternatives' | 'additional-orders'): Card {
   const { unit } = decision;
-  const orders = unit.orders.map((o) => orderLine(o, ctx)).join('; ');
+  const order = `**Order:** ${escapeMarkdown(unit.label)}`;
+  const procedure = lowerFirst(unit.label.split(/, | \(CPT /)[0]!);
   return {
     uuid: ctx.newId(),
-    summary: truncateSummary(kind === 'alternatives' ? `Alternatives to ${unit.label}` : `Companion order for ${unit.label}`),
+    summary: truncateSummary(kind === 'alternatives' ? `Alternatives that meet policy for this ${procedure}` : `Companion order for this ${procedure}`),
     detail:
       kind === 'alternatives'
-        ? `Orders: ${orders}\n\nEach suggestion revises or replaces these orders so that they meet ${escapeMarkdown(ctx.policy.id)}; apply at most one.`
-        : `Orders: ${orders}\n\nEach suggestion adds an order alongside these.`,
+        ? `${order}\n\nEach suggestion revises or replaces the order so that it meets ${escapeMarkdown(ctx.policy.id)}; apply at most one.`
+        : `${order}\n\nEach suggestion adds an order alongside it.`,
     indicator: 'info',
     source: sourceFor(ctx, topicFor(decision.outcome)),
     suggestions: suggestions.map((s) => suggestion(s, ctx)),
     selectionBehavior: kind === 'alternatives' ? 'at-most-one' : 'any',
     extension: associated(decision, ctx),
   };
+}
+
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text;
 }
 
 function topicFor(outcome: Outcome): string {
@@ -340,68 +383,42 @@ function suggestedAction(action: ActionSpec): Action {
   return { ...action, resource: withoutEmpty(action.resource) as FhirResource };
 }
 
-function summaryFor({ unit, outcome, results }: UnitDecision, dataFailed: boolean): string {
-  const first = (status: CriterionResult['status']) => results.find((r) => r.status === status);
-  switch (outcome) {
-    case 'covered':
-      return `${OUTCOME_WORDS.covered}: ${unit.label}`;
-    case 'not-covered': {
-      const reason = first('not-met');
-      return `${OUTCOME_WORDS['not-covered']}: ${unit.label}${reason ? `: ${lowerFirst(reason.summary)}` : ''}`;
-    }
-    case 'conditional': {
-      const missing = results.filter((r) => r.status === 'not-documented');
-      const more = missing.length > 1 ? ` (+${missing.length - 1} more)` : '';
-      return `${OUTCOME_WORDS.conditional}: ${unit.label}: ${lowerFirst(missing[0]!.summary)}${more}`;
-    }
-    case 'indeterminate':
-      // Data that could not be fetched, or (no fetch failed) a criterion the service itself could not evaluate.
-      return `${OUTCOME_WORDS.indeterminate}: ${unit.label} (${dataFailed ? 'EHR data could not be retrieved' : 'could not be evaluated'})`;
-  }
+/** The policy's words for cards: its citations, its clinical texts and the plan's pa-needed per outcome. */
+function cardWords(ctx: Answering): CardWords {
+  const policy = ctx.service.policies.find((p) => p.id === ctx.policy.declaration) ?? ctx.service.policy;
+  return { citations: policy.citations, clinicalText: policy.clinicalText ?? {}, paNeeded: ctx.service.definition.service.crd.paNeeded };
 }
 
-function lowerFirst(text: string): string {
-  return /^[A-Z][a-z]/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text;
+/** The fix the summary names: the recommended alternative (a revised or replaced order), where the hook offers suggestions. */
+function fixFor(decision: UnitDecision, ctx: Answering): SuggestionSpec | undefined {
+  if (!ctx.hook.suggestions) return undefined;
+  return decision.suggestions.find((s) => s.isRecommended && suggestionType(s) === 'alternate-request');
 }
 
-/** Cards show the first few pieces of evidence; the decision record keeps them all. */
-const EVIDENCE_ON_CARD = 4;
+/** "Decided under CP.MP.171 Facet Joint Interventions (rev. 05/26)." and, when the member's coverage chose it, why. */
+function policyLine(policy: AppliedPolicy): string {
+  const line = `Decided under ${escapeMarkdown(policyName(policy))} (rev. ${escapeMarkdown(policy.revision)}).`;
+  return policy.because ? `${line} ${escapeMarkdown(policy.because)}` : line;
+}
 
-function detailFor({ unit, outcome, results }: UnitDecision, ctx: Answering): string {
-  const lines: string[] = [];
-  lines.push(underPolicy(outcome, ctx.policy));
-  lines.push('');
-  lines.push(`Orders: ${unit.orders.map((o) => orderLine(o, ctx)).join('; ')}`);
-  if (unit.readAs.length > 0) {
-    lines.push('');
-    lines.push('Read as:');
-    lines.push('');
-    for (const line of unit.readAs) lines.push(`- ${escapeMarkdown(line)}`);
-  }
+function detailFor({ unit, outcome, results }: UnitDecision, ctx: Answering, words: CardWords): string {
+  const dataNotes: string[] = [];
   const incomplete = Object.entries(ctx.data.incomplete ?? {});
   if (incomplete.length > 0) {
-    lines.push('');
-    lines.push(
+    dataNotes.push(
       `Incomplete data from the EHR, not used: ${incomplete.map(([key, why]) => `${escapeMarkdown(key)} (${escapeMarkdown(why)})`).join('; ')}. The criteria that read it were decided without it.`,
     );
   }
   const notRead = textNotReadLine(ctx.data);
-  if (notRead) {
-    lines.push('');
-    lines.push(notRead);
-  }
+  if (notRead) dataNotes.push(notRead);
   if (outcome === 'indeterminate') {
     const failed = Object.entries(ctx.data.failures);
-    if (failed.length > 0) {
-      lines.push('');
-      lines.push(`Not retrieved from the EHR: ${failed.map(([key, why]) => `${escapeMarkdown(key)} (${escapeMarkdown(why)})`).join('; ')}.`);
-    }
+    // Keys that failed for the same reason are named together, the reason once.
+    const byReason = new Map<string, string[]>();
+    for (const [key, why] of failed) byReason.set(why, [...(byReason.get(why) ?? []), key]);
+    if (failed.length > 0) dataNotes.push(`Not retrieved from the EHR: ${[...byReason].map(([why, keys]) => `${keys.map(escapeMarkdown).join(', ')} (${escapeMarkdown(why)})`).join('; ')}.`);
   }
-  lines.push('');
-  lines.push('Criteria:');
-  lines.push('');
-  for (const r of [...results].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status])) lines.push(criterionLine(r));
-  return lines.join('\n');
+  return decisionDetail({ outcome, results, policyLine: policyLine(ctx.policy), procedure: unit.label, readAs: unit.readAs, dataNotes }, words);
 }
 
 /** Text cut at the service's per-field bound (limits.maxTextCharsPerField): what was not read, so nobody assumes it was. */
@@ -411,18 +428,6 @@ function textNotReadLine(data: DataStatus): string | undefined {
   const fields = report.fields.map((f) => `${escapeMarkdown(f.reference)} ${escapeMarkdown(f.field)} (${f.length.toLocaleString('en-US')} characters)`);
   const more = report.more ? `; and ${report.more} more` : '';
   return `Text not read: only the first ${report.maxCharsPerField.toLocaleString('en-US')} characters of a text field are read; the rest of ${fields.join('; ')}${more} was not. Criteria were decided on what was read.`;
-}
-
-function criterionLine(r: CriterionResult): string {
-  let line = `- ${STATUS_MARK[r.status]} · ${escapeMarkdown(r.section)} ${escapeMarkdown(r.title)}: ${escapeMarkdown(r.summary)}`;
-  if (r.evidence.length > 0) {
-    const shown = r.evidence.slice(0, EVIDENCE_ON_CARD).map((e) => `${escapeMarkdown(e.text)}${e.reference ? ` (${escapeMarkdown(e.reference)})` : ''}`);
-    const more = r.evidence.length - EVIDENCE_ON_CARD;
-    line += ` Evidence: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`;
-  }
-  if (r.firstEligibleDate) line += ` Qualifies from **${r.firstEligibleDate}**.`;
-  if (r.status === 'not-documented' && r.missing) line += ` To document: ${escapeMarkdown(r.missing)}`;
-  return line;
 }
 
 /** "ServiceRequest/sr-1 (CPT 64493)": the order by the resource the hook knows it as (the Appointment, for appointment-book). */
@@ -438,7 +443,7 @@ function linksFor(outcome: Outcome, results: CriterionResult[], ctx: Answering):
   const links: Link[] = [{ label: `${policyName(ctx.policy)} (policy)`, url: ctx.policy.url, type: 'absolute' }];
   if (ctx.policy.profile && (outcome === 'conditional' || results.some((r) => r.status === 'not-documented'))) {
     // The data profile of the policy applied: how to chart each of its criteria.
-    links.push({ label: 'How to chart each criterion (data profile)', url: `${ctx.baseUrl}/docs/${ctx.policy.profile}`, type: 'absolute' });
+    links.push({ label: 'How to chart this (data profile)', url: `${ctx.baseUrl}/docs/${ctx.policy.profile}`, type: 'absolute' });
   }
   return links;
 }
@@ -446,9 +451,11 @@ function linksFor(outcome: Outcome, results: CriterionResult[], ctx: Answering):
 function sourceFor(ctx: Answering, topicCode: string): Card['source'] {
   const json = ctx.service.definition.service;
   const display = json.crd.configurationOptions.find((o) => o.code === topicCode)?.name ?? topicCode;
+  // A policy other than the service's own (the Medicare LCD) is named in the label, and its document is the source.
+  const own = ctx.policy.declaration === ctx.service.policy.id;
   return {
-    label: ctx.sourceLabel,
-    url: json.source.url,
+    label: own ? ctx.sourceLabel : `${ctx.sourceLabel} · ${ctx.policy.id}`,
+    url: own ? json.source.url : ctx.policy.url,
     ...(json.source.icon ? { icon: json.source.icon } : {}),
     // CRD §resp-5: a card type; its code system changed between 2.0.1 (CRD temp codes) and 2.2 (cdshooks-card-type).
     topic: { system: ctx.version.topicSystem, code: topicCode, display },

@@ -75,6 +75,8 @@ export interface SuggestionSpec {
   label: string;
   isRecommended?: boolean;
   actions: ActionSpec[];
+  /** Set when the suggestion only moves the orders to this date (YYYY-MM-DD), the first they qualify on. */
+  reschedules?: string;
 }
 
 /** Orders that are decided together: one procedure of the session (e.g. 64493 + 64494). */

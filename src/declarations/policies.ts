@@ -26,6 +26,7 @@ export function compileOwnPolicy<T>(definition: ServiceDefinition<T>): LoadedPol
     facts: definition.facts,
     thresholds: definition.thresholds,
     citations: definition.citations,
+    clinicalText: definition.clinicalText ?? {},
     coding: definition.coding,
     module: definition.policy,
   });
@@ -48,6 +49,7 @@ export function compileAppliedPolicy(service: ServiceDefinition<unknown>, policy
     facts: extendFacts(where, service.facts, policy.facts ?? {}),
     thresholds: policy.thresholds,
     citations: policy.citations,
+    clinicalText: policy.clinicalText ?? {},
     coding: policy.coding ?? service.coding,
     module: policy.module,
   });
@@ -62,6 +64,7 @@ interface PolicyParts<T> {
   facts: Record<string, FactJson>;
   thresholds: T;
   citations: LoadedPolicy['citations'];
+  clinicalText: LoadedPolicy['clinicalText'];
   coding: unknown;
   module: PolicyModule<T, unknown, unknown>;
 }
@@ -91,6 +94,7 @@ function finishPolicy<T>(where: string, service: ServiceDefinition<unknown>, par
     facts,
     thresholds: parts.thresholds,
     citations: parts.citations,
+    clinicalText: parts.clinicalText,
     coding: parts.coding,
     data: { valueSets: parts.valueSets, ownValueSets: parts.ownValueSets, facts: parts.facts },
   } as LoadedPolicy<T>;
@@ -142,8 +146,24 @@ function checkModule(where: string, service: ServiceDefinition<unknown>, parts: 
       throw new StartupError(`${where}: citation ${id}: verification must be primary, secondary or unverified`);
     }
   }
+  checkClinicalText(where, parts);
   const codingProblems = module.reads?.coding?.(parts.coding) ?? [];
   if (codingProblems.length > 0) throw new StartupError(`${where}: ${codingProblems.join('; ')}`);
+}
+
+/** Card summaries stay under 140 characters with the reason whole: the short texts are short. */
+export const MAX_BRIEF_CHARS = 60;
+
+/** clinical-text.json: words for criteria the policy has, each a non-empty string, the summary ones short. */
+function checkClinicalText(where: string, parts: PolicyParts<unknown>): void {
+  for (const [id, text] of Object.entries(parts.clinicalText)) {
+    if (!parts.citations[id]) throw new StartupError(`${where}: clinical-text.json names "${id}", which is not a criterion in citations.json`);
+    for (const [field, value] of Object.entries(text ?? {})) {
+      if (!['notMet', 'toDocumentBrief', 'toDocument'].includes(field)) throw new StartupError(`${where}: clinical-text.json ${id}.${field} is not notMet, toDocumentBrief or toDocument`);
+      if (typeof value !== 'string' || value.trim() === '') throw new StartupError(`${where}: clinical-text.json ${id}.${field} must be a non-empty string`);
+      if (field !== 'toDocument' && value.length > MAX_BRIEF_CHARS) throw new StartupError(`${where}: clinical-text.json ${id}.${field} is ${value.length} characters; card summaries need at most ${MAX_BRIEF_CHARS}`);
+    }
+  }
 }
 
 /** The service's facts with a policy's additions: new facts, more value sets to select on, more fields. */

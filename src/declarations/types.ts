@@ -148,6 +148,20 @@ export interface Citation {
   verification?: 'primary' | 'secondary' | 'unverified';
 }
 
+/**
+ * What the clinician reads about a criterion (clinical-text.json of a declaration folder, by criterion id):
+ * clinical words, no FHIR. How to chart it for an integrator stays in the citation's howToDocument (the
+ * data profile and `npm run evaluate`'s integrator view).
+ */
+export interface ClinicalText {
+  /** When not met: the reason in a few words, for the card summary ("ultrasound guidance"). */
+  notMet?: string;
+  /** When not documented: what to document, in a few words, for the card summary ("NSAID trial (3+ weeks)"). */
+  toDocumentBrief?: string;
+  /** When not documented: what to document, in clinical words, for the card detail ("3+ weeks of NSAIDs in the past year, or why they can't be taken"). */
+  toDocument?: string;
+}
+
 /** A service folder's index: the service (hooks, scope, prefetch) and its own policy (data and module). */
 export interface ServiceDefinition<T = unknown, C = unknown> {
   service: ServiceJson;
@@ -155,6 +169,8 @@ export interface ServiceDefinition<T = unknown, C = unknown> {
   thresholds: T;
   facts: Record<string, FactJson>;
   citations: Record<string, Citation>;
+  /** The clinician's words per criterion (clinical-text.json); a criterion without them is named by its citation's title. */
+  clinicalText?: Record<string, ClinicalText>;
   /** The policy's code tables (coding.json): part of the definition, never read from disk elsewhere. */
   coding?: C;
   policy: PolicyModule<T, any, C>;
@@ -183,6 +199,8 @@ export interface PolicyDefinition<T = unknown, C = unknown> {
   facts?: Record<string, FactExtension>;
   thresholds: T;
   citations: Record<string, Citation>;
+  /** The clinician's words per criterion (clinical-text.json). */
+  clinicalText?: Record<string, ClinicalText>;
   /** Code tables of its own (default: the service's). */
   coding?: C;
   module: PolicyModule<T, any, C>;
@@ -208,6 +226,8 @@ export interface LoadedPolicy<T = unknown, C = unknown> {
   facts: CompiledFact[];
   thresholds: T;
   citations: Record<string, Citation>;
+  /** The clinician's words per criterion (empty when the folder has none). */
+  clinicalText: Record<string, ClinicalText>;
   coding: C;
   /** The declaration data it reads (its own and the service's), for the data profile. */
   data: { valueSets: Record<string, ValueSetJson>; ownValueSets: string[]; facts: Record<string, FactJson> };

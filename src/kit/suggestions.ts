@@ -48,5 +48,6 @@ export function scheduleOnFirstEligibleDate(results: CriterionResult[], orders: 
   return {
     label: `Schedule on ${date}, the first date the order qualifies`,
     actions: orders.map((o) => updateOrder(withOccurrence(o.order, date), `Set ${o.ref} to occur on ${date}`)),
+    reschedules: date,
   };
 }

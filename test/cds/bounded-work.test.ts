@@ -102,7 +102,8 @@ describe('clean codings everywhere', () => {
     const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [order], prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY }));
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
-    expect(res.body.cards[0].summary).toMatch(/^Meets policy: Lumbar facet joint injection, 1 level \(CPT 64493\)/);
+    expect(res.body.cards[0].summary).toBe('Meets policy, no prior auth needed');
+    expect(res.body.cards[0].detail).toContain('**Order:** Lumbar facet joint injection, 1 level (CPT 64493)');
     await runtime.deps.decisionLog.flush();
     const assertionId = res.body.systemActions[0].resource.extension.at(-1).extension.find((e: { url: string }) => e.url === 'coverage-assertion-id').valueString;
     const record = await runtime.deps.store.getDecision(assertionId);

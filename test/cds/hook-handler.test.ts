@@ -59,7 +59,8 @@ describe('handleHookCall', () => {
     const res = await request(runtime.app).post(SERVICE_PATH).send(body);
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
-    expect(res.body.cards[0].summary).toMatch(/^Meets policy: Lumbar facet joint injection, 1 level \(CPT 64493\)/);
+    expect(res.body.cards[0].summary).toBe('Meets policy, no prior auth needed');
+    expect(res.body.cards[0].detail).toContain('**Order:** Lumbar facet joint injection, 1 level (CPT 64493)');
     expect(covered(res, 'sr-1')).toBe('covered');
   });
 
@@ -68,7 +69,7 @@ describe('handleHookCall', () => {
     const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], prefetch: fullPrefetch(lumbarBlockChart()), extension }));
     expect(res.status).toBe(200);
     expect(res.body.systemActions).toBeUndefined();
-    expect(res.body.cards[0].summary).toMatch(/^Meets policy: /);
+    expect(res.body.cards[0].summary).toBe('Meets policy, no prior auth needed');
   });
 
   it('decides re-signed orders the same as drafts (status is not filtered)', async () => {
@@ -96,7 +97,8 @@ describe('handleHookCall', () => {
     ]) {
       const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders, prefetch: fullPrefetch(lumbarBlockChart()), extension: MEETS_POLICY }));
       expect(res.status).toBe(200);
-      expect(res.body.cards[0].summary).toMatch(/^Meets policy: Lumbar facet joint injection, 1 level \(CPT 64493\)/);
+      expect(res.body.cards[0].summary).toBe('Meets policy, no prior auth needed');
+    expect(res.body.cards[0].detail).toContain('**Order:** Lumbar facet joint injection, 1 level (CPT 64493)');
       expect(covered(res, 'sr-1')).toBe('covered');
     }
   });

@@ -125,7 +125,8 @@ describe('official order-sign examples', () => {
     expect(action.description).toMatch(/^Record coverage information on ServiceRequest\/1357 \(CPT 64493\): /);
     // The order itself still carries every billing option, as sent.
     expect(action.resource.code).toEqual(order.code);
-    expect(res.body.cards[0].detail).toContain('Orders: ServiceRequest/1357 (CPT 64493)');
+    expect(res.body.cards[0].detail).toContain('**Order:** Lumbar facet joint injection, 1 level (CPT 64493)');
+    expect(res.body.cards[0].extension['davinci-crd.associated-resource']).toEqual([{ reference: 'ServiceRequest/1357' }]);
   });
 
   it('the CRD example recoded to a facet order, fhirServer allowlisted: fetches what it lacks with the Bearer token and answers a valid decision', async () => {

@@ -63,6 +63,14 @@ describe('sandbox markdown renderer', () => {
     expect(blocks[4]).toEqual({ type: 'h', level: 2, inlines: [{ type: 'text', text: 'Notes' }] });
   });
 
+  it('shows an indented bullet (a criterion\'s evidence) on a line of its own inside the item above it', () => {
+    const [list] = Markdown.parse('- Fluoroscopic or CT guidance: ultrasound\n  - Evidence: CPT 0216T.\n- Next');
+    expect(list!.items).toEqual([
+      [{ type: 'text', text: 'Fluoroscopic or CT guidance: ultrasound' }, { type: 'br' }, { type: 'text', text: 'Evidence: CPT 0216T.' }],
+      [{ type: 'text', text: 'Next' }],
+    ]);
+  });
+
   it('joins the lines of a paragraph and keeps blank lines as paragraph breaks', () => {
     expect(Markdown.parse('one\ntwo\n\nthree').map((b) => b.inlines)).toEqual([[{ type: 'text', text: 'one two' }], [{ type: 'text', text: 'three' }]]);
   });

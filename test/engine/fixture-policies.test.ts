@@ -80,17 +80,17 @@ describe('the engine on a fixture service with two policies', () => {
   it('decides a commercial member under the service\'s own policy, and names it on the card and in the coverage information', async () => {
     const { card, part } = await sign(chart({ painSince: FIVE_WEEKS_AGO }));
     expect(part('covered')[0]!.valueCode).toBe('not-covered');
-    expect(card.detail).toMatch(/^\*\*Not covered\*\* under FX\.1 Lumbar Spine MRI \(rev\. 01\/26\)\.\n/);
+    expect(card.detail).toMatch(/^\*\*Not covered\.\*\* Decided under FX\.1 Lumbar Spine MRI \(rev\. 01\/26\)\.\n/);
     expect(card.links[0]).toEqual({ label: 'FX.1 Lumbar Spine MRI (policy)', url: 'https://plan.example.org/policies/fx-1.pdf', type: 'absolute' });
     expect(part('reason')[0]!.valueCodeableConcept.text).toMatch(/^FX\.1 Lumbar Spine MRI: not met: 1\.a Low back pain for at least 6 weeks/);
   });
 
   it('decides a Medicare member under the policy the selection names for Medicare, and says why', async () => {
     const { card, part } = await sign(chart({ painSince: FIVE_WEEKS_AGO, coverage: MEDICARE }));
-    expect(card.detail).toMatch(/^\*\*Documentation needed\*\* under FX\.M Lumbar Spine MRI \(Medicare\) \(rev\. 02\/26\)\. Medicare members: the Medicare policy applies \(fixture\)\.\n/);
-    expect(card.detail).toContain('M.1 Low back pain for at least 4 weeks: Low back pain since 2026-10-22');
+    expect(card.detail).toMatch(/^\*\*Prior authorization needed\.\*\* .* Decided under FX\.M Lumbar Spine MRI \(Medicare\) \(rev\. 02\/26\)\. Medicare members: the Medicare policy applies \(fixture\)\.\n/);
+    expect(card.detail).toContain('**Met (1):** Low back pain for at least 4 weeks (M.1).');
     // A rule from a secondary source says so wherever it is cited.
-    expect(card.detail).toContain('M.2 Physical therapy tried (unverified: secondary source only, FX-NOTES): No physical therapy on record');
+    expect(card.detail).toContain('- Physical therapy tried (unverified: secondary source only, FX-NOTES) (M.2): No physical therapy on record');
     expect(part('covered')[0]!.valueCode).toBe('conditional');
     expect(part('reason')[0]!.valueCodeableConcept.text).toMatch(/^FX\.M Lumbar Spine MRI \(Medicare\): documentation needed: M\.2 /);
     // The data profile linked is the one of the policy applied.
@@ -119,10 +119,10 @@ describe('the engine on a fixture service with two policies', () => {
   it('reads a Coverage\'s names up to the service\'s per-field bound when choosing the policy: "Medicare" past it is not read', async () => {
     const named = (payor: string) => chart({ painSince: FIVE_WEEKS_AGO, coverage: { payor: [{ display: payor }] } });
     const within = await sign(named('Medicare Part B'));
-    expect(within.card.detail).toMatch(/^\*\*Documentation needed\*\* under FX\.M /);
+    expect(within.card.detail).toMatch(/^\*\*Prior authorization needed\.\*\* .* Decided under FX\.M /);
     const filler = 'Regional Health Plan Administrators. '.repeat(300); // 11,100 characters: past the 10,000 read
     const past = await sign(named(`${filler}Medicare Part B`));
-    expect(past.card.detail).toMatch(/^\*\*Not covered\*\* under FX\.1 /);
+    expect(past.card.detail).toMatch(/^\*\*Not covered\.\*\* Decided under FX\.1 /);
     expect(past.card.detail).toContain(`the rest of Coverage/cov-1 payorNames (${(filler.length + 15).toLocaleString('en-US')} characters) was not`);
   });
 

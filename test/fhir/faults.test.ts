@@ -170,7 +170,9 @@ describe('resources about another patient are ignored, never evidence', () => {
   afterAll(() => runtime.close());
   afterEach(() => nock.cleanAll());
 
-  const painCriterion = (body: { cards: Array<{ detail: string }> }) => body.cards[0]!.detail.split('\n').find((line) => line.includes('Back or neck pain for at least 3 months'));
+  /** Whether the card lists the pain criterion among what is unmet or to document (an item of its own), or not (met). */
+  const painCriterion = (body: { cards: Array<{ detail: string }> }) =>
+    body.cards[0]!.detail.split('\n').some((line) => line.startsWith('- Back or neck pain for at least 3 months (')) ? 'not met' : 'met';
 
   it('from the FHIR server', async () => {
     nock(ORIGIN).get(CONDITIONS).query(true).reply(200, searchset([neckPain('theirs', 'Patient/someone-else')]));
@@ -178,7 +180,7 @@ describe('resources about another patient are ignored, never evidence', () => {
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
     expect(JSON.stringify(res.body)).not.toContain('Condition/theirs');
-    expect(painCriterion(res.body)).not.toMatch(/✅/);
+    expect(painCriterion(res.body)).toBe('not met');
     const decided = logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'hook decided');
     expect(decided.ignoredOtherPatient).toBe(1);
   });
@@ -189,12 +191,12 @@ describe('resources about another patient are ignored, never evidence', () => {
       .send(callFetchingConditions({ omit: [], chart: [neckPain('theirs', 'Patient/someone-else')] }));
     expect(theirs.status).toBe(200);
     expect(JSON.stringify(theirs.body)).not.toContain('Condition/theirs');
-    expect(painCriterion(theirs.body)).not.toMatch(/✅/);
+    expect(painCriterion(theirs.body)).toBe('not met');
 
     const ours = await request(runtime.app)
       .post(SERVICE_PATH)
       .send(callFetchingConditions({ omit: [], chart: [neckPain('ours', PATIENT_REF)] }));
-    expect(painCriterion(ours.body)).toMatch(/✅ \*\*Met\*\*.*Condition\/ours/);
+    expect(painCriterion(ours.body)).toBe('met');
   });
 });
 

@@ -64,7 +64,8 @@ describe('found by fuzzing', () => {
         expect(res.status).toBe(200);
         expectValidCdsResponse(res.body);
         expect(res.body.cards).toHaveLength(1);
-        expect(res.body.cards[0].summary).toMatch(/^Could not be checked: ServiceRequest\/order-0 \(CPT 64490\) \(part of the record could not be read\)/);
+        expect(res.body.cards[0].summary).toBe('Could not be checked: part of the record could not be read. Check the policy directly');
+        expect(res.body.cards[0].extension['davinci-crd.associated-resource']).toEqual([{ reference: 'ServiceRequest/order-0' }]);
         expect(res.body.systemActions).toBeUndefined();
         const failure = lines.map((l) => JSON.parse(l)).find((l) => l.msg.startsWith('policy module failed'));
         expect(failure).toMatchObject({ level: 50, step, err: { message: expect.stringContaining('toLowerCase is not a function') } });
@@ -99,8 +100,8 @@ describe('found by fuzzing', () => {
         const res = await request(runtime.app).post(SERVICE_PATH).send(realistic());
         expect(res.status).toBe(200);
         expectValidCdsResponse(res.body);
-        expect(res.body.cards[0].detail).toContain(`${criteria[0]!.title}: Could not be evaluated (internal error)`);
-        expect(res.body.cards[0].summary).toMatch(/\(could not be evaluated\)$/); // not "EHR data could not be retrieved": nothing failed to arrive
+        expect(res.body.cards[0].detail).toContain(`Could not be evaluated (internal error) — ${criteria[0]!.title}`);
+        expect(res.body.cards[0].summary).toBe('Could not be checked: the record could not be evaluated'); // not "EHR data could not be retrieved": nothing failed to arrive
       } finally {
         await runtime.close();
       }

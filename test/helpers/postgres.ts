@@ -6,6 +6,9 @@ import pg from 'pg';
  * Unset: the suites are skipped with a visible message, unless REQUIRE_POSTGRES=1 (CI), where a
  * missing server fails the run instead of passing silently.
  */
+/** Why the PostgreSQL suites are skipped when TEST_DATABASE_URL is unset (the skipped-suites reporter prints it). */
+export const NO_POSTGRES = 'no PostgreSQL server (TEST_DATABASE_URL unset; run eval "$(.ci/start-postgres)" first)';
+
 export function testDatabaseUrl(suite: string): string | undefined {
   const url = process.env.TEST_DATABASE_URL?.trim();
   if (url) return url;

@@ -42,12 +42,12 @@ describe('the production build', () => {
     }
   });
 
-  it('serves discovery, the data profile and a decision on the PORT and HOST given, and stops on SIGTERM', async () => {
+  it('serves discovery, the data profile and a decision on the PORT given, on loopback when HOST is unset (open mode), and stops on SIGTERM', async () => {
     const port = await freePort();
     const output: string[] = [];
     const child = spawn(process.execPath, [path.join(clone, 'dist', 'src', 'server.js')], {
       cwd: clone,
-      env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1' },
+      env: { PATH: process.env.PATH, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -60,6 +60,9 @@ describe('the production build', () => {
         child.once('exit', (code) => reject(new Error(`exited ${code}: ${output.join('')}`)));
       });
       const base = `http://127.0.0.1:${port}`;
+      const started = JSON.parse(output.join('').split('\n').find((l) => l.includes('facet-cds listening'))!);
+      expect(started.host).toBe('127.0.0.1');
+      expect(started.msg).toBe(`facet-cds listening on http://localhost:${port}/cds-services; order-entry test page: http://localhost:${port}/sandbox (this machine only; set HOST=0.0.0.0 to listen on the network)`);
       const discovery = await request(base).get('/cds-services');
       expect(discovery.status).toBe(200);
       expect(discovery.body.services.map((s: { id: string }) => s.id)).toEqual(['facet-joint-interventions', 'facet-joint-interventions-order-select', 'facet-joint-interventions-order-dispatch', 'facet-joint-interventions-appointment-book']);

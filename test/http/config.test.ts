@@ -1,14 +1,15 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { StartupError } from '../../src/errors';
 
 /** The environment the service reads at start-up (public interface; README "Configuration"). */
 describe('loadConfig', () => {
-  it('needs nothing: port 3000 on every interface, ./data, a 3 s FHIR deadline', () => {
+  it('needs nothing: port 3000 on this machine only (open mode), ./data, a 3 s FHIR deadline', () => {
     expect(loadConfig({})).toMatchObject({
       env: 'development',
       port: 3000,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       dataDir: path.resolve('./data'),
       fhirServerAllowlist: [],
       fhirTimeoutMs: 3000,
@@ -38,6 +39,18 @@ describe('loadConfig', () => {
   ])('stops start-up on byte limits that do not fit together (%j)', (env, message) => {
     expect(() => loadConfig(env)).toThrow(StartupError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('listens on loopback in open mode unless HOST is set; with a clients file (callers authenticated), on every interface', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ CDS_CLIENTS_FILE: '/etc/facet-cds/clients.json' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ CDS_CLIENTS_FILE: '/etc/facet-cds/clients.json', HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+  });
+
+  it('the Docker image sets HOST=0.0.0.0 itself, so a container is reachable through its published port', () => {
+    const dockerfile = fs.readFileSync(path.resolve(__dirname, '../../docker/Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^\s*HOST=0\.0\.0\.0\b/m);
   });
 
   it('honours PORT, HOST, DATA_DIR and FHIR_TIMEOUT_MS', () => {

@@ -50,12 +50,14 @@ describe('against a FHIR server on localhost', () => {
     expect(fhir.requests.map((r) => r.url).sort()).toEqual(expectedUrls.sort());
     expect(fhir.requests.every((r) => r.method === 'GET' && r.authorization === `Bearer ${TOKEN}`)).toBe(true);
 
-    expect(res.body.cards[0].summary).toBe('Meets policy: Lumbar facet joint injection, 1 level (CPT 64493)');
-    const detail: string = res.body.cards[0].detail;
-    for (const evidence of ['Condition/cond-spondylosis', 'Observation/obs-odi', 'Procedure/proc-pt', 'MedicationRequest/med-ibuprofen', 'Procedure/proc-mri']) {
-      expect(detail).toContain(evidence);
-    }
+    expect(res.body.cards[0].summary).toBe('Meets policy, no prior auth needed');
     expect(coverageInformation(res.body)).toMatchObject({ covered: 'covered', 'pa-needed': 'no-auth', coverage: { reference: 'Coverage/cov-1' } });
+    // The evidence came from the server's resources: the decision record names them (the card speaks in words, not ids).
+    await runtime.deps.decisionLog.flush();
+    const record = JSON.stringify(await runtime.deps.store.getDecision(coverageInformation(res.body)['coverage-assertion-id']));
+    for (const evidence of ['Condition/cond-spondylosis', 'Observation/obs-odi', 'Procedure/proc-pt', 'MedicationRequest/med-ibuprofen', 'Procedure/proc-mri']) {
+      expect(record).toContain(evidence);
+    }
   });
 
   it('fetches only what the prefetch lacks', async () => {
@@ -74,7 +76,7 @@ describe('against a FHIR server on localhost', () => {
       const res = await request(runtime.app).post(SERVICE_PATH).send(hookRequest({ orders: [lumbarBlockOrder('sr-1')], fhirServer: fhir.baseUrl, accessToken: TOKEN }));
       expect(res.status).toBe(200);
       expect(coverageInformation(res.body).covered).toBe('conditional');
-      expect(res.body.cards[0].detail).toMatch(/Not documented\*\* · I\.A\.1\.b\.i/);
+      expect(res.body.cards[0].detail).toContain('**To document (1):**\n\n- At least 4 weeks of physical therapy or home exercise in the past year (I.A.1.b.i)');
     } finally {
       await fhir.seed(lumbarBlockChart().filter((r) => r.id === 'proc-pt') as Resource[]);
     }
@@ -86,7 +88,7 @@ describe('against a FHIR server on localhost', () => {
       .send(hookRequest({ orders: [{ ...lumbarBlockOrder('sr-1'), subject: { reference: 'Patient/unknown-9' } }], patientId: 'unknown-9', fhirServer: fhir.baseUrl, accessToken: TOKEN }));
     expect(res.status).toBe(200);
     expect(res.body.systemActions).toBeUndefined(); // no Coverage for this patient
-    expect(res.body.cards[0].summary).toMatch(/^Documentation needed/);
+    expect(res.body.cards[0].summary).toMatch(/^Prior auth needed: document pain onset date/);
   });
 });
 

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SERVICE_PATH, facetOrder, fullPrefetch, hookRequest } from '../helpers/builders';
-import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/postgres';
+import { createTestDatabase, NO_POSTGRES, testDatabaseUrl, type TestDatabase } from '../helpers/postgres';
+import { describeUnless } from '../helpers/skip';
 import { bareChart, documentedChart } from '../audit/charts';
 import { createCaller, type Caller } from './jwt-caller';
 import { ServiceProcess } from './service-process';
@@ -43,7 +44,7 @@ function assertionId(response: unknown): string {
   return /"coverage-assertion-id","valueString":"([^"]+)"/.exec(JSON.stringify(response))![1]!;
 }
 
-(serverUrl ? describe : describe.skip)('two service processes on one PostgreSQL (DATABASE_URL)', () => {
+describeUnless(serverUrl ? undefined : NO_POSTGRES, 'two service processes on one PostgreSQL (DATABASE_URL)', () => {
   let db: TestDatabase;
   let dataDirs: string[] = [];
   let a: ServiceProcess | undefined;

@@ -19,4 +19,8 @@ describe('command-line tools piped into head', () => {
   it('npm run demo | head -1 ends quietly', async () => {
     expect(await pipedIntoHead('scripts/demo.ts', ['--scenario', 'facet-05-ultrasound-guided'])).toEqual({ code: 0, stderr: '' });
   }, 60_000);
+
+  it('npm run evaluate | head -1 ends quietly (issue 13)', async () => {
+    expect(await pipedIntoHead('scripts/evaluate.ts', ['--scenario', 'facet-05-ultrasound-guided'])).toEqual({ code: 0, stderr: '' });
+  }, 60_000);
 });

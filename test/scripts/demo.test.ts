@@ -1,4 +1,5 @@
 import { main } from '../../scripts/demo';
+import { freePort } from '../../scripts/lib/free-port';
 import { compareWithExpectation } from '../../scripts/lib/scenario-run';
 import type { ResponseSummary } from '../../scripts/lib/response-summary';
 import { scenarioLibrary } from '../../scripts/lib/scenarios';
@@ -29,11 +30,24 @@ describe('npm run demo (scripts/demo.ts)', () => {
     expect(await main(['--scenario', 'facet-05-ultrasound-guided'], io)).toBe(0);
     const text = io.text();
     expect(text).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
-    expect(text).toMatch(/✗ not met {2}.*Fluoroscopic or CT guidance: Ultrasound guidance/);
+    expect(text).toMatch(/✗ not met {2}Fluoroscopic or CT guidance \(Imaging Guidance; Table 2\): Ultrasound guidance/);
     expect(text).toContain('★ Order the same injection under fluoroscopic or CT guidance (CPT 64493) (recommended)');
     expect(text).toContain('facet-cds demo: 1 scenario patient, signed end to end');
     expect(text).toMatch(/done \(1 patient, \d+ resources;/);
     expect(text).toContain('1 scenario in');
+  });
+
+  it('--port chooses the port its service listens on (issue 13); a bad one is a usage error', async () => {
+    const port = await freePort();
+    const io = memoryOutput();
+    expect(await main(['--scenario', 'facet-01-first-block-covered', '--port', String(port)], io)).toBe(0);
+    expect(io.text()).toContain(`http://127.0.0.1:${port}/cds-services, open mode`);
+
+    for (const bad of ['http', '70000', '1.5']) {
+      const refused = memoryOutput();
+      expect(await main(['--port', bad], refused)).toBe(2);
+      expect(refused.errText()).toContain('--port must be a port number (0-65535)');
+    }
   });
 
   it('refuses an unknown scenario with a usage error (exit 2)', async () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { scenarioLibrary } from '../../scripts/lib/scenarios';
 import { memoryOutput } from '../../scripts/lib/terminal';
 import { fullPrefetch } from '../helpers/builders';
 
+const ROOT = path.resolve(__dirname, '../..');
 const library = scenarioLibrary();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-evaluate-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -29,13 +31,15 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     const text = io.text();
     expect(text).toContain(`facet-joint-interventions: order-sign for Patient/facet-05, 1 draft order, 12 prefetch keys, decided as of ${library.catalog.referenceDate}`);
     expect(text).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
-    expect(text).toContain('Card 1 [warning] Not covered: Lumbar facet joint injection (ultrasound-guided)');
+    expect(text).toContain('Card 1 [warning] Not covered: ultrasound guidance. Order the same injection under fluoroscopic or CT guidance (CPT 64493)');
+    // The policy that decided, as the card names it.
+    expect(text).toContain('policy: CP.MP.171 Facet Joint Interventions (rev. 05/26)');
     expect(text).toContain('source: Centene Health Plan · topic: Off guideline · about ServiceRequest/facet-05-sr-1');
     expect(text).toMatch(/✗ not met {2}.*Ultrasound guidance/);
     expect(text).toContain('update: Order ServiceRequest/facet-05-sr-1 with fluoroscopic or CT guidance (CPT 64493)');
     expect(text).toContain('link: CP.MP.171 Facet Joint Interventions (policy) <https://');
     // The decision card, then the alternative on its own card (CRD Alternate Request).
-    expect(text).toContain('Card 2 [info] Alternatives to Lumbar facet joint injection (ultrasound-guided)');
+    expect(text).toContain('Card 2 [info] Alternatives that meet policy for this lumbar facet joint injection (ultrasound-guided)');
     expect(text).toContain('2 cards, 1 system action. The full response: add --json.');
   });
 
@@ -43,7 +47,8 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     const io = memoryOutput();
     expect(await main([capturedRequest('facet-02-conservative-therapy-undocumented'), ...AS_WRITTEN], io)).toBe(0);
     expect(io.text()).toContain('CPT 64493  conditional');
-    expect(io.text()).toMatch(/! not documented {2}I\.A\.1\.b\.i .*\n\s+to document: Record the physical therapy/);
+    // The clinician's words from the card, then the integrator's: how to chart it in FHIR (the data profile's).
+    expect(io.text()).toMatch(/! not documented {2}At least 4 weeks of physical therapy .*\(I\.A\.1\.b\.i\).*\n\s+to document: 4\+ weeks of physical therapy .*\n\s+to chart \(FHIR\): Record the physical therapy as completed Procedures/);
 
     // A Medicare member (issue 16): decided under the LCD, covered; the coverage information says so (no card,
     // CRD resp-12), and no informational "Medicare member" card any more.
@@ -51,6 +56,13 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     expect(await main([capturedRequest('lcd-01-medicare-cervical-block'), ...AS_WRITTEN], medicare)).toBe(0);
     expect(medicare.text()).toContain('CPT 64490  covered  (no-auth)');
     expect(medicare.text()).not.toMatch(/Medicare member/);
+
+    // Decided under the LCD with documentation missing: the card names the LCD, and its howToDocument is the FHIR view.
+    const lcd = memoryOutput();
+    expect(await main([capturedRequest('lcd-11-no-conservative-care'), ...AS_WRITTEN], lcd)).toBe(0);
+    expect(lcd.text()).toContain('source: Centene Health Plan · LCD L38841');
+    expect(lcd.text()).toContain('policy: LCD L38841 Facet Joint Interventions for Pain Management (rev. 07/14/2024)');
+    expect(lcd.text()).toMatch(/to chart \(FHIR\): Record the conservative care tried for this pain/);
   });
 
   it('prints the full response with --json', async () => {
@@ -122,6 +134,34 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
       expect(await main([file, '--today', '2027-03-10'], evaluated)).toBe(0);
       expect(evaluated.text()).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
     });
+
+    it('--out FILE writes the request to the file, not to standard output, where npm run prints its banner', async () => {
+      const file = path.join(dir, 'out-request.json');
+      const io = memoryOutput();
+      expect(await main(['--scenario', 'facet-05-ultrasound-guided', '--print-request', '--out', file, ...AS_WRITTEN], io)).toBe(0);
+      expect(io.text()).toBe('');
+      expect(io.errText()).toMatch(/^Wrote .*out-request\.json \(\d+ bytes\)\n$/);
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ hook: 'order-sign', context: { patientId: 'facet-05' } });
+
+      // A bad command line writes nothing.
+      const bad = memoryOutput();
+      expect(await main(['--scenario', 'facet-05-ultrasound-guided', '--out', dir], bad)).toBe(2);
+      expect(bad.errText()).toContain('is a directory');
+    });
+
+    it('README\'s commands under npm run: --print-request --out request.json, then evaluate request.json', () => {
+      const file = path.join(dir, 'npm-request.json');
+      const env = { ...process.env, NO_COLOR: '1', npm_config_loglevel: '' };
+      const printed = spawnSync('npm', ['run', 'evaluate', '--', '--scenario', 'facet-05-ultrasound-guided', '--print-request', '--out', file], { cwd: ROOT, env, encoding: 'utf8' });
+      expect(printed.status).toBe(0);
+      // npm's banner goes to standard output; the file holds the request alone.
+      expect(printed.stdout).toContain('> facet-cds@');
+      expect(JSON.parse(fs.readFileSync(file, 'utf8')).hook).toBe('order-sign');
+      const evaluated = spawnSync('npm', ['run', 'evaluate', '--', file], { cwd: ROOT, env, encoding: 'utf8' });
+      expect(evaluated.stderr).toBe('');
+      expect(evaluated.status).toBe(0);
+      expect(evaluated.stdout).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
+    }, 120_000);
 
     it.each([
       ['order-select', 'facet-joint-interventions-order-select: order-select for Patient/facet-05', /Card 1 \[warning\] Not covered: /],

@@ -1,23 +1,38 @@
 import { criteriaFromDetail, plainText } from '../../scripts/lib/response-summary';
 
 describe('reading a card back for the terminal (scripts/lib/response-summary.ts)', () => {
-  it('takes the checklist lines of a decision card detail, leaving evidence out and keeping what to chart', () => {
+  it('takes the criteria of a decision card detail by section, leaving evidence out and keeping what to document', () => {
     const detail = [
-      '**Not covered** under CP.MP.171 Facet Joint Interventions (rev. 05/26).',
+      '**Not covered.** Decided under CP.MP.171 Facet Joint Interventions (rev. 05/26).',
       '',
-      'Criteria:',
+      '**Order:** Lumbar radiofrequency neurotomy, 1 level (CPT 64635)',
       '',
-      '- ❌ **Not met** · I.B.2.a At least 6 months since the last neurotomy: Previous neurotomy 2026-07-26 Evidence: radiofrequency neurotomy (Procedure/p-1). Qualifies from **2027-01-26**.',
-      '- ⚠️ **Not documented** · I.B.2.b Relief for 6 months: no pain score Evidence: baseline pain 8. To document: Record a 0\\-10 pain score \\*before\\* the neurotomy.',
-      '- ❔ **Not checked** · I.A.1.b.ii NSAIDs: the FHIR query failed',
-      '- ✅ **Met** · I One procedure per visit: The only facet procedure on 2026-12-03',
-      '- Read as: not a criterion',
+      '**Not met (1):**',
+      '',
+      '- At least 6 months since the last neurotomy (I.B.2.a): Previous neurotomy 2026-07-26',
+      '  - Evidence: radiofrequency neurotomy on 2026-07-26.',
+      '  - Eligible from **2027-01-26**.',
+      '',
+      '**To document (1):**',
+      '',
+      '- Relief for 6 months (I.B.2.b): no pain score',
+      '  - Document: a 0\\-10 pain score \\*before\\* the neurotomy.',
+      '',
+      '**Not checked (2):**',
+      '',
+      '- Could not be checked: medicationStatements (timeout) — NSAIDs (I.A.1.b.ii); Fluoroscopic or CT guidance (Imaging Guidance; Table 2)',
+      '',
+      '**Read as:** Region: lumbar; - Read as: not a criterion.',
+      '',
+      '**Met (2):** One procedure per visit (I); Not pulsed radiofrequency (I.F).',
     ].join('\n');
     expect(criteriaFromDetail(detail)).toEqual([
-      { status: 'not-met', text: 'I.B.2.a At least 6 months since the last neurotomy: Previous neurotomy 2026-07-26' },
-      { status: 'not-documented', text: 'I.B.2.b Relief for 6 months: no pain score', toDocument: 'Record a 0-10 pain score *before* the neurotomy.' },
-      { status: 'not-checked', text: 'I.A.1.b.ii NSAIDs: the FHIR query failed' },
-      { status: 'met', text: 'I One procedure per visit: The only facet procedure on 2026-12-03' },
+      { status: 'not-met', title: 'At least 6 months since the last neurotomy', text: 'At least 6 months since the last neurotomy (I.B.2.a): Previous neurotomy 2026-07-26' },
+      { status: 'not-documented', title: 'Relief for 6 months', text: 'Relief for 6 months (I.B.2.b): no pain score', toDocument: 'a 0-10 pain score *before* the neurotomy' },
+      { status: 'not-checked', title: 'NSAIDs', text: 'NSAIDs (I.A.1.b.ii): Could not be checked: medicationStatements (timeout)' },
+      { status: 'not-checked', title: 'Fluoroscopic or CT guidance', text: 'Fluoroscopic or CT guidance (Imaging Guidance; Table 2): Could not be checked: medicationStatements (timeout)' },
+      { status: 'met', text: '' },
+      { status: 'met', text: '' },
     ]);
   });
 

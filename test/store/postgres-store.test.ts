@@ -1,13 +1,14 @@
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-migrations';
 import { PostgresStore } from '../../src/store/postgres-store';
-import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/postgres';
+import { createTestDatabase, NO_POSTGRES, testDatabaseUrl, type TestDatabase } from '../helpers/postgres';
+import { describeUnless } from '../helpers/skip';
 import { decisionRecord } from './fixtures';
 import { storeContract, type StoreHarness } from './store-contract';
 
 const serverUrl = testDatabaseUrl('PostgresStore suite');
 
-(serverUrl ? describe : describe.skip)('PostgresStore (DATABASE_URL, shared by replicas)', () => {
+describeUnless(serverUrl ? undefined : NO_POSTGRES, 'PostgresStore (DATABASE_URL, shared by replicas)', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase(serverUrl!);

@@ -271,7 +271,7 @@ export function nonFacetJointOf(kind: ProcedureKind, codeText: string | undefine
   for (const joint of NON_FACET_JOINTS) {
     const matcher = vs[joint.valueSet]!;
     const site = bodySites.find((c) => matcher.matchesConcept(c));
-    const named = site ? `bodySite "${conceptText(site) || site.coding?.[0]?.code}"` : matcher.matchesText(codeText) ? `code text "${codeText}"` : undefined;
+    const named = site ? `site "${conceptText(site) || site.coding?.[0]?.code}" on the order` : matcher.matchesText(codeText) ? `code text "${codeText}"` : undefined;
     if (named) return { valueSet: joint.valueSet, appearsToBe: joint.appearsToBe(kind), evidence: named };
   }
   return undefined;
@@ -322,10 +322,10 @@ export function regionOf(
   const fromLevels = new Set(levels.map(regionOfLevel).filter((r) => possible.has(r)));
   if (fromLevels.size > 0) {
     const region = fromLevels.has('thoracic') ? 'thoracic' : [...fromLevels][0]!;
-    return { region, evidence: `levels ${levels.join(', ')} in bodySite` };
+    return { region, evidence: `levels ${levels.join(', ')} on the order` };
   }
   const tiers: Array<[string, CodeableConcept[]]> = [
-    ['bodySite', bodySites],
+    ['the order\'s site', bodySites],
     ['the order\'s diagnosis', reasons],
   ];
   if (codes.every((c) => c.procedure === 'unlisted')) tiers.push(['the order text', [{ text }]]);
@@ -336,7 +336,7 @@ export function regionOf(
     if (found.length === 1) return { region: found[0]!, evidence: `${found[0]} per ${source}` };
     if (found.length > 1) return { evidence: `${source} names more than one region (${found.join(', ')})` };
   }
-  return { evidence: `CPT ${codes.map((c) => c.code).join(', ')} covers ${[...possible].join(' and ')}, and neither bodySite nor a diagnosis says which` };
+  return { evidence: `CPT ${codes.map((c) => c.code).join(', ')} covers ${[...possible].join(' and ')}, and neither the levels nor a diagnosis on the order says which` };
 }
 
 function intentOf(details: CodeableConcept[], vs: ValueSets): { intent?: Intent; evidence?: string } {

@@ -166,7 +166,7 @@ export function procedureUnit(orders: OrderInfo[]): ProcedureUnit {
     levelCount,
     levelNames,
     levelEvidence: explicitLevels
-      ? `${levelNames.join(', ')} from bodySite${codeCount > levelNames.length ? `, but the CPT lines bill ${codeCount}` : codeCount < levelNames.length ? `; the CPT lines account for ${codeCount}` : ''}`
+      ? `${levelNames.join(', ')} on the order${codeCount > levelNames.length ? `, but the CPT lines bill ${codeCount}` : codeCount < levelNames.length ? `; the CPT lines account for ${codeCount}` : ''}`
       : `counted from CPT ${orders.flatMap((o) => o.codes.map((c) => c.code)).join(', ')}${laterality === 'bilateral' ? ' (bilateral counts once)' : ''}`,
     laterality,
     date: first.date,

@@ -11,7 +11,7 @@ import type { LcdPathScenario } from './paths/indications.paths';
 import { pathTables } from './paths/run';
 
 /** A decision card as these tests read it. */
-type LinkedCard = { detail?: string; links?: Array<{ url: string }>; extension?: Record<string, unknown> };
+type LinkedCard = { detail?: string; links?: Array<{ url: string }>; extension?: Record<string, unknown>; source?: { label: string; url?: string } };
 
 /**
  * The LCD paths through the service's HTTP interface, the chart in prefetch: the member's coverage chooses the
@@ -41,7 +41,9 @@ describe('LCD L38841 paths over HTTP', () => {
         const link = info.find((e) => e.url === 'detail')?.extension.find((e: { url: string }) => e.url === 'value').valueUrl;
         expect(link).toBe(lcd ? 'https://www.cms.gov/medicare-coverage-database/view/lcd.aspx?lcdid=38841' : 'https://www.centene.com/content/dam/centene/policies/clinical-policies/CP.MP.171.pdf');
         const card = decisionCardAbout<LinkedCard>(res.body, `ServiceRequest/${orderId}`)!;
-        expect(card.detail).toMatch(lcd ? /^\*\*[^*]+\*\* under LCD L38841 Facet Joint Interventions for Pain Management \(rev\. 07\/14\/2024\)\. Medicare member/ : /^\*\*[^*]+\*\* under CP\.MP\.171 Facet Joint Interventions \(rev\. 05\/26\)\.\n/);
+        expect(card.detail).toMatch(lcd ? /^\*\*[^*]+\*\* [^\n]*Decided under LCD L38841 Facet Joint Interventions for Pain Management \(rev\. 07\/14\/2024\)\. Medicare member/ : /^\*\*[^*]+\*\* [^\n]*Decided under CP\.MP\.171 Facet Joint Interventions \(rev\. 05\/26\)\.\n/);
+        // The source names the policy applied when it is not the service's own, and links that policy's document.
+        expect(card.source).toMatchObject(lcd ? { label: 'Centene Health Plan · LCD L38841', url: 'https://www.cms.gov/medicare-coverage-database/view/lcd.aspx?lcdid=38841' } : { label: 'Centene Health Plan', url: 'https://www.centene.com/content/dam/centene/policies/clinical-policies/CP.MP.171.pdf' });
         // The data profile linked is the one of the policy applied.
         if (expected.outcome === 'conditional') expect((card.links ?? []).map((l) => new URL(l.url).pathname)).toContain(lcd ? '/docs/lcd-l38841-data-profile' : '/docs/data-profile');
       }

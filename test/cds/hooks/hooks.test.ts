@@ -100,7 +100,7 @@ describe('hooks', () => {
     it('answers with cards only: no coverage information unless the client asks; then none asking for documentation (CRD hook-19)', async () => {
       const plain = await post('order-select', selectRequest([lumbarBlockOrder('sr-1')], ['ServiceRequest/sr-1'], { prefetch: fullPrefetch(withoutPhysicalTherapy()) }));
       expect(plain.systemActions).toBeUndefined();
-      expect(plain.cards[0].summary).toMatch(/^Documentation needed: /);
+      expect(plain.cards[0].summary).toMatch(/^Prior auth needed: document /);
 
       const asked = await post('order-select', selectRequest([lumbarBlockOrder('sr-1')], ['ServiceRequest/sr-1'], { prefetch: fullPrefetch(withoutPhysicalTherapy()), extension: { 'davinci-crd.configuration': { 'coverage-info': true } } }));
       const info = asked.systemActions[0].resource.extension[0].extension;
@@ -112,7 +112,7 @@ describe('hooks', () => {
     it('shows the card for a selected order that meets the policy: no coverage information says so', async () => {
       const body = await post('order-select', selectRequest([lumbarBlockOrder('sr-1')], ['ServiceRequest/sr-1']));
       expect(body.systemActions).toBeUndefined();
-      expect(body.cards[0].summary).toMatch(/^Meets policy: /);
+      expect(body.cards[0].summary).toBe('Meets policy, no prior auth needed');
     });
 
     it('offers the alternatives (Alternate Request) as order-sign does: the orders are still drafts', async () => {
@@ -202,7 +202,9 @@ describe('hooks', () => {
       expect(covered(body.systemActions[0])).toEqual(['not-covered']);
       expect(body.systemActions[0].description).toBe('Record coverage information on Appointment/appt-1 (CPT 0216T): not-covered');
       expect(cardsAbout(body, 'Appointment/appt-1').length).toBeGreaterThan(0);
-      expect(body.cards[0].detail).toContain('Orders: Appointment/appt-1 (CPT 0216T)');
+      // The card names the procedure; the Appointment it is about is in its associated resources (CRD dev-25), not the sentence.
+      expect(body.cards[0].detail).toContain('**Order:** Lumbar facet joint injection (ultrasound-guided), 1 level (CPT 0216T)');
+      expect(body.cards[0].extension['davinci-crd.associated-resource']).toEqual([{ reference: 'Appointment/appt-1' }]);
       expect(body.cards.some((c: any) => c.suggestions)).toBe(false);
       expect(recordOf().orders[0]).toMatchObject({ orderRef: 'ServiceRequest/sr-1', recordedOn: ['Appointment/appt-1'], outcome: 'not-covered' });
     });

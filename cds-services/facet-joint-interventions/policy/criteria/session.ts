@@ -1,4 +1,4 @@
-import { FACET_JOINT_TARGET, met, notMet } from '../../../../src/kit';
+import { FACET_JOINT_TARGET, addDays, met, notMet } from '../../../../src/kit';
 import { criterion } from './define';
 
 /**
@@ -22,7 +22,8 @@ export const oneProcedurePerVisit = criterion('one-procedure-per-visit', {
     const setAside = unit.sameVisit.filter((e) => e.setAside);
     return counted.length === 0
       ? met(`The only invasive pain procedure on ${unit.date}`, setAside)
-      : notMet(`${counted.length + 1} invasive pain procedures on ${unit.date}`, [...counted.map((e) => ({ ...e, text: `also on ${unit.date}: ${e.text}` })), ...setAside]);
+      : // On another day this one qualifies (as far as this criterion goes): the first is the next.
+        notMet(`${counted.length + 1} invasive pain procedures on ${unit.date}`, [...counted.map((e) => ({ ...e, text: `also on ${unit.date}: ${e.text}` })), ...setAside], addDays(unit.date, 1));
   },
 });
 

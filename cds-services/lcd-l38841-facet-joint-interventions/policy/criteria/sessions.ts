@@ -1,5 +1,5 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
-import { ORDER_FIELDS, dateOf, met, notMet, otherPainOrders, proceduresForVisits, unitLabel } from '../../../../src/kit';
+import { ORDER_FIELDS, addDays, dateOf, met, notMet, otherPainOrders, proceduresForVisits, unitLabel } from '../../../../src/kit';
 import { OTHER_BLOCKS, sessionCptRegion } from '../units';
 import { EVERY_PATHWAY, criterion, notDocumented, on, ordersSaying } from './define';
 
@@ -20,7 +20,7 @@ export const oneRegionPerSession = criterion('s1-one-region-per-session', {
     const others = [...ordered, ...recorded];
     return others.length === 0
       ? met(`One region on ${unit.date} (${unit.cptRegion ?? 'region not determined'})`)
-      : notMet(`Two spinal regions in one session on ${unit.date}: this ${unit.cptRegion} procedure and another region`, others);
+      : notMet(`Two spinal regions in one session on ${unit.date}: this ${unit.cptRegion} procedure and another region`, others, addDays(unit.date, 1));
   },
 });
 

@@ -1,0 +1,262 @@
+import type { Citation, ClinicalText } from '../declarations/types';
+import type { CriterionResult, Outcome, SuggestionSpec, UnitDecision } from '../decision/types';
+import { escapeMarkdown, truncateSummary } from './markdown';
+
+/**
+ * The words of a decision card, for a clinician at order entry (issue 13): the summary gives the outcome,
+ * then the reason, then the fix, whole and under 140 characters; the procedure and its codes are in the
+ * detail (the order is on screen already). The detail lists what is unmet or undocumented first, each once
+ * with its evidence on its own line, and the met criteria on one line; plain words and marks every renderer
+ * shows (no emoji), dates as dates, no resource ids (they are in the decision record and the JSON), and a
+ * bounded size. FHIR details for integrators stay in the data profile ("How to chart this").
+ */
+
+/** CDS Hooks: a summary is under 140 characters. */
+export const MAX_SUMMARY_CHARS = 139;
+/** The detail's largest size (characters of markdown). */
+export const MAX_DETAIL_CHARS = 2400;
+const SHORTENED = '_Shortened: the full checklist is in the decision record._';
+/** Evidence pieces shown per criterion; the decision record keeps them all. */
+const EVIDENCE_ON_CARD = 3;
+/** Longest text of one criterion finding or piece of evidence on a card. */
+const MAX_LINE_CHARS = 240;
+
+/** What the card needs to know of the policy that decided: its criteria's citations and clinical words. */
+export interface CardWords {
+  citations: Record<string, Citation>;
+  clinicalText: Record<string, ClinicalText>;
+  /** pa-needed the plan declares per outcome (service.json crd.paNeeded). */
+  paNeeded: { covered?: string; conditional?: string };
+}
+
+/** The outcome as the summary opens, and as the detail's first words say it, with prior authorization where the plan declares it. */
+export function outcomeWords(outcome: Outcome, words: CardWords): { lead: string; sentence: string } {
+  switch (outcome) {
+    case 'covered':
+      switch (words.paNeeded.covered) {
+        case 'no-auth':
+          return { lead: 'Meets policy, no prior auth needed', sentence: '**Meets policy.** No prior authorization is needed.' };
+        case 'auth-needed':
+          return { lead: 'Prior auth needed, record meets policy', sentence: '**Prior authorization needed.** What is on file meets the policy and is expected to satisfy it.' };
+        case 'satisfied':
+          return { lead: 'Meets policy, prior auth satisfied', sentence: '**Meets policy.** Prior authorization is already satisfied.' };
+        default:
+          return { lead: 'Meets policy', sentence: '**Meets policy.**' };
+      }
+    case 'conditional':
+      switch (words.paNeeded.conditional) {
+        case 'auth-needed':
+          return {
+            lead: 'Prior auth needed',
+            sentence: '**Prior authorization needed.** What is on file is not expected to satisfy it: document what is missing below and send it with the request.',
+          };
+        case 'no-auth':
+          return { lead: 'Documentation needed', sentence: '**Documentation needed.** No prior authorization is needed, but the record does not yet show the policy is met.' };
+        default:
+          return { lead: 'Documentation needed', sentence: '**Documentation needed.** The record does not yet show the policy is met.' };
+      }
+    case 'not-covered':
+      return { lead: 'Not covered', sentence: '**Not covered.**' };
+    case 'indeterminate':
+      return { lead: 'Could not be checked', sentence: '**Could not be checked.**' };
+  }
+}
+
+/** A criterion's reason in a few words when not met ("ultrasound guidance"), from clinical-text.json, else its title. */
+export function notMetWords(result: CriterionResult, words: CardWords): string {
+  return words.clinicalText[result.id]?.notMet ?? `not met: ${lowerFirst(titleOf(result, words))}`;
+}
+
+/** What to document in a few words ("NSAID trial (3+ weeks)"), else the criterion's title. */
+export function toDocumentBrief(result: CriterionResult, words: CardWords): string {
+  return words.clinicalText[result.id]?.toDocumentBrief ?? lowerFirst(titleOf(result, words));
+}
+
+/** What to document, in clinical words, for the detail; undefined when the policy has none for it. */
+function toDocumentSentence(result: CriterionResult, words: CardWords): string | undefined {
+  return words.clinicalText[result.id]?.toDocument;
+}
+
+/** The citation's own title (without the verification note), the policy's words for the criterion. */
+function titleOf(result: CriterionResult, words: CardWords): string {
+  return words.citations[result.id]?.title ?? result.title;
+}
+
+/**
+ * "Not covered: ultrasound guidance. Order the same injection under fluoroscopic or CT guidance (CPT 64493)":
+ * outcome, reasons (as many whole ones as fit, then "+N more"), and the fix when one fits whole.
+ */
+export function decisionSummary(decision: UnitDecision, words: CardWords, fix: SuggestionSpec | undefined, failedKeys: string[]): string {
+  const { lead } = outcomeWords(decision.outcome, words);
+  const { results } = decision;
+  switch (decision.outcome) {
+    case 'covered':
+      return lead;
+    case 'not-covered': {
+      const unmet = results.filter((r) => r.status === 'not-met');
+      const summary = listed(`${lead}: `, unmet.map((r) => notMetWords(r, words)));
+      // Without a fix to apply, a matter of time says from when.
+      const eligible = unmet.every((r) => r.firstEligibleDate) ? unmet.map((r) => r.firstEligibleDate!).sort().at(-1) : undefined;
+      return withFix(summary, fix ? fix.label : eligible ? `Eligible from ${eligible}` : undefined);
+    }
+    case 'conditional': {
+      const missing = results.filter((r) => r.status === 'not-documented').map((r) => toDocumentBrief(r, words));
+      return listed(`${lead}: document `, missing);
+    }
+    case 'indeterminate':
+      // Data that could not be fetched, or (no fetch failed) a criterion the service itself could not evaluate.
+      if (failedKeys.length === 0) return `${lead}: the record could not be evaluated`;
+      return listed(`${lead}: not retrieved from the EHR: `, failedKeys);
+  }
+}
+
+/** `start` and as many whole reasons as fit, joined by commas, "(+N more)" for the rest; never a reason cut short. */
+export function listed(start: string, reasons: string[]): string {
+  if (reasons.length === 0) return start.trimEnd().replace(/:$/, '');
+  let text = `${start}${reasons[0]}`;
+  for (let i = 1; i < reasons.length; i++) {
+    const rest = reasons.length - i - 1;
+    const next = `${text}, ${reasons[i]}`;
+    const tail = rest > 0 ? ` (+${rest} more)` : '';
+    if (next.length + tail.length > MAX_SUMMARY_CHARS) return `${text} (+${reasons.length - i} more)`;
+    text = next;
+  }
+  return text.length <= MAX_SUMMARY_CHARS ? text : truncateSummary(text, MAX_SUMMARY_CHARS);
+}
+
+/** The fix, when it fits whole after the reason. */
+export function withFix(summary: string, fix: string | undefined): string {
+  if (!fix) return summary;
+  const whole = `${summary}. ${fix}`;
+  return whole.length <= MAX_SUMMARY_CHARS ? whole : summary;
+}
+
+export interface DetailParts {
+  outcome: Outcome;
+  results: CriterionResult[];
+  /** "Decided under CP.MP.171 Facet Joint Interventions (rev. 05/26)." and why that policy. */
+  policyLine: string;
+  /** The procedure as ordered ("Lumbar facet joint injection, 1 level (CPT 64493)"). */
+  procedure: string;
+  /** How the order was read (region, levels, date, pathway). */
+  readAs: string[];
+  /** Lines about the data (incomplete keys, text not read, keys not retrieved), already markdown. */
+  dataNotes: string[];
+}
+
+/** The detail's markdown: outcome and policy, the procedure, the gaps first, the met criteria on one line, how the order was read; capped. */
+export function decisionDetail(parts: DetailParts, words: CardWords): string {
+  const { results } = parts;
+  const blocks: string[] = [];
+  blocks.push(`${outcomeWords(parts.outcome, words).sentence} ${parts.policyLine}`);
+  blocks.push(`**Order:** ${escapeMarkdown(parts.procedure)}`);
+  for (const note of parts.dataNotes) blocks.push(note);
+
+  const section = (heading: string, status: CriterionResult['status'], extra: (r: CriterionResult) => string[]) => {
+    const matching = results.filter((r) => r.status === status);
+    if (matching.length === 0) return;
+    const lines = [`**${heading} (${matching.length}):**`, ''];
+    for (const r of matching) {
+      lines.push(`- ${criterionName(r, words)}: ${clinicalLine(r.summary)}`);
+      for (const sub of extra(r)) lines.push(`  - ${sub}`);
+    }
+    blocks.push(lines.join('\n'));
+  };
+  section('Not met', 'not-met', (r) => [...evidenceLine(r), ...(r.firstEligibleDate ? [`Eligible from **${r.firstEligibleDate}**.`] : [])]);
+  section('To document', 'not-documented', (r) => {
+    const ask = toDocumentSentence(r, words);
+    return [...evidenceLine(r), ...(ask ? [`Document: ${escapeMarkdown(ask)}.`] : r.missing ? ['Document: see How to chart this.'] : [])];
+  });
+  // Criteria not checked for the same reason (data not retrieved) are one line: the reason once, then their names.
+  const unchecked = results.filter((r) => r.status === 'indeterminate');
+  if (unchecked.length > 0) {
+    const byReason = new Map<string, CriterionResult[]>();
+    for (const r of unchecked) byReason.set(r.summary, [...(byReason.get(r.summary) ?? []), r]);
+    const lines = [`**Not checked (${unchecked.length}):**`, ''];
+    for (const [reason, list] of byReason) lines.push(`- ${clinicalLine(reason)} — ${list.map((r) => criterionName(r, words)).join('; ')}`);
+    blocks.push(lines.join('\n'));
+  }
+  // The met criteria on one line, as many names as the cap leaves room for (keeping some for how the order was
+  // read), then how the order was read, cut if it must be.
+  const readAs = parts.readAs.length > 0 ? `**Read as:** ${parts.readAs.map((line) => clinicalLine(line)).join('; ')}.` : undefined;
+  const met = results.filter((r) => r.status === 'met');
+  if (met.length > 0) {
+    const room = MAX_DETAIL_CHARS - blocks.join('\n\n').length - 2 - SHORTENED.length - 2 - (readAs ? Math.min(readAs.length, 120) + 2 : 0);
+    blocks.push(namesWithin(`**Met (${met.length}):** `, met.map((r) => criterionName(r, words)), room));
+  }
+  if (readAs) blocks.push(readAs);
+  return capped(blocks);
+}
+
+/** `start` and the names, separated by semicolons, as many as fit in `room` characters, then "and N more". */
+function namesWithin(start: string, names: string[], room: number): string {
+  const all = `${start}${names.join('; ')}.`;
+  if (all.length <= room) return all;
+  let text = start.trimEnd();
+  let shown = 0;
+  for (const name of names) {
+    const next = `${shown === 0 ? `${start}` : `${text}; `}${name}`;
+    if (next.length + ` and ${names.length} more.`.length > room) break;
+    text = next;
+    shown++;
+  }
+  return shown === 0 ? `${text} listed in the decision record.` : `${text}; and ${names.length - shown} more.`;
+}
+
+/**
+ * "Fluoroscopic or CT guidance (Imaging Guidance; Table 2)": the criterion by its title as cited (saying so
+ * when the rule is not verified in a primary text) and its section.
+ */
+function criterionName(r: CriterionResult, _words: CardWords): string {
+  return `${escapeMarkdown(r.title)} (${escapeMarkdown(r.section)})`;
+}
+
+/** The evidence on a line of its own, without what the finding already says (the same sentence is not repeated). */
+function evidenceLine(r: CriterionResult): string[] {
+  const pieces = r.evidence.filter((e) => !r.summary.includes(e.text.replace(/\.$/, '')));
+  if (pieces.length === 0) return [];
+  const shown = pieces.slice(0, EVIDENCE_ON_CARD).map((e) => clinicalLine(e.text));
+  const more = pieces.length - shown.length;
+  return [`Evidence: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`];
+}
+
+/**
+ * Chart text as a clinician reads it on a card: one line, markdown escaped, timestamps as dates
+ * ("2026-11-12T09:00:00Z" is "2026-11-12"), bounded, without a trailing full stop (the card adds its own).
+ */
+export function clinicalLine(text: string): string {
+  const dated = text.replace(/(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?/g, '$1');
+  const bounded = dated.length > MAX_LINE_CHARS ? `${dated.slice(0, MAX_LINE_CHARS - 1)}…` : dated;
+  return escapeMarkdown(bounded.replace(/\.$/, ''));
+}
+
+/** The blocks, separated by blank lines, up to MAX_DETAIL_CHARS: later blocks are left out whole, saying so. */
+export function capped(blocks: string[]): string {
+  const note = SHORTENED;
+  const whole = blocks.join('\n\n');
+  if (whole.length <= MAX_DETAIL_CHARS) return whole;
+  const kept: string[] = [];
+  let size = note.length;
+  for (const block of blocks) {
+    const lines = block.split('\n');
+    const fits: string[] = [];
+    for (const line of lines) {
+      const added = line.length + 2;
+      if (size + added > MAX_DETAIL_CHARS) {
+        // A long line is cut rather than lost, when a useful part of it fits.
+        const room = MAX_DETAIL_CHARS - size - 3;
+        if (room > 80) fits.push(`${line.slice(0, room)}…`);
+        break;
+      }
+      fits.push(line);
+      size += added;
+    }
+    if (fits.length > 0) kept.push(fits.join('\n'));
+    if (fits.length < lines.length) break;
+  }
+  return [...kept, note].join('\n\n');
+}
+
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text;
+}
