@@ -4,6 +4,7 @@ import { compileFacts } from '../facts/compile';
 import { defaultCoverage, PROGRAM_VALUE_SETS } from '../kit/coverage';
 import type { FactExtension, FactJson, LoadedPolicy, PolicyDefinition, PolicySelection, ServiceDefinition, ValueSetJson } from './types';
 import { compileValueSets } from './value-sets';
+import { compileQuestionnaire, type QuestionnaireJson } from '../dtr/declaration';
 
 /**
  * Policies as the engine runs them. A service folder declares a service and its own policy; a policy folder
@@ -28,6 +29,7 @@ export function compileOwnPolicy<T>(definition: ServiceDefinition<T>): LoadedPol
     citations: definition.citations,
     coding: definition.coding,
     module: definition.policy,
+    questionnaire: definition.questionnaire,
   });
 }
 
@@ -50,6 +52,7 @@ export function compileAppliedPolicy(service: ServiceDefinition<unknown>, policy
     citations: policy.citations,
     coding: policy.coding ?? service.coding,
     module: policy.module,
+    questionnaire: policy.questionnaire,
   });
 }
 
@@ -64,6 +67,7 @@ interface PolicyParts<T> {
   citations: LoadedPolicy['citations'];
   coding: unknown;
   module: PolicyModule<T, unknown, unknown>;
+  questionnaire?: QuestionnaireJson;
 }
 
 function finishPolicy<T>(where: string, service: ServiceDefinition<unknown>, parts: PolicyParts<T>): LoadedPolicy<T> {
@@ -92,6 +96,7 @@ function finishPolicy<T>(where: string, service: ServiceDefinition<unknown>, par
     thresholds: parts.thresholds,
     citations: parts.citations,
     coding: parts.coding,
+    ...(parts.questionnaire ? { questionnaire: compileQuestionnaire(where, parts.questionnaire, { id: parts.id, version: parts.version, citations: parts.citations, thresholds: parts.thresholds, valueSets: parts.valueSets }) } : {}),
     data: { valueSets: parts.valueSets, ownValueSets: parts.ownValueSets, facts: parts.facts },
   } as LoadedPolicy<T>;
 }
