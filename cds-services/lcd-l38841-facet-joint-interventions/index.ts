@@ -1,3 +1,4 @@
+import type { QuestionnaireJson } from '../../src/dtr/declaration';
 import type { FactExtension, PolicyDefinition, PolicyJson, ValueSetJson } from '../../src/declarations/types';
 import type { SpineSuggestionCoding } from '../../src/kit';
 import facts from './facts.json';
@@ -6,6 +7,7 @@ import { citations } from './policy/criteria/define';
 import type { LcdThresholds } from './policy/types';
 import declaration from './policy.json';
 import thresholds from './thresholds.json';
+import questionnaire from './questionnaire.json';
 import valueSets from './value-sets.json';
 
 /**
@@ -22,6 +24,7 @@ const definition: PolicyDefinition<LcdThresholds, SpineSuggestionCoding> = {
   thresholds,
   citations,
   module: lcdPolicy,
+  questionnaire: questionnaire as QuestionnaireJson,
 };
 
 export default definition;

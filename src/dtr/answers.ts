@@ -141,7 +141,7 @@ function accepted(q: LoadedQuestionnaire, question: QuestionJson, answer: Questi
     case 'decimal': {
       const value = answer.valueInteger ?? answer.valueDecimal;
       if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-      return (rule.min === undefined || value >= numberOf(q, rule.min)) && (rule.max === undefined || value <= numberOf(q, rule.max));
+      return (rule.min === undefined || value >= numberOf(q, rule.min)) && (rule.max === undefined || value <= numberOf(q, rule.max)) && (rule.lessThan === undefined || value < numberOf(q, rule.lessThan));
     }
     case 'date': {
       const date = dateOf(answer.valueDate ?? answer.valueDateTime);

@@ -19,6 +19,8 @@ export interface AcceptJson {
   /** integer / decimal: at least / at most. */
   min?: NumberOrThreshold;
   max?: NumberOrThreshold;
+  /** integer / decimal: below (e.g. earlier blocks fewer than the policy's maximum). */
+  lessThan?: NumberOrThreshold;
   /** date: on or before today minus this many months / weeks (something has lasted long enough). */
   atLeastMonthsAgo?: NumberOrThreshold;
   atLeastWeeksAgo?: NumberOrThreshold;
@@ -130,7 +132,7 @@ export function compileQuestionnaire(
       } else if (q.options || q.valueSet) fail(`${at}: only a choice question has options or a valueSet`);
       if (q.enableWhen && !ids.has(q.enableWhen.question)) fail(`${at}: enableWhen.question must name an earlier question of ${criterion}`);
       for (const [name, value] of Object.entries(q.accept ?? {})) {
-        if (['min', 'max', 'atLeastMonthsAgo', 'atLeastWeeksAgo', 'withinMonths'].includes(name)) {
+        if (['min', 'max', 'lessThan', 'atLeastMonthsAgo', 'atLeastWeeksAgo', 'withinMonths'].includes(name)) {
           if (typeof value === 'string' ? typeof thresholds[value] !== 'number' : typeof value !== 'number') fail(`${at}: accept.${name} must be a number or a number in thresholds.json`);
         }
       }
