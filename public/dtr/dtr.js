@@ -136,12 +136,12 @@ async function main() {
   say(missing > 0 ? `${missing} ${missing === 1 ? 'criterion needs' : 'criteria need'} your answer.` : 'The record documents every criterion; attest and save, or close.');
 
   $('save').addEventListener('click', async () => {
-    const problems = LForms.Util.checkValidity('form');
+    const problems = LForms.Util.checkValidity('#form');
     if (problems && problems.length > 0) {
       say(`Please complete: ${problems.join('; ')}`, 'error');
       return;
     }
-    const answered = LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', 'form');
+    const answered = LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', '#form');
     const fromRecord = new Map();
     for (const group of prefilled.item || []) for (const item of group.item || []) fromRecord.set(item.linkId, item.answer);
     markAnswers(answered.item, fromRecord);

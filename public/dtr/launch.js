@@ -14,7 +14,7 @@
     const config = await (await fetch('/dtr/config.json')).json();
     const redirectUri = new URL('/dtr/', window.location.href).href;
     if (params.get('iss')) {
-      await FHIR.oauth2.authorize({ clientId: config.clientId, scope: config.scope, redirectUri });
+      await FHIR.oauth2.authorize({ clientId: config.clientId, scope: config.scope, redirectUri, completeInTarget: true });
       return;
     }
     const server = params.get('fhirServiceUrl');
@@ -22,7 +22,7 @@
     if (!server || !patient) throw new Error('Launch with iss and launch (EHR launch), or with fhirServiceUrl and patient (standalone, open FHIR server).');
     // The card's appContext travels in the session: an open server has no token response to carry it.
     sessionStorage.setItem('dtr-launch', JSON.stringify({ appContext: params.get('appContext') || '{}', user: params.get('user') || undefined, returnTo: params.get('returnTo') || undefined }));
-    await FHIR.oauth2.authorize({ fhirServiceUrl: server, patientId: patient, redirectUri });
+    await FHIR.oauth2.authorize({ fhirServiceUrl: server, patientId: patient, redirectUri, completeInTarget: true });
   } catch (error) {
     status.textContent = `Could not launch: ${error.message}`;
     status.className = 'error';

@@ -21,6 +21,9 @@ const VENDOR: Record<string, string> = {
   'lforms/lhc-forms.js': 'node_modules/lforms/dist/lforms/webcomponent/lhc-forms.js',
   'lforms/styles.css': 'node_modules/lforms/dist/lforms/webcomponent/styles.css',
   'lforms/lformsFHIR.min.js': 'node_modules/lforms/dist/lforms/fhir/R4/lformsFHIR.min.js',
+  // Images its stylesheet refers to (relative to it).
+  'lforms/down_arrow_gray_10_10.png': 'node_modules/lforms/dist/lforms/webcomponent/down_arrow_gray_10_10.png',
+  'lforms/magnifying_glass.png': 'node_modules/lforms/dist/lforms/webcomponent/magnifying_glass.png',
 };
 
 /**

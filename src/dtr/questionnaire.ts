@@ -102,6 +102,8 @@ function criterionGroup(q: LoadedQuestionnaire, criterion: string): Questionnair
 
 function questionItem(q: LoadedQuestionnaire, criterion: string, question: QuestionJson, asked: QuestionnaireItemEnableWhen): QuestionnaireItem {
   const extension: Extension[] = [];
+  // A few fixed options read best as radio buttons (SDC itemControl); a value set's codes as a drop-down.
+  if (question.options) extension.push(itemControl('radio-button', 'Radio Button'));
   if (question.unit) extension.push({ url: UNIT, valueCoding: { system: 'http://unitsofmeasure.org', code: question.unit, display: question.unit } });
   const bound = (url: string, value: number | undefined) => {
     if (value !== undefined) extension.push(question.type === 'integer' ? { url, valueInteger: value } : { url, valueDecimal: value });
@@ -144,12 +146,11 @@ function attestationItem(q: LoadedQuestionnaire): QuestionnaireItem {
 }
 
 function helpItem(linkId: string, text: string): QuestionnaireItem {
-  return {
-    linkId,
-    text,
-    type: 'display',
-    extension: [{ url: ITEM_CONTROL, valueCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/questionnaire-item-control', code: 'help', display: 'Help-Button' }] } }],
-  };
+  return { linkId, text, type: 'display', extension: [itemControl('help', 'Help-Button')] };
+}
+
+function itemControl(code: string, display: string): Extension {
+  return { url: ITEM_CONTROL, valueCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/questionnaire-item-control', code, display }] } };
 }
 
 function camel(id: string): string {
