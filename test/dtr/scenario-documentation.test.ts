@@ -1,14 +1,11 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { Coverage, QuestionnaireResponse, QuestionnaireResponseItem, QuestionnaireResponseItemAnswer, ServiceRequest } from 'fhir/r4';
+import type { Coverage, QuestionnaireResponse, ServiceRequest } from 'fhir/r4';
+import { completeResponse } from '../../scripts/lib/documentation';
 import axios from 'axios';
 import request from 'supertest';
 import { localDate } from '../../src/cds/hook-handler';
-import type { QuestionJson, QuestionnaireJson } from '../../src/dtr/declaration';
 import type { Runtime } from '../../src/runtime';
 import { ScenarioLibrary } from '../../src/scenarios/catalog';
-import { addMonths } from '../../src/kit/dates';
-import facetQuestionnaire from '../../cds-services/facet-joint-interventions/questionnaire.json';
-import lcdQuestionnaire from '../../cds-services/lcd-l38841-facet-joint-interventions/questionnaire.json';
 import { startFhirServer, type FhirTestServer } from '../helpers/fhir-server';
 import { TEST_NOW, testRuntime } from '../helpers/runtime';
 
@@ -19,53 +16,6 @@ import { TEST_NOW, testRuntime } from '../helpers/runtime';
  * declaration) and saved to the FHIR server as a completed QuestionnaireResponse, the same order signs as covered.
  */
 const TODAY = localDate(TEST_NOW);
-const DECLARATIONS: Record<string, QuestionnaireJson> = {
-  'facet-joint-interventions': facetQuestionnaire as QuestionnaireJson,
-  'lcd-l38841-facet-joint-interventions': lcdQuestionnaire as QuestionnaireJson,
-};
-
-/** An answer each question accepts (the first accepted choice; numbers and dates at the bound). */
-function acceptedAnswer(q: QuestionJson, thresholds: Record<string, unknown>): QuestionnaireResponseItemAnswer {
-  const n = (v: number | string | undefined) => (typeof v === 'string' ? (thresholds[v] as number) : v);
-  const a = q.accept ?? {};
-  switch (q.type) {
-    case 'boolean':
-      return { valueBoolean: a.equals ?? true };
-    case 'integer':
-      return { valueInteger: n(a.min) ?? (a.lessThan !== undefined ? n(a.lessThan)! - 1 : (q.minValue ?? 1)) };
-    case 'decimal':
-      return { valueDecimal: n(a.min) ?? 1 };
-    case 'date':
-      return { valueDate: a.atLeastMonthsAgo !== undefined ? addMonths(TODAY, -n(a.atLeastMonthsAgo)! - 1) : addMonths(TODAY, -1) };
-    case 'choice':
-      return { valueCoding: { code: a.codes?.[0] ?? q.options![0]!.code } };
-    case 'string':
-      return { valueString: 'Documented in the progress note of today' };
-  }
-}
-
-/** The prefilled response completed: every question of each not-documented criterion answered as it accepts, attested. */
-function completed(prefilled: QuestionnaireResponse, declaration: QuestionnaireJson, thresholds: Record<string, unknown>): QuestionnaireResponse {
-  const items = prefilled.item!.map((group): QuestionnaireResponseItem => {
-    const status = group.item!.find((i) => i.linkId === `${group.linkId}.status`)!.answer![0]!.valueCoding!.code;
-    if (status !== 'not-documented') return group;
-    const questions = declaration.criteria[group.linkId]!.questions;
-    const answers = new Map<string, QuestionnaireResponseItemAnswer>();
-    for (const q of questions) {
-      const when = q.enableWhen;
-      if (when && !(answers.get(when.question)?.valueBoolean === when.answer || answers.get(when.question)?.valueCoding?.code === when.answer)) continue;
-      answers.set(q.id, acceptedAnswer(q, thresholds));
-    }
-    return { ...group, item: [...group.item!, ...[...answers].map(([id, answer]) => ({ linkId: `${group.linkId}.${id}`, answer: [answer] }))] };
-  });
-  return {
-    ...prefilled,
-    status: 'completed',
-    author: { reference: 'Practitioner/dr-attesting' },
-    authored: `${TODAY}T10:00:00Z`,
-    item: [...items, { linkId: 'attestation', answer: [{ valueBoolean: true }] }],
-  };
-}
 
 describe('every scenario conditional for missing documentation becomes covered once its questionnaire is completed', () => {
   let fhir: FhirTestServer;
@@ -123,7 +73,7 @@ describe('every scenario conditional for missing documentation becomes covered o
     expect(asked.sort()).toEqual([...expected.notDocumented!].sort());
 
     const policy = service().policies.find((p) => prefilled.questionnaire!.includes(`/Questionnaire/${p.id}-`))!;
-    const answered = completed(prefilled, DECLARATIONS[policy.id]!, policy.thresholds as Record<string, unknown>);
+    const { response: answered } = completeResponse(policy.questionnaire!, prefilled, 'Practitioner/dr-attesting', TODAY);
     const saved = await axios.post(`${fhir.baseUrl}/QuestionnaireResponse`, answered, { headers: { 'content-type': 'application/fhir+json' } });
     expect(saved.status).toBe(201);
 
