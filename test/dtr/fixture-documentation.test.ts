@@ -276,3 +276,29 @@ describe('documentation in place (DTR) on the fixture policies', () => {
     });
   });
 });
+
+describe('a broken questionnaire.json stops start-up, naming what is wrong', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { compileQuestionnaire } = require('../../src/dtr/declaration') as typeof import('../../src/dtr/declaration');
+  const citations = { 'pain-duration': { section: '1.a', title: 'Pain', text: 'Pain for 6 weeks.' } };
+  const policy = { id: 'fx', version: '1', citations, thresholds: { painWeeks: 6, label: 'six' }, valueSets: {} };
+  const base = () => ({
+    canonicalBase: 'https://plan.example.org/fhir',
+    title: 'T',
+    attestation: 'I attest',
+    pathways: { mri: { title: 'MRI', criteria: ['pain-duration'] } },
+    criteria: { 'pain-duration': { questions: [{ id: 'onset', text: 'When?', type: 'date' as const, accept: { atLeastWeeksAgo: 'painWeeks' } }] } },
+  });
+  it.each([
+    ['a criterion the policy does not have', (q: any) => (q.criteria.other = q.criteria['pain-duration']), 'criterion "other" is not a criterion of fx'],
+    ['a pathway asking an undeclared criterion', (q: any) => q.pathways.mri.criteria.push('nothing'), 'pathways.mri asks criterion "nothing"'],
+    ['a threshold that is not a number', (q: any) => (q.criteria['pain-duration'].questions[0].accept = { atLeastWeeksAgo: 'label' }), 'accept.atLeastWeeksAgo must be a number or a number in thresholds.json'],
+    ['an unknown answer type', (q: any) => (q.criteria['pain-duration'].questions[0].type = 'quantity'), 'type must be one of'],
+    ['enableWhen naming no earlier question', (q: any) => (q.criteria['pain-duration'].questions[0].enableWhen = { question: 'later', answer: true }), 'enableWhen.question must name an earlier question'],
+    ['several pathways without pathwayOf', (q: any) => (q.pathways.other = { title: 'O', criteria: [] }), 'pathwayOf is required'],
+  ])('%s', (_what, breakIt, message) => {
+    const q = base();
+    breakIt(q);
+    expect(() => compileQuestionnaire('policy fx', q as any, policy)).toThrow(message);
+  });
+});
