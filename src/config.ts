@@ -28,7 +28,7 @@ export interface AppConfig {
   jwksCacheSeconds: number;
   /** JWKS_TIMEOUT_MS: deadline for fetching a client's JWK Set (default 2000). */
   jwksTimeoutMs: number;
-  /** FHIR_SERVER_ALLOWLIST: comma-separated FHIR base URLs the service may call in open mode. */
+  /** FHIR_SERVER_ALLOWLIST: comma-separated FHIR base URLs the service may call in open mode, and for the documentation operations in every mode. */
   fhirServerAllowlist: string[];
   /** FHIR_TIMEOUT_MS: one deadline for all FHIR calls of a hook request (default 3000). */
   fhirTimeoutMs: number;

@@ -101,7 +101,7 @@ export function compileQuestionnaire(
   const fail = (message: string): never => {
     throw new StartupError(`${where}: questionnaire.json: ${message}`);
   };
-  if (typeof json?.canonicalBase !== 'string' || !/^https?:\/\/[^\s?#]+[^/\s?#]$/.test(json.canonicalBase)) fail('canonicalBase must be an http(s) URL without a trailing slash');
+  if (!isCanonicalBase(json?.canonicalBase)) fail('canonicalBase must be an http(s) URL without query, fragment or trailing slash');
   if (typeof json.title !== 'string' || json.title.trim() === '') fail('title is required');
   if (typeof json.attestation !== 'string' || json.attestation.trim() === '') fail('attestation (the statement the clinician attests) is required');
   const pathways = Object.entries(json.pathways ?? {});
@@ -146,6 +146,16 @@ export function compileQuestionnaire(
     urls[pathway] = `${json.canonicalBase}/Questionnaire/${questionnaireId(policy.id, pathway)}`;
   }
   return { json, declaration: policy.id, version: policy.version, urls, citations: policy.citations, thresholds, valueSets };
+}
+
+function isCanonicalBase(value: unknown): boolean {
+  if (typeof value !== 'string' || value.endsWith('/') || value.trim() !== value) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '' && url.href.replace(/\/$/, '') === value;
+  } catch {
+    return false;
+  }
 }
 
 /** The Questionnaire resource id of a pathway (also its canonical's last segment). */

@@ -75,6 +75,7 @@ export async function documentedUnits(request: DocumentationRequest, deps: Docum
     // The Coverages sent count as the coverage key (DTR gives them); everything else comes from the FHIR server.
     ...(request.coverages.length > 0 ? { prefetch: coveragePrefetch(hook.prefetch, request.coverages.map((c) => c.resource)) } : {}),
   };
+  // No CDS client signs these calls: the servers they may read are FHIR_SERVER_ALLOWLIST's (loopback when unset), in every mode.
   const decision = resolveFhirAccess(hookRequest, undefined, deps.config);
   if (request.fhirServer && !decision.access) throw new BadRequestError(`fhirServer cannot be used: ${decision.refusal}`, request.fhirServer.at, 'value');
   const bytes = deps.fhirClient.callBudget();
