@@ -32,7 +32,8 @@ describeInBrowser('documentation app (/dtr) launched from the card, in Chromium'
 
   beforeAll(async () => {
     if (mode === 'fail') throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium)`);
-    runtime = await testRuntime();
+    // The chart comes over HTTP from a server on this machine: a deadline a loaded machine keeps (not a speed check).
+    runtime = await testRuntime({ env: { FHIR_TIMEOUT_MS: '15000' } });
     server = await new Promise<Server>((resolve) => {
       const s = runtime.app.listen(0, '127.0.0.1', () => resolve(s));
     });

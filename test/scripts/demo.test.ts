@@ -22,7 +22,8 @@ describe('npm run demo (scripts/demo.ts)', () => {
     expect(text).toContain(`all ${n} as documented`);
     expect(text).toContain('Loading the patients into it');
     expect(text).not.toMatch(/\u001b\[/);
-  });
+    // 27 scenarios and the documentation step, over real HTTP: room for a loaded machine (not a speed check).
+  }, 120_000);
 
   it('shows a conditional order documented in place (DTR): the questionnaire asks what the chart lacks, the attested answers are saved, and the order signs as covered', async () => {
     const io = memoryOutput();
