@@ -1,5 +1,5 @@
 import { localDate } from '../src/cds/hook-handler';
-import type { ScenarioLibrary } from '../src/scenarios/catalog';
+import type { Scenario, ScenarioLibrary } from '../src/scenarios/catalog';
 import { UsageError, parseCommandLine } from './lib/args';
 import { startEmbeddedFhirServer, type EmbeddedFhirServer } from './lib/embedded-fhir-server';
 import { countByType, postTransaction } from './lib/fhir-loader';
@@ -7,6 +7,7 @@ import { forwardedSettings, startLocalService, type LocalService } from './lib/l
 import { orderLine } from './lib/order-sign';
 import { formatSummary, outcomeStyle } from './lib/response-summary';
 import { runScenario, type ScenarioRun } from './lib/scenario-run';
+import { documentScenario } from './lib/documentation';
 import { loadServices } from '../src/declarations/load';
 import { SERVICE_ID, patientLine, scenarioLibrary, selectScenarios } from './lib/scenarios';
 import { line, plural, styleFor, type Output, type Style } from './lib/terminal';
@@ -93,8 +94,9 @@ export async function main(argv: string[], io: Output, env: NodeJS.ProcessEnv = 
       runs.push(run);
       printRun(io, style, library, run, today, ' '.repeat(counter.length + 1));
     }
+    const documented = await documentationInPlace(io, style, library, scenarios, { serviceUrl: service.baseUrl, fhirServer: fhirBase, today });
     printTotals(io, style, runs, (performance.now() - started) / 1000);
-    return runs.every((r) => r.differences.length === 0) ? 0 : 1;
+    return runs.every((r) => r.differences.length === 0) && documented ? 0 : 1;
   } finally {
     await service?.close();
     await fhir?.close();
@@ -105,6 +107,29 @@ function portOption(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be a port number (0-65535), got "${text}"`);
   return port;
+}
+
+/**
+ * Documentation in place (DTR), on the first scenario whose order needs documentation: the package's
+ * questionnaire asks what the chart lacks, the answers are attested and saved to the FHIR server as a
+ * QuestionnaireResponse, and the same order signed again is covered. False when it is not.
+ */
+async function documentationInPlace(io: Output, style: Style, library: ScenarioLibrary, scenarios: Scenario[], target: { serviceUrl: string; fhirServer: string; today: string }): Promise<boolean> {
+  const scenario = scenarios.find((s) => s.expected.some((e) => e.outcome === 'conditional' && (e.notDocumented?.length ?? 0) > 0));
+  if (!scenario) return true;
+  const service = loadServices().find((s) => s.id === SERVICE_ID)!;
+  line(io.out, style.bold(`Documentation in place (DTR): ${scenario.id}`));
+  const documented = await documentScenario(service, library, scenario, target);
+  line(io.out, `  Questionnaire: ${documented.questionnaire}`);
+  line(io.out, `  The chart answers ${plural(documented.fromRecord, 'criterion', 'criteria')} (prefilled, marked as from the chart); asked: ${documented.asked.join(', ')}`);
+  for (const answer of documented.answered) line(io.out, `    answered: ${answer}`);
+  line(io.out, `  Attested and saved to the FHIR server as ${documented.saved}`);
+  const again = await runScenario(library, scenario, { serviceUrl: target.serviceUrl, serviceId: SERVICE_ID, fhirServer: target.fhirServer, today: target.today });
+  const outcomes = again.summary?.orders.map((o) => `${o.order} ${o.outcome}`) ?? [again.error ?? 'no answer'];
+  const covered = (again.summary?.orders ?? []).length > 0 && again.summary!.orders.every((o) => o.outcome === 'covered');
+  line(io.out, `  Signed again: ${outcomes.join(', ')} ${covered ? style.green('✓ conditional → covered') : style.red('✗ not covered after documentation')}`);
+  line(io.out);
+  return covered;
 }
 
 /** A start-up step on one line: what, then "done" with a note and its time. */

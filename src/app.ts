@@ -14,6 +14,8 @@ import type { FhirClient } from './fhir/fhir-client';
 import { bodyBudget } from './http/body-budget';
 import { cors } from './http/cors';
 import { decisionRoutes } from './http/decision-routes';
+import { documentationRoutes } from './dtr/routes';
+import { dtrAppRouter } from './dtr/app-router';
 import { errorHandler } from './http/error-handler';
 import { describeJsonShapeProblem, jsonShapeProblem, requestBodyLimits } from './http/json-limits';
 import { homeRoute } from './http/home-route';
@@ -111,6 +113,10 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use(decisionRoutes(deps.store, authenticate, logger, config.auditMaxRecordBytes));
+
+  // Documentation in place (Da Vinci DTR): the questionnaire operations and the SMART app at /dtr.
+  app.use('/fhir', documentationRoutes({ config, services: deps.services, fhirClient: deps.fhirClient, logger, clock }, jsonBody));
+  app.use('/dtr', dtrAppRouter(config));
 
   // A page per policy a service decides with (docs/<profile>.md at /docs/<profile>: CP.MP.171's data profile,
   // the Medicare LCD's), and an index of them at /docs. Only the declared pages are served.

@@ -28,7 +28,7 @@ export interface AppConfig {
   jwksCacheSeconds: number;
   /** JWKS_TIMEOUT_MS: deadline for fetching a client's JWK Set (default 2000). */
   jwksTimeoutMs: number;
-  /** FHIR_SERVER_ALLOWLIST: comma-separated FHIR base URLs the service may call in open mode. */
+  /** FHIR_SERVER_ALLOWLIST: comma-separated FHIR base URLs the service may call in open mode, and for the documentation operations in every mode. */
   fhirServerAllowlist: string[];
   /** FHIR_TIMEOUT_MS: one deadline for all FHIR calls of a hook request (default 3000). */
   fhirTimeoutMs: number;
@@ -50,6 +50,10 @@ export interface AppConfig {
   healthPlanName?: string;
   /** CORS_ORIGINS: comma-separated allowed browser origins, or * (default *). */
   corsOrigins: string[] | '*';
+  /** DTR_CLIENT_ID: the SMART client id of the documentation app (/dtr) at the EHR's authorization server. */
+  dtrClientId: string;
+  /** DTR_SCOPES: the SMART scopes the documentation app asks for. */
+  dtrScopes: string;
   /** LOG_LEVEL: pino level (default info; silent in tests). */
   logLevel: string;
   /** AUDIT_RETENTION_DAYS: decision records and feedback older than this are purged (default 2555 = 7 years). */
@@ -89,6 +93,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyMaxBytesInFlight: integer(env, 'BODY_MAX_BYTES_IN_FLIGHT', parseBytes(bodyLimitText), 1, 16 * GIB),
     healthPlanName: nonEmpty(env.HEALTH_PLAN_NAME),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    dtrClientId: nonEmpty(env.DTR_CLIENT_ID) ?? DEFAULT_DTR_CLIENT_ID,
+    dtrScopes: nonEmpty(env.DTR_SCOPES)?.replace(/\s+/g, ' ') ?? DEFAULT_DTR_SCOPES,
     logLevel: logLevel(env.LOG_LEVEL, nodeEnv),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 2555, 1, 36500),
     auditPurgeIntervalMinutes: integer(env, 'AUDIT_PURGE_INTERVAL_MINUTES', 60, 1, 10080),
@@ -144,6 +150,10 @@ function logLevel(raw: string | undefined, nodeEnv: AppConfig['env']): string {
  * (lower-case host, no default port, no trailing slash), since the header is compared as a string: an
  * entry without a scheme, or with a path, could never match and would silently refuse every browser.
  */
+/** The documentation app's SMART registration defaults (README "Documentation (DTR)"). */
+export const DEFAULT_DTR_CLIENT_ID = 'facet-cds-dtr';
+export const DEFAULT_DTR_SCOPES = 'launch launch/patient openid fhirUser patient/*.read patient/QuestionnaireResponse.write';
+
 function corsOrigins(raw: string | undefined): string[] | '*' {
   if (raw === undefined || raw.trim() === '*') return '*';
   const entries = list(raw);

@@ -1,3 +1,4 @@
+import type { QuestionnaireJson } from '../../src/dtr/declaration';
 import type { FactJson, ServiceDefinition, ServiceJson, ValueSetJson } from '../../src/declarations/types';
 import citations from './citations.json';
 import clinicalText from './clinical-text.json';
@@ -7,6 +8,7 @@ import { facetPolicy } from './policy';
 import type { FacetCoding, Thresholds } from './policy/types';
 import service from './service.json';
 import thresholds from './thresholds.json';
+import questionnaire from './questionnaire.json';
 import valueSets from './value-sets.json';
 
 /**
@@ -22,6 +24,7 @@ const definition: ServiceDefinition<Thresholds, FacetCoding> = {
   clinicalText,
   coding: coding as FacetCoding,
   policy: facetPolicy,
+  questionnaire: questionnaire as QuestionnaireJson,
 };
 
 export default definition;

@@ -1,3 +1,4 @@
+import type { QuestionnaireJson } from '../../src/dtr/declaration';
 import type { FactExtension, PolicyDefinition, PolicyJson, ValueSetJson } from '../../src/declarations/types';
 import type { SpineSuggestionCoding } from '../../src/kit';
 import facts from './facts.json';
@@ -7,6 +8,7 @@ import clinicalText from './clinical-text.json';
 import type { LcdThresholds } from './policy/types';
 import declaration from './policy.json';
 import thresholds from './thresholds.json';
+import questionnaire from './questionnaire.json';
 import valueSets from './value-sets.json';
 
 /**
@@ -24,6 +26,7 @@ const definition: PolicyDefinition<LcdThresholds, SpineSuggestionCoding> = {
   citations,
   clinicalText,
   module: lcdPolicy,
+  questionnaire: questionnaire as QuestionnaireJson,
 };
 
 export default definition;

@@ -41,6 +41,7 @@
   // ---- start-up -------------------------------------------------------------------------------
 
   function start() {
+    window.addEventListener('message', onDocumentationSaved);
     $('add-order').addEventListener('click', addOrder);
     $('reset-orders').addEventListener('click', function () {
       if (state.scenario) useScenarioOrders();
@@ -512,10 +513,64 @@
     links.forEach(function (link) {
       var li = el('li');
       if (link.type === 'absolute' && isHttp(link.url)) li.appendChild(anchor(link.url, link.label));
+      else if (link.type === 'smart' && isDocumentationApp(link)) li.appendChild(documentationButton(link));
       else li.textContent = link.label + ' (a SMART app link; this page does not launch apps)';
       ul.appendChild(li);
     });
     return ul;
+  }
+
+  // ---- documentation (DTR) -------------------------------------------------------------------
+
+  /** The service's own documentation app (/dtr): launched against the sandbox FHIR server, which holds the patient's chart. */
+  function isDocumentationApp(link) {
+    try {
+      return new URL(link.url, window.location.href).origin === window.location.origin && /\/dtr\/launch\.html$/.test(new URL(link.url, window.location.href).pathname);
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function documentationButton(link) {
+    var button = el('button', 'documentation', 'Complete documentation');
+    button.type = 'button';
+    button.title = link.label;
+    button.addEventListener('click', function () {
+      completeDocumentation(link);
+    });
+    return button;
+  }
+
+  /**
+   * As an EHR does: the draft orders are saved (the sandbox FHIR server stands for the EHR's), then the app is
+   * launched with the card's appContext; when it has saved the QuestionnaireResponse it tells this page, which signs again.
+   */
+  function completeDocumentation(link) {
+    var context = JSON.parse(link.appContext || '{}');
+    var fhirBase = window.location.origin + '/sandbox/fhir';
+    var saves = state.orders.map(function (order) {
+      return fetch(fhirBase + '/ServiceRequest/' + encodeURIComponent(order.id), { method: 'PUT', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify(order) }).then(function (response) {
+        if (!response.ok) throw new Error('the sandbox FHIR server answered HTTP ' + response.status);
+      });
+    });
+    Promise.all(saves)
+      .then(function () {
+        var params = new URLSearchParams({ fhirServiceUrl: fhirBase, patient: state.scenario.patientId, appContext: JSON.stringify(context), user: 'Practitioner/sandbox-clinician', returnTo: 'sandbox' });
+        var opened = window.open('/dtr/launch.html?' + params.toString(), 'facet-cds-dtr');
+        if (!opened) showStatus('The documentation app could not open (pop-ups blocked?)', true);
+        else showStatus('Documentation app opened: complete it there; the orders are signed again when it is saved.');
+      })
+      .catch(function (error) {
+        showStatus('Could not open the documentation app: ' + error.message, true);
+      });
+  }
+
+  /** The documentation app saved its QuestionnaireResponse: read the chart again (it now holds the answers) and sign. */
+  function onDocumentationSaved(event) {
+    if (event.origin !== window.location.origin || !event.data || event.data.type !== 'facet-cds-dtr-saved' || !state.scenario) return;
+    state.prefetch = getJson('/sandbox/api/services/' + encodeURIComponent(state.service.id) + '/scenarios/' + encodeURIComponent(state.scenario.id) + '/prefetch');
+    showStatus('Documentation saved (' + event.data.questionnaireResponse + '): signing again…');
+    sign();
   }
 
   function suggestionButtons(card) {

@@ -131,6 +131,7 @@ function criterionRecord(r: CriterionResult): CriterionRecord {
     evidence: kept.map((e) => ({ text: capped(e.text), ...(e.reference ? { reference: e.reference } : {}), ...(e.setAside ? { setAside: capped(e.setAside) } : {}) })),
     ...(r.evidence.length > kept.length ? { evidenceOmitted: r.evidence.length - kept.length } : {}),
     ...(r.missing ? { missing: capped(r.missing) } : {}),
+    ...(r.attestation ? { attestation: r.attestation } : {}),
   };
 }
 

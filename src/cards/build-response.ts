@@ -14,6 +14,7 @@ import { escapeMarkdown, truncateSummary } from './markdown';
 import { sessionCardText, sessionConflicts, type SessionConflict } from './session';
 import { suggestionType } from './response-types';
 import { withoutEmpty } from './without-empty';
+import { documentationLink, unitQuestionnaire } from '../dtr/crd';
 
 export type CrdConfiguration = Record<string, boolean | number>;
 
@@ -224,6 +225,7 @@ function coverageActions(ctx: Answering): { actions: Action[]; coveredUnits: Set
           policyUrl: ctx.policy.url,
           version: ctx.version,
           secondary: !ctx.hook.primary,
+          ...questionnaireOf(unit, ctx),
         }),
       );
     });
@@ -233,6 +235,24 @@ function coverageActions(ctx: Answering): { actions: Action[]; coveredUnits: Set
     return coverageInformationAction(target.resource, extensions, `Record coverage information on ${target.reference}${codes ? ` (CPT ${codes})` : ''}: ${covered}`);
   });
   return { actions, coveredUnits };
+}
+
+/** The unit's documentation questionnaire (DTR), when it needs documentation and its policy has one for its pathway. */
+function questionnaireOf(unit: UnitDecision, ctx: Answering): { questionnaire?: string } {
+  const canonical = unitQuestionnaire(ctx.service, ctx.policy, unit);
+  return canonical ? { questionnaire: canonical } : {};
+}
+
+/**
+ * The SMART link to the documentation app (src/dtr), on a card whose orders need documentation, on hooks that
+ * ask for documentation (not order-select, CRD §hook-19) and where the coverage is known.
+ */
+function documentationLinks(unit: UnitDecision, ctx: Answering): Link[] {
+  const questionnaire = ctx.hook.primary ? unitQuestionnaire(ctx.service, ctx.policy, unit) : undefined;
+  if (!questionnaire) return [];
+  const coverage = ctx.memberCoverage.kind === 'active' ? ctx.memberCoverage.reference : undefined;
+  const orders = unit.unit.orders.map((o) => `ServiceRequest/${o.id}`);
+  return [documentationLink({ questionnaire, orders, ...(coverage ? { coverage } : {}), coverageAssertionId: ctx.assertionId, baseUrl: ctx.baseUrl })];
 }
 
 function dedupe(codings: Coding[]): Coding[] {
@@ -313,7 +333,7 @@ function decisionCard(decision: UnitDecision, ctx: Answering, suggestions: Sugge
     detail: detailFor(decision, ctx, words),
     indicator: outcome === 'not-covered' ? 'warning' : 'info',
     source: sourceFor(ctx, topicFor(outcome)),
-    links: linksFor(outcome, results, ctx),
+    links: [...linksFor(outcome, results, ctx), ...documentationLinks(decision, ctx)],
     extension: associated(decision, ctx),
   };
   if (suggestions.length > 0) {

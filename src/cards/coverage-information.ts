@@ -29,6 +29,8 @@ export interface CoverageInformationInput {
   version: CrdVersion;
   /** A secondary hook (order-select): no documentation requests (CRD §hook-19). */
   secondary: boolean;
+  /** The documentation questionnaire (canonical url|version) DTR collects what is needed with; sent only with doc-needed (crd-ci-q1). */
+  questionnaire?: string;
 }
 
 interface Codes {
@@ -55,6 +57,7 @@ export function coverageInformation(input: CoverageInformationInput): Extension 
   if (codes.paNeeded) parts.push({ url: 'pa-needed', valueCode: codes.paNeeded });
   if (codes.docNeeded) parts.push({ url: 'doc-needed', valueCode: codes.docNeeded });
   if (codes.docPurpose) parts.push({ url: 'doc-purpose', valueCode: codes.docPurpose });
+  if (codes.docNeeded && input.questionnaire) parts.push({ url: 'questionnaire', valueCanonical: input.questionnaire });
   if (codes.infoNeeded) parts.push({ url: 'info-needed', valueCode: codes.infoNeeded });
   for (const coding of input.billingCodes) parts.push({ url: 'billingCode', valueCoding: coding });
   parts.push({ url: 'reason', valueCodeableConcept: reason(input) });

@@ -5,7 +5,8 @@ import { extractFacts } from '../facts/extract';
 import { ResourceIndex } from '../facts/resource-index';
 import { RequestMemo } from '../kit/memo';
 import { TextBound } from '../facts/text-bound';
-import { decide } from './evaluate';
+import { decide, type Attest } from './evaluate';
+import { applyAttestations, readResponses } from '../dtr/answers';
 import type { DataStatus, Decision } from './types';
 
 export interface ChartDecisionInput {
@@ -46,6 +47,7 @@ export function decideChart(input: ChartDecisionInput, logger?: Logger): ChartDe
     { service: input.service, policy, orders: input.orders, facts, patientId: input.patientId, today: input.today, data: input.data, memo: new RequestMemo() },
     logger,
     input.because,
+    attestations(policy, index, input),
   );
   const notRead = bound.report();
   if (notRead) input.data.textNotRead = notRead;
@@ -65,4 +67,15 @@ function withoutCollidingIds(draftOrders: FhirResource[], inScope: ServiceReques
     const { id: _id, ...rest } = resource;
     return rest as FhirResource;
   });
+}
+
+/** The policy's questionnaire answers in the record (completed QuestionnaireResponses), read once, applied per unit. */
+function attestations(policy: LoadedPolicy, index: ResourceIndex, input: ChartDecisionInput): Attest | undefined {
+  const questionnaire = policy.questionnaire;
+  if (!questionnaire) return undefined;
+  const found = index.ofType('QuestionnaireResponse');
+  if (found.length === 0) return undefined;
+  const reading = { maxTextChars: input.service.limits.maxTextCharsPerField, today: input.today };
+  const responses = readResponses(found, reading);
+  return (unit, results) => applyAttestations(questionnaire, unit, results, responses, reading);
 }

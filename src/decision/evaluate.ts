@@ -1,7 +1,7 @@
 import type { ServiceRequest } from 'fhir/r4';
 import type { Logger } from 'pino';
 import type { LoadedPolicy } from '../declarations/types';
-import type { AppliedPolicy, Criterion, CriterionResult, DataStatus, Decision, PolicyInput, UnitDecision } from './types';
+import type { AppliedPolicy, Criterion, CriterionResult, DataStatus, Decision, DecisionUnit, PolicyInput, UnitDecision } from './types';
 import { decideOutcome } from './outcome';
 
 /**
@@ -24,20 +24,25 @@ export class PolicyFailure extends Error {
  * applicable criterion is evaluated once per unit, and the outcome follows from the results.
  * Suggestions and notices that fail are left out (logged); the decision stands without them.
  */
-export function decide<T, C>(input: PolicyInput<T, C>, logger?: Logger, because?: string): Decision {
+export function decide<T, C>(input: PolicyInput<T, C>, logger?: Logger, because?: string, attest?: Attest): Decision {
   const policy = input.policy.module;
   const coverage = required('coverage', () => policy.coverage(input));
   const units: UnitDecision[] = required('prepare', () => policy.prepare(input)).map((unit) => {
-    const results = policy.criteria.flatMap((criterion) => {
+    const evaluated = policy.criteria.flatMap((criterion) => {
       const applicable = applies(criterion, unit.context, logger);
       if (applicable === 'unknown') return [notEvaluated(criterion)];
       return applicable ? [runCriterion(criterion, unit.context, input.data, logger)] : [];
     });
+    // Attested answers (DTR) decide only what the record leaves not documented, before the outcome and suggestions.
+    const results = attest ? attest(unit, evaluated) : evaluated;
     const outcome = decideOutcome(results);
     return { unit, outcome, results, suggestions: optional('suggest', () => policy.suggest(unit, results, outcome, input), logger) };
   });
   return { units, coverage, notices: optional('notices', () => policy.notices(input, coverage), logger), policy: appliedPolicy(input.policy, because) };
 }
+
+/** Applies attested answers to a unit's results (src/dtr/answers.ts): only not-documented results may change. */
+export type Attest = (unit: DecisionUnit<unknown>, results: CriterionResult[]) => CriterionResult[];
 
 /** How a decision names the policy it was made under (cards, coverage information, decision record). */
 export function appliedPolicy(policy: LoadedPolicy<unknown, unknown>, because?: string): AppliedPolicy {

@@ -3,6 +3,7 @@ import type { LoadedPolicy, LoadedService } from '../declarations/types';
 import type { FactSet } from '../facts/extract';
 import type { RequestMemo } from '../kit/memo';
 import type { TextNotReadReport } from '../facts/text-bound';
+import type { AttestationUsed } from '../dtr/answers';
 
 /** The outcome for one order, in Da Vinci CRD coverage-information terms. */
 export type Outcome = 'covered' | 'not-covered' | 'conditional' | 'indeterminate';
@@ -45,6 +46,8 @@ export interface CriterionResult extends Omit<Finding, 'status'> {
   /** A categorical exclusion: not-met means not covered whatever else is documented. */
   categorical: boolean;
   evidence: Evidence[];
+  /** Set when an attested answer in a QuestionnaireResponse (DTR) decided a criterion the record left not documented. */
+  attestation?: AttestationUsed;
 }
 
 /**

@@ -4,6 +4,7 @@ import { compileFacts } from '../facts/compile';
 import { defaultCoverage, PROGRAM_VALUE_SETS } from '../kit/coverage';
 import type { FactExtension, FactJson, LoadedPolicy, PolicyDefinition, PolicySelection, ServiceDefinition, ValueSetJson } from './types';
 import { compileValueSets } from './value-sets';
+import { compileQuestionnaire, type QuestionnaireJson } from '../dtr/declaration';
 
 /**
  * Policies as the engine runs them. A service folder declares a service and its own policy; a policy folder
@@ -29,6 +30,7 @@ export function compileOwnPolicy<T>(definition: ServiceDefinition<T>): LoadedPol
     clinicalText: definition.clinicalText ?? {},
     coding: definition.coding,
     module: definition.policy,
+    questionnaire: definition.questionnaire,
   });
 }
 
@@ -52,6 +54,7 @@ export function compileAppliedPolicy(service: ServiceDefinition<unknown>, policy
     clinicalText: policy.clinicalText ?? {},
     coding: policy.coding ?? service.coding,
     module: policy.module,
+    questionnaire: policy.questionnaire,
   });
 }
 
@@ -67,6 +70,7 @@ interface PolicyParts<T> {
   clinicalText: LoadedPolicy['clinicalText'];
   coding: unknown;
   module: PolicyModule<T, unknown, unknown>;
+  questionnaire?: QuestionnaireJson;
 }
 
 function finishPolicy<T>(where: string, service: ServiceDefinition<unknown>, parts: PolicyParts<T>): LoadedPolicy<T> {
@@ -96,6 +100,7 @@ function finishPolicy<T>(where: string, service: ServiceDefinition<unknown>, par
     citations: parts.citations,
     clinicalText: parts.clinicalText,
     coding: parts.coding,
+    ...(parts.questionnaire ? { questionnaire: compileQuestionnaire(where, parts.questionnaire, { id: parts.id, version: parts.version, citations: parts.citations, thresholds: parts.thresholds, valueSets: parts.valueSets }) } : {}),
     data: { valueSets: parts.valueSets, ownValueSets: parts.ownValueSets, facts: parts.facts },
   } as LoadedPolicy<T>;
 }

@@ -3,6 +3,7 @@ import type { PolicyModule, Program } from '../decision/types';
 import type { CompiledFact } from '../facts/compile';
 import type { ServiceLimits } from './limits';
 import type { ValueSetMatcher } from './value-sets';
+import type { LoadedQuestionnaire, QuestionnaireJson } from '../dtr/declaration';
 
 /**
  * The JSON shapes a service folder under cds-services/<id>/ declares. Everything that is specific
@@ -174,6 +175,8 @@ export interface ServiceDefinition<T = unknown, C = unknown> {
   /** The policy's code tables (coding.json): part of the definition, never read from disk elsewhere. */
   coding?: C;
   policy: PolicyModule<T, any, C>;
+  /** questionnaire.json: the documentation questionnaire per pathway (DTR), when the policy has one. */
+  questionnaire?: QuestionnaireJson;
 }
 
 /** policy.json of a policy folder: a policy a service may apply, with no hooks of its own. */
@@ -204,6 +207,8 @@ export interface PolicyDefinition<T = unknown, C = unknown> {
   /** Code tables of its own (default: the service's). */
   coding?: C;
   module: PolicyModule<T, any, C>;
+  /** questionnaire.json: the documentation questionnaire per pathway (DTR), when the policy has one. */
+  questionnaire?: QuestionnaireJson;
 }
 
 /** A fact a policy adds, or adds to: a whole FactJson, or `select.valueSets` and `fields` to extend the service's fact of that name. */
@@ -229,6 +234,8 @@ export interface LoadedPolicy<T = unknown, C = unknown> {
   /** The clinician's words per criterion (empty when the folder has none). */
   clinicalText: Record<string, ClinicalText>;
   coding: C;
+  /** Its documentation questionnaire (questionnaire.json), checked against its citations and thresholds. */
+  questionnaire?: LoadedQuestionnaire;
   /** The declaration data it reads (its own and the service's), for the data profile. */
   data: { valueSets: Record<string, ValueSetJson>; ownValueSets: string[]; facts: Record<string, FactJson> };
 }

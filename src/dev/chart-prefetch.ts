@@ -28,6 +28,11 @@ export function prefetchFromChart(service: LoadedService, chart: FhirResource[],
   return prefetch;
 }
 
+/** A FHIR search on a chart in memory, as the prefetch above answers it (the sandbox's FHIR server uses it too). */
+export function searchChart(chart: FhirResource[], resourceType: string, params: URLSearchParams, patientId: string): FhirResource[] {
+  return chart.filter((r) => r.resourceType === resourceType && matches(r, params, patientId));
+}
+
 function matches(resource: FhirResource, params: URLSearchParams, patientId: string): boolean {
   for (const [name, value] of params) {
     const values = value.split(',');

@@ -7,6 +7,7 @@ import type { LoadedService } from '../declarations/types';
 import { NotFoundError } from '../errors';
 import { ScenarioLibrary } from '../scenarios/catalog';
 import { prefetchFromChart } from './chart-prefetch';
+import { SandboxFhirStore, sandboxFhirRouter } from './sandbox-fhir';
 
 /**
  * The order-entry test page (development only, see app.ts): static files from public/sandbox, and two
@@ -51,6 +52,12 @@ export function sandboxRouter(services: LoadedService[], clock: () => Date, asse
     return library ? [{ service, library, procedures: procedureChoices(service) }] : [];
   });
   const router = express.Router();
+  // The EHR's FHIR server for the documentation app (/dtr): the scenario patients, and what the app saves.
+  const fhirStore = new SandboxFhirStore(
+    withScenarios.map((s) => s.library),
+    clock,
+  );
+  router.use('/fhir', sandboxFhirRouter(fhirStore));
   router.use((_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -89,7 +96,8 @@ export function sandboxRouter(services: LoadedService[], clock: () => Date, asse
     if (!entry) throw new NotFoundError(`No service with scenarios named "${String(req.params.serviceId)}"`);
     const scenario = entry.library.find(String(req.params.scenarioId));
     if (!scenario) throw new NotFoundError(`No scenario "${String(req.params.scenarioId)}" for ${entry.service.id}`);
-    const chart = entry.library.patientResources(scenario, localDate(clock()));
+    // The chart, with the documentation (QuestionnaireResponses) saved for this patient through the sandbox FHIR server.
+    const chart = [...entry.library.patientResources(scenario, localDate(clock())), ...fhirStore.responses(scenario.patientId)];
     const userId = typeof req.query.userId === 'string' && /^Practitioner(Role)?\/[A-Za-z0-9\-.]{1,64}$/.test(req.query.userId) ? req.query.userId : 'Practitioner/sandbox-clinician';
     res.json(prefetchFromChart(entry.service, chart, { patientId: scenario.patientId, userId }));
   });

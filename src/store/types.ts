@@ -23,6 +23,8 @@ export interface CriterionRecord {
   evidenceOmitted?: number;
   /** For not-documented: what the chart lacked. */
   missing?: string;
+  /** The attested answers (DTR QuestionnaireResponse) that decided it, when the record left it not documented. */
+  attestation?: { questionnaireResponse: string; questionnaire: string; author?: string; authored?: string; answers: string[] };
 }
 
 export interface SuggestionRecord {

@@ -132,7 +132,8 @@ describe('decision record of a hook call', () => {
   it('keeps fhirServer as the base the service called; one with a query (a credential may sit there), fragment or dot segments is refused and never recorded', async () => {
     const fhir = await startFhirServer({ resources: [patient(), activeCoverage(), backPain] as never[] });
     try {
-      runtime = await testRuntime();
+      // Every key comes over HTTP from a local server: a deadline a loaded machine keeps (not a speed check).
+      runtime = await testRuntime({ env: { FHIR_TIMEOUT_MS: '15000' } });
       const origin = fhir.baseUrl.replace(/\/fhir\/R4$/, '');
       fhir.requests.length = 0;
       const { response, records } = await decide(runtime, hookRequest({ orders: [facetOrder('sr-1', '64493')], fhirServer: `${fhir.baseUrl}/` }));

@@ -93,7 +93,7 @@ describe('official order-sign examples', () => {
   /** The example's FHIR server, answering every search the example does not prefetch with an empty Bundle. */
   function exampleFhirServer() {
     const empty = { resourceType: 'Bundle', type: 'searchset', total: 0 };
-    return ['Condition', 'Procedure', 'Observation', 'MedicationRequest', 'MedicationStatement', 'MedicationDispense', 'AllergyIntolerance', 'Device', 'DiagnosticReport', 'ServiceRequest'].map(
+    return ['Condition', 'Procedure', 'Observation', 'MedicationRequest', 'MedicationStatement', 'MedicationDispense', 'AllergyIntolerance', 'Device', 'DiagnosticReport', 'ServiceRequest', 'QuestionnaireResponse'].map(
       (type) =>
         nock('http://example.org', { reqheaders: { authorization: 'Bearer some-opaque-fhir-access-token' } })
           .get(`/some-payer/fhir/crd/${type}`)

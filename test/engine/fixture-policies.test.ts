@@ -94,7 +94,12 @@ describe('the engine on a fixture service with two policies', () => {
     expect(part('covered')[0]!.valueCode).toBe('conditional');
     expect(part('reason')[0]!.valueCodeableConcept.text).toMatch(/^FX\.M Lumbar Spine MRI \(Medicare\): documentation needed: M\.2 /);
     // The data profile linked is the one of the policy applied.
-    expect(card.links.map((l: { url: string }) => l.url)).toEqual(['https://medicare.example.org/fx-m', expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/docs\/fixture-imaging-medicare-profile$/)]);
+    // …and the documentation app (DTR) opens on the policy's questionnaire (test/dtr/fixture-documentation.test.ts).
+    expect(card.links.map((l: { url: string }) => l.url)).toEqual([
+      'https://medicare.example.org/fx-m',
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/docs\/fixture-imaging-medicare-profile$/),
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/dtr\/launch\.html$/),
+    ]);
   });
 
   it('links the policy applied in CRD 2.2 coverage information (detail policy-link); CRD 2.0.1 names it in the reason only', async () => {

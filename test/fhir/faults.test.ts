@@ -230,7 +230,7 @@ describe('outbound FHIR concurrency limit (FHIR_MAX_CONCURRENCY)', () => {
         expect(res.status).toBe(200);
         expectValidCdsResponse(res.body);
       }
-      expect(served).toBe(3 * 12); // every declared key fetched for each call
+      expect(served).toBe(3 * 13); // every declared key fetched for each call
       expect(maxInFlight).toBe(2);
     } finally {
       await runtime.close();

@@ -36,6 +36,7 @@ export const PREFETCH_KEYS: Record<string, string[]> = {
   devices: ['Device'],
   imagingReports: ['DiagnosticReport', 'ImagingStudy'],
   serviceRequests: ['ServiceRequest'],
+  questionnaireResponses: ['QuestionnaireResponse'],
 };
 
 export function facetOrder(id: string, codes: string | string[], extra: Partial<ServiceRequest> = {}): ServiceRequest {

@@ -23,6 +23,18 @@ describe('npm run demo (scripts/demo.ts)', () => {
     expect(text).toContain(`all ${n} as documented`);
     expect(text).toContain('Loading the patients into it');
     expect(text).not.toMatch(/\u001b\[/);
+    // 27 scenarios and the documentation step, over real HTTP: room for a loaded machine (not a speed check).
+  }, 120_000);
+
+  it('shows a conditional order documented in place (DTR): the questionnaire asks what the chart lacks, the attested answers are saved, and the order signs as covered', async () => {
+    const io = memoryOutput();
+    expect(await main(['--scenario', 'facet-02-conservative-therapy-undocumented'], io)).toBe(0);
+    const text = io.text();
+    expect(text).toContain('ServiceRequest/facet-02-sr-1  CPT 64493  conditional');
+    expect(text).toContain('Documentation in place (DTR): facet-02-conservative-therapy-undocumented');
+    expect(text).toContain('asked: physical-therapy, nsaid-trial');
+    expect(text).toMatch(/Attested and saved to the FHIR server as QuestionnaireResponse\/\S+/);
+    expect(text).toContain('Signed again: ServiceRequest/facet-02-sr-1 covered ✓ conditional → covered');
   });
 
   it('shows the unmet criterion and the suggestion of a not-covered order', async () => {

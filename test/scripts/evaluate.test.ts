@@ -29,7 +29,7 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     const io = memoryOutput();
     expect(await main([capturedRequest('facet-05-ultrasound-guided'), ...AS_WRITTEN], io)).toBe(0);
     const text = io.text();
-    expect(text).toContain(`facet-joint-interventions: order-sign for Patient/facet-05, 1 draft order, 12 prefetch keys, decided as of ${library.catalog.referenceDate}`);
+    expect(text).toContain(`facet-joint-interventions: order-sign for Patient/facet-05, 1 draft order, 13 prefetch keys, decided as of ${library.catalog.referenceDate}`);
     expect(text).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
     expect(text).toContain('Card 1 [warning] Not covered: ultrasound guidance. Order the same injection under fluoroscopic or CT guidance (CPT 64493)');
     // The policy that decided, as the card names it.
@@ -102,7 +102,7 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     it('evaluates a shipped scenario patient without a request file: its orders, its chart as prefetch', async () => {
       const io = memoryOutput();
       expect(await main(['--scenario', 'facet-05-ultrasound-guided', ...AS_WRITTEN], io)).toBe(0);
-      expect(io.text()).toContain(`facet-joint-interventions: order-sign for Patient/facet-05, 1 draft order, 12 prefetch keys, decided as of ${library.catalog.referenceDate}`);
+      expect(io.text()).toContain(`facet-joint-interventions: order-sign for Patient/facet-05, 1 draft order, 13 prefetch keys, decided as of ${library.catalog.referenceDate}`);
       expect(io.text()).toContain('ServiceRequest/facet-05-sr-1  CPT 0216T  not-covered');
 
       const byPatient = memoryOutput();
@@ -123,7 +123,7 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
       const request = JSON.parse(io.text());
       expect(request).toMatchObject({ hook: 'order-sign', context: { patientId: 'facet-05', userId: expect.stringMatching(/^Practitioner/) } });
       expect(request.context.draftOrders.entry).toHaveLength(1);
-      expect(Object.keys(request.prefetch)).toHaveLength(12);
+      expect(Object.keys(request.prefetch)).toHaveLength(13);
       expect(request.prefetch.patient).toMatchObject({ resourceType: 'Patient', id: 'facet-05' });
       expect(request.fhirServer).toBeUndefined();
       expect(io.errText()).toBe('');
