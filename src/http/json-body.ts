@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { NextFunction, Request, Response } from 'express';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, type ServiceError } from '../errors';
-import { JsonShapeScanner, describeJsonShapeProblem } from './json-limits';
+import { JsonOutline, JsonShapeScanner, describeJsonShapeProblem } from './json-limits';
+import { parseJsonPieces } from './json-pieces';
 
 export interface JsonBodyOptions {
   /** BODY_LIMIT in bytes (after decompression). */
@@ -66,7 +67,9 @@ export function jsonBody(options: JsonBodyOptions) {
 }
 
 function readBody(req: Request, stream: Readable, expected: number | undefined, options: JsonBodyOptions, next: NextFunction): void {
-  const scanner = new JsonShapeScanner(options.shape);
+  // The shape scan also outlines the shallow containers (request, prefetch, Bundles, entries): json-pieces.
+  const outline = new JsonOutline(OUTLINE_DEPTH);
+  const scanner = new JsonShapeScanner(options.shape, outline);
   const chunks: Buffer[] = [];
   let received = 0;
   let settled = false;
@@ -84,7 +87,7 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
     }
     let body: unknown;
     try {
-      body = parse(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
+      body = parse(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received), scanner.complete ? outline : undefined);
     } catch (problem) {
       next(problem);
       return;
@@ -117,13 +120,19 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
   req.on('close', onClose);
 }
 
-/** Decoded once, parsed once; only an object or an array is a body (body-parser's strict mode). */
-function parse(bytes: Buffer): unknown {
+/**
+ * A hook request nests its Bundle entries 4 deep (request, prefetch, Bundle, entry array): the outline
+ * records that far, so each entry is decoded and parsed in pieces of under 64 kB (json-pieces).
+ */
+const OUTLINE_DEPTH = 4;
+
+/** Decoded once, parsed once (in pieces, json-pieces); only an object or an array is a body (body-parser's strict mode). */
+function parse(bytes: Buffer, outline: JsonOutline | undefined): unknown {
   if (bytes.length === 0) return {};
   const start = bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2] ? 3 : 0;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString('utf8', start));
+    parsed = parseJsonPieces(bytes, start, outline);
   } catch (error) {
     // V8's parser is iterative, but a stack overflow is still answered as the nesting it is.
     if (error instanceof RangeError) throw new BadRequestError('The request body is nested too deeply', '(request body)', 'structure');

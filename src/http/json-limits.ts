@@ -38,6 +38,7 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
+const COLON = 0x3a;
 
 /**
  * One linear pass over the JSON text, before it is parsed: the nesting depth and the member count of
@@ -87,6 +88,7 @@ const BYTE_CLASS = (() => {
   table[OPEN_OBJECT] = table[OPEN_ARRAY] = 2;
   table[CLOSE_OBJECT] = table[CLOSE_ARRAY] = 3;
   table[COMMA] = 4;
+  table[COLON] = 5;
   return table;
 })();
 
@@ -104,9 +106,23 @@ export class JsonShapeScanner {
   /** The next byte is escaped (a chunk ended on an odd run of backslashes inside a string). */
   private escaped = false;
   private problem: JsonShapeProblem | undefined;
+  /** Bytes fed before the current chunk. */
+  private offset = 0;
 
-  constructor(private readonly limits: { maxDepth: number; maxMembers: number } = JSON_LIMITS) {
+  /**
+   * `outline`, when given, records where the shallow containers and their members are (json-pieces), so
+   * that the body can be decoded and parsed in pieces without another pass over it.
+   */
+  constructor(
+    private readonly limits: { maxDepth: number; maxMembers: number } = JSON_LIMITS,
+    private readonly outline?: JsonOutline,
+  ) {
     this.commas = new Int32Array(limits.maxDepth + 1);
+  }
+
+  /** The text fed so far is complete: every string and container closed. */
+  get complete(): boolean {
+    return this.depth === 0 && !this.inString && !this.problem;
   }
 
   /** Scans the next bytes of the text; the first problem found (and every one after it) is returned. */
@@ -114,6 +130,10 @@ export class JsonShapeScanner {
     if (this.problem || chunk.length === 0) return this.problem;
     const { maxDepth, maxMembers } = this.limits;
     const commas = this.commas;
+    const outline = this.outline;
+    const recordDepth = outline ? outline.maxDepth : -1;
+    const offset = this.offset;
+    this.offset += chunk.length;
     const length = chunk.length;
     let depth = this.depth;
     let i = 0;
@@ -135,12 +155,18 @@ export class JsonShapeScanner {
           if (depth >= maxDepth) return (this.problem = { kind: 'depth', limit: maxDepth });
           depth++;
           commas[depth] = 0;
+          if (depth <= recordDepth) outline!.add(offset + i, depth);
           break;
         case 3:
+          if (depth <= recordDepth && depth > 0) outline!.add(offset + i, depth);
           if (depth > 0) depth--;
           break;
-        default:
+        case 4:
           if (depth > 0 && ++commas[depth]! >= maxMembers) return (this.problem = { kind: 'members', limit: maxMembers });
+          if (depth <= recordDepth) outline!.add(offset + i, depth);
+          break;
+        default:
+          if (depth <= recordDepth) outline!.add(offset + i, depth);
       }
     }
     this.depth = depth;
@@ -169,6 +195,32 @@ export class JsonShapeScanner {
       }
       at = quote + 1;
     }
+  }
+}
+
+/**
+ * Where the structural bytes (brackets, commas, colons) of the containers nested at most `maxDepth` deep
+ * are, in order, with their depth (1 = the top-level container): filled by JsonShapeScanner, read by
+ * json-pieces. Grows as needed; a hook request records about two entries per prefetched resource.
+ */
+export class JsonOutline {
+  positions = new Int32Array(1024);
+  depths = new Uint8Array(1024);
+  count = 0;
+
+  constructor(readonly maxDepth: number) {}
+
+  add(position: number, depth: number): void {
+    if (this.count === this.positions.length) {
+      const positions = new Int32Array(this.count * 2);
+      positions.set(this.positions);
+      this.positions = positions;
+      const depths = new Uint8Array(this.count * 2);
+      depths.set(this.depths);
+      this.depths = depths;
+    }
+    this.positions[this.count] = position;
+    this.depths[this.count++] = depth;
   }
 }
 
