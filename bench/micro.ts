@@ -20,7 +20,8 @@ import { printSummary } from './profile-summary';
  * time, so the minimum is the stable figure to compare before and after a change on a shared machine.
  * With --profile, the hook batches (not the parse ones) run under the V8 sampling profiler and the
  * summary is printed; the profile is kept in the temp folder for DevTools or speedscope.
- * With --calls N, it makes exactly N hook calls per case and prints nothing: for instruction counts that
+ * With --calls N, it makes exactly N hook calls per case (with --read floor|service, N body reads instead:
+ * the floor's concat + decode + JSON.parse, or the service's one pass) and prints nothing: for instruction counts that
  * do not depend on the machine's load, run it under `valgrind --tool=callgrind` with two values of N
  * and divide the difference in instructions by the difference in calls (docs/performance.md).
  */
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
   const profile = args.includes('--profile');
   const callsAt = args.indexOf('--calls');
   const calls = callsAt >= 0 ? Number(args[callsAt + 1]) : undefined;
-  const wanted = args.filter((a, i) => !a.startsWith('--') && (callsAt < 0 || i !== callsAt + 1));
+  const readAt = args.indexOf('--read');
+  const read = readAt >= 0 ? args[readAt + 1] : undefined;
+  const wanted = args.filter((a, i) => !a.startsWith('--') && (callsAt < 0 || i !== callsAt + 1) && (readAt < 0 || i !== readAt + 1));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-cds-micro-'));
   const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
   const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: true }));
@@ -40,6 +43,16 @@ async function main(): Promise<void> {
   const hookDeps = { config, fhirClient: deps.fhirClient, logger, metrics: deps.metrics, decisionLog: deps.decisionLog, clock: deps.clock!, newId: () => crypto.randomUUID() };
 
   for (const benchCase of benchCases().filter((c) => wanted.length === 0 || wanted.includes(c.id))) {
+    if (calls !== undefined && read !== undefined) {
+      // --read floor|service: only the body read (64 kB chunks), N times: the floor's, or the service's one pass.
+      const bytes = Buffer.from(benchCase.body);
+      const chunks = Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536));
+      for (let i = 0; i < calls; i++) {
+        if (read === 'floor') JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        else readBodyOnce(chunks, limits);
+      }
+      continue;
+    }
     if (calls !== undefined) {
       for (let i = 0; i < calls; i++) {
         await handleHookCall(service, JSON.parse(benchCase.body), { baseUrl: 'http://localhost' }, hookDeps);

@@ -61,8 +61,23 @@ export class ValueSetMatcher {
     return this.groups.length > 0;
   }
 
+  /**
+   * Answers already given, per key: the same codes come back on every resource and every request (a
+   * declaration's answer never changes). Bounded: emptied when it reaches MAX_REMEMBERED_KEYS.
+   */
+  private readonly remembered = new Map<string, boolean>();
+
   /** Matches a canonical `system|code` key (see codingKey). */
   matchesKey(key: string): boolean {
+    let answer = this.remembered.get(key);
+    if (answer === undefined) {
+      if (this.remembered.size >= MAX_REMEMBERED_KEYS) this.remembered.clear();
+      this.remembered.set(key, (answer = this.computeMatchesKey(key)));
+    }
+    return answer;
+  }
+
+  private computeMatchesKey(key: string): boolean {
     if (this.exact.has(key)) return true;
     const bar = key.indexOf('|');
     const system = key.slice(0, bar);
@@ -72,7 +87,7 @@ export class ValueSetMatcher {
   }
 
   matchesCoding(coding: Coding | undefined): boolean {
-    const key = coding ? codingKey(coding) : undefined;
+    const key = coding ? requestCodingKey(coding) : undefined;
     return key !== undefined && this.matchesKey(key);
   }
 
@@ -104,6 +119,21 @@ export class ValueSetMatcher {
   matchingCodings(codings: Coding[] | undefined): Coding[] {
     return (codings ?? []).filter((c) => this.matchesCoding(c));
   }
+}
+
+/** Keys remembered per value set: past this many distinct codes (far more than any declaration reads), the memo starts over. */
+const MAX_REMEMBERED_KEYS = 10_000;
+
+/**
+ * codingKey, once per Coding object of a request (the criteria ask about the same codings again and
+ * again); kept in a WeakMap, so it goes with the request.
+ */
+const keysOfCodings = new WeakMap<object, string | null>();
+function requestCodingKey(coding: Coding): string | undefined {
+  if (typeof coding !== 'object' || coding === null) return codingKey(coding);
+  let key = keysOfCodings.get(coding);
+  if (key === undefined) keysOfCodings.set(coding, (key = codingKey(coding) ?? null));
+  return key ?? undefined;
 }
 
 function occursUnnegated(pattern: TextPattern, text: string): boolean {
