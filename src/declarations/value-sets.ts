@@ -87,7 +87,7 @@ export class ValueSetMatcher {
   }
 
   matchesCoding(coding: Coding | undefined): boolean {
-    const key = coding ? requestCodingKey(coding) : undefined;
+    const key = coding ? codingKey(coding) : undefined;
     return key !== undefined && this.matchesKey(key);
   }
 
@@ -123,18 +123,6 @@ export class ValueSetMatcher {
 
 /** Keys remembered per value set: past this many distinct codes (far more than any declaration reads), the memo starts over. */
 const MAX_REMEMBERED_KEYS = 10_000;
-
-/**
- * codingKey, once per Coding object of a request (the criteria ask about the same codings again and
- * again); kept in a WeakMap, so it goes with the request.
- */
-const keysOfCodings = new WeakMap<object, string | null>();
-function requestCodingKey(coding: Coding): string | undefined {
-  if (typeof coding !== 'object' || coding === null) return codingKey(coding);
-  let key = keysOfCodings.get(coding);
-  if (key === undefined) keysOfCodings.set(coding, (key = codingKey(coding) ?? null));
-  return key ?? undefined;
-}
 
 function occursUnnegated(pattern: TextPattern, text: string): boolean {
   if (!pattern.first.test(text)) return false;
