@@ -5,7 +5,7 @@ import type { RequestHandler } from 'express';
 export const BASELINE_PATH = '/bench/baseline/:id';
 
 /** A fixed order-sign answer: one informational card, about the size of a short checklist card. */
-const FIXED_RESPONSE = {
+export const FIXED_RESPONSE = {
   cards: [
     {
       uuid: '00000000-0000-4000-8000-000000000001',

@@ -11,14 +11,14 @@ export interface ServerProcess {
 }
 
 /**
- * Starts bench/server in a child process. Its stdout,
+ * Starts bench/server (or bench/bare-server, the node:http floor) in a child process. Its stdout,
  * where the JSON logs go, is /dev/null: the logging cost stays, the terminal's does not. `nodeArgs` adds
  * flags such as --cpu-prof.
  */
-export async function startServer(nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(nodeArgs: string[] = [], env: Record<string, string> = {}, script: 'server' | 'bare-server' = 'server'): Promise<ServerProcess> {
   // `npm run bench` runs the tsc output (as `npm start` does): tsx's keepNames wrappers would be measured too.
   const compiled = __filename.endsWith('.js');
-  const child: ChildProcess = fork(path.join(__dirname, compiled ? 'server.js' : 'server.ts'), [], {
+  const child: ChildProcess = fork(path.join(__dirname, compiled ? `${script}.js` : `${script}.ts`), [], {
     execArgv: compiled ? nodeArgs : ['--import', 'tsx', ...nodeArgs],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, ...env },

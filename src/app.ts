@@ -17,8 +17,9 @@ import { decisionRoutes } from './http/decision-routes';
 import { documentationRoutes } from './dtr/routes';
 import { dtrAppRouter } from './dtr/app-router';
 import { errorHandler } from './http/error-handler';
-import { describeJsonShapeProblem, jsonShapeProblem, requestBodyLimits } from './http/json-limits';
 import { homeRoute } from './http/home-route';
+import { jsonBody as readJsonBody } from './http/json-body';
+import { requestBodyLimits } from './http/json-limits';
 import { opsRoutes } from './http/ops-routes';
 import { requestContext } from './http/request-context';
 import { sandboxAssetsDir, sandboxRouter } from './dev/sandbox-router';
@@ -153,7 +154,8 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   function jsonBody() {
-    const parse = express.json({ limit: config.bodyLimit, type: () => true, strict: true, verify: checkJsonShape(requestBodyLimits(parseBytes(config.bodyLimit))) });
+    const limitBytes = parseBytes(config.bodyLimit);
+    const parse = readJsonBody({ limitBytes, shape: requestBodyLimits(limitBytes) });
     return (req: Request, res: Response, next: NextFunction): void => {
       const type = req.get('content-type');
       if (!type || !JSON_TYPES.test(type)) {
@@ -173,19 +175,6 @@ export function createApp(deps: AppDeps): express.Express {
   function baseUrl(req: Request): string {
     return config.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? `localhost:${config.port}`}`;
   }
-}
-
-/**
- * Refuses a body nested too deeply (400) or with too many members in one array or object (413) before
- * it is parsed (see json-limits). body-parser passes the thrown error on with its own status.
- */
-function checkJsonShape(limits: { maxDepth: number; maxMembers: number }) {
-  return (_req: Request, _res: Response, body: Buffer): void => {
-    const problem = jsonShapeProblem(body, limits);
-    if (!problem) return;
-    const message = describeJsonShapeProblem(problem, 'The request body');
-    throw problem.kind === 'depth' ? new BadRequestError(message, '(request body)', 'structure') : new PayloadTooLargeError(message);
-  };
 }
 
 /** A path in a message, cut short: a URL can be as long as the request line allows (16 KB), and messages are logged. */

@@ -62,6 +62,8 @@ export interface AppConfig {
   auditPurgeIntervalMinutes: number;
   /** AUDIT_MAX_RECORD_BYTES: largest decision record stored whole; larger ones are stored truncated, marked so (default 1 MiB). */
   auditMaxRecordBytes: number;
+  /** WEB_CONCURRENCY: worker processes sharing the port (node:cluster), each a replica (default 1: no cluster). */
+  webConcurrency: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 2555, 1, 36500),
     auditPurgeIntervalMinutes: integer(env, 'AUDIT_PURGE_INTERVAL_MINUTES', 60, 1, 10080),
     auditMaxRecordBytes: integer(env, 'AUDIT_MAX_RECORD_BYTES', 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
+    webConcurrency: integer(env, 'WEB_CONCURRENCY', 1, 1, 64),
   };
   // An answer being parsed counts three times its size (src/fhir/byte-budget.ts): the largest must fit a call's budget.
   if (HELD_WHILE_PARSING * config.fhirMaxResponseBytes > config.fhirMaxBytesPerCall || config.fhirMaxBytesPerCall > config.fhirMaxBytesInFlight) {

@@ -6,10 +6,11 @@ import { currentRequestId } from './http/request-context';
  * headers, JWTs or access tokens: callers log identifiers and counts only, and the redact list
  * is a second line of defence should one slip into a logged object.
  */
-export function createLogger(level: string, destination: DestinationStream = stdoutSink()): Logger {
+export function createLogger(level: string, destination: DestinationStream = stdoutSink(), fields: Record<string, string | number> = {}): Logger {
   const options: pino.LoggerOptions = {
     level,
-    base: { service: 'facet-cds' },
+    // `worker` (1…WEB_CONCURRENCY) on every line of a worker process; `role: "primary"` on the cluster primary's.
+    base: { service: 'facet-cds', ...fields },
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin() {
       const requestId = currentRequestId();

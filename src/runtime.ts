@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config';
 import { DecisionLog } from './audit/decision-log';
 import { createApp, type AppDeps } from './app';
+import { adoptOrphanSpools, spoolFileName, type WorkerIdentity } from './cluster';
 import { loadServices } from './declarations/load';
 import type { LoadedService } from './declarations/types';
 import { FhirClient } from './fhir/fhir-client';
@@ -31,6 +32,8 @@ export interface RuntimeOverrides {
   clock?: () => Date;
   newId?: () => string;
   metrics?: Metrics;
+  /** This process's place under WEB_CONCURRENCY (src/cluster.ts): its own audit spool file. */
+  worker?: WorkerIdentity;
 }
 
 /** Wires the service from configuration: declarations, store, audit log, FHIR client, authentication. */
@@ -43,7 +46,12 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   // Every store operation timed and its failures counted (cds_store_*), whichever backend; writes tell the health.
   const health = new StoreHealth(metrics);
   const store = instrumentStore(overrides.store ?? (await createStore(config, logger)), metrics, health);
-  const decisionLog = new DecisionLog(store, logger, metrics, config.dataDir, { maxRecordBytes: config.auditMaxRecordBytes, health });
+  const decisionLog = new DecisionLog(store, logger, metrics, config.dataDir, { maxRecordBytes: config.auditMaxRecordBytes, health, spoolFileName: spoolFileName(overrides.worker) });
+  if (overrides.worker) {
+    // Spools of workers that no longer exist (WEB_CONCURRENCY lowered) are replayed by worker 1.
+    const adopted = adoptOrphanSpools(config.dataDir, overrides.worker, decisionLog.spoolPath);
+    if (adopted.length > 0) logger.info({ adopted }, 'audit spools of workers no longer running taken over');
+  }
   await checkWritable(config, store, decisionLog).catch(async (error: unknown) => {
     await store.close(); // a refused start-up leaves no database handle behind
     throw error;

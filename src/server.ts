@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Maintenance } from './audit/maintenance';
+import { currentWorker, runPrimary } from './cluster';
 import { loadConfig } from './config';
 import { StartupError } from './errors';
 import { createLogger, stdoutSink } from './logging';
@@ -11,8 +13,13 @@ const SHUTDOWN_GRACE_MS = 25_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const runtime = await createRuntime(config, { logger });
+  if (config.webConcurrency > 1 && cluster.isPrimary) {
+    runPrimary(config.webConcurrency, createLogger(config.logLevel, undefined, { role: 'primary' }));
+    return;
+  }
+  const worker = currentWorker();
+  const logger = createLogger(config.logLevel, undefined, worker ? { worker: worker.index } : {});
+  const runtime = await createRuntime(config, { logger, ...(worker ? { worker } : {}) });
   // Replays the audit spool now and every minute; purges past AUDIT_RETENTION_DAYS every AUDIT_PURGE_INTERVAL_MINUTES.
   const maintenance = new Maintenance({
     store: runtime.deps.store,

@@ -18,6 +18,8 @@ export interface DecisionLogOptions {
   health?: StoreHealth;
   /** Records neither written nor spooled are kept in memory, retried, up to this many bytes of JSON (default 32 MiB). */
   maxUnsavedBytes?: number;
+  /** The spool's file name in its folder (default audit-spool.jsonl; one per worker under WEB_CONCURRENCY, src/cluster.ts). */
+  spoolFileName?: string;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
@@ -61,7 +63,7 @@ export class DecisionLog {
     spoolDir: string,
     options: DecisionLogOptions = {},
   ) {
-    this.spoolFile = path.join(spoolDir, SPOOL_FILE);
+    this.spoolFile = path.join(spoolDir, options.spoolFileName ?? SPOOL_FILE);
     this.replayFile = `${this.spoolFile}.replaying`;
     this.retryDelaysMs = options.retryDelaysMs ?? [50, 250, 1000];
     this.maxPending = options.maxPending ?? 5000;

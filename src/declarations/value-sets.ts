@@ -62,8 +62,23 @@ export class ValueSetMatcher {
     return this.groups.length > 0;
   }
 
+  /**
+   * Answers already given, per key: the same codes come back on every resource and every request (a
+   * declaration's answer never changes). Bounded: emptied when it reaches MAX_REMEMBERED_KEYS.
+   */
+  private readonly remembered = new Map<string, boolean>();
+
   /** Matches a canonical `system|code` key (see codingKey). */
   matchesKey(key: string): boolean {
+    let answer = this.remembered.get(key);
+    if (answer === undefined) {
+      if (this.remembered.size >= MAX_REMEMBERED_KEYS) this.remembered.clear();
+      this.remembered.set(key, (answer = this.computeMatchesKey(key)));
+    }
+    return answer;
+  }
+
+  private computeMatchesKey(key: string): boolean {
     if (this.exact.has(key)) return true;
     const bar = key.indexOf('|');
     const system = key.slice(0, bar);
@@ -106,6 +121,9 @@ export class ValueSetMatcher {
     return (codings ?? []).filter((c) => this.matchesCoding(c));
   }
 }
+
+/** Keys remembered per value set: past this many distinct codes (far more than any declaration reads), the memo starts over. */
+const MAX_REMEMBERED_KEYS = 10_000;
 
 function occursUnnegated(pattern: TextPattern, text: string): boolean {
   if (!pattern.first.test(text)) return false;

@@ -17,6 +17,8 @@ export class ResourceIndex {
   private readonly byId = new Map<string, Map<string, AnyResource>>();
   /** type → system → code → resources, as each resource's main concept codes them (raw spelling). */
   private readonly codeIndex = new Map<string, Map<string, Map<string, AnyResource[]>>>();
+  /** type → each distinct coding of the main concepts as its canonical key, with the resources coded so: built once per type. */
+  private readonly keyIndex = new Map<string, Array<{ key: string; resources: AnyResource[] }>>();
 
   /** With a text bound, the text of main concepts matched against value sets is cut to it. */
   constructor(
@@ -58,11 +60,8 @@ export class ResourceIndex {
   /** Resources of `type` whose main concept is in one of the value sets (by code, or by text if asked). */
   candidates(type: string, valueSets: ValueSetMatcher[], matchText: boolean): FhirResource[] {
     const chosen = new Set<AnyResource>();
-    for (const [system, codes] of this.codesOf(type)) {
-      for (const [code, resources] of codes) {
-        const key = codingKey({ system, code })!;
-        if (valueSets.some((vs) => vs.matchesKey(key))) for (const r of resources) chosen.add(r);
-      }
+    for (const { key, resources } of this.keysOf(type)) {
+      if (valueSets.some((vs) => vs.matchesKey(key))) for (const r of resources) chosen.add(r);
     }
     if (matchText && valueSets.some((vs) => vs.hasText)) {
       // Many resources share a text (every refill of one drug): run the patterns once per distinct text.
@@ -90,6 +89,16 @@ export class ResourceIndex {
     }
     // Keep record order stable (the order the EHR sent them in).
     return (this.byType.get(type) ?? []).filter((r) => chosen.has(r));
+  }
+
+  /** The canonical keys of codesOf(type), made once per type (every fact on that type asks). */
+  private keysOf(type: string): Array<{ key: string; resources: AnyResource[] }> {
+    let keys = this.keyIndex.get(type);
+    if (keys) return keys;
+    keys = [];
+    for (const [system, codes] of this.codesOf(type)) for (const [code, resources] of codes) keys.push({ key: codingKey({ system, code })!, resources });
+    this.keyIndex.set(type, keys);
+    return keys;
   }
 
   private codesOf(type: string): Map<string, Map<string, AnyResource[]>> {

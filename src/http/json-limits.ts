@@ -38,6 +38,7 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
+const COLON = 0x3a;
 
 /**
  * One linear pass over the JSON text, before it is parsed: the nesting depth and the member count of
@@ -78,6 +79,149 @@ export function jsonShapeProblem(text: string | Uint8Array, limits: { maxDepth: 
     }
   }
   return undefined;
+}
+
+/** Byte classes outside strings: 0 nothing to do, then quote, opener, closer, comma. */
+const BYTE_CLASS = (() => {
+  const table = new Uint8Array(256);
+  table[QUOTE] = 1;
+  table[OPEN_OBJECT] = table[OPEN_ARRAY] = 2;
+  table[CLOSE_OBJECT] = table[CLOSE_ARRAY] = 3;
+  table[COMMA] = 4;
+  table[COLON] = 5;
+  return table;
+})();
+
+/**
+ * The same check as jsonShapeProblem, on UTF-8 bytes fed as they arrive (request bodies): state is kept
+ * from one chunk to the next, so the check runs while the body is read, in the same pass, and a body too
+ * deep or too wide is refused before the rest is read. Inside strings it jumps from quote to quote with
+ * Buffer.indexOf (native), counting the backslashes before a quote to tell an escaped one; outside
+ * strings one table lookup per byte.
+ */
+export class JsonShapeScanner {
+  private readonly commas: Int32Array;
+  private depth = 0;
+  private inString = false;
+  /** The next byte is escaped (a chunk ended on an odd run of backslashes inside a string). */
+  private escaped = false;
+  private problem: JsonShapeProblem | undefined;
+  /** Bytes fed before the current chunk. */
+  private offset = 0;
+
+  /**
+   * `outline`, when given, records where the shallow containers and their members are (json-pieces), so
+   * that the body can be decoded and parsed in pieces without another pass over it.
+   */
+  constructor(
+    private readonly limits: { maxDepth: number; maxMembers: number } = JSON_LIMITS,
+    private readonly outline?: JsonOutline,
+  ) {
+    this.commas = new Int32Array(limits.maxDepth + 1);
+  }
+
+  /** The text fed so far is complete: every string and container closed. */
+  get complete(): boolean {
+    return this.depth === 0 && !this.inString && !this.problem;
+  }
+
+  /** Scans the next bytes of the text; the first problem found (and every one after it) is returned. */
+  feed(chunk: Buffer): JsonShapeProblem | undefined {
+    if (this.problem || chunk.length === 0) return this.problem;
+    const { maxDepth, maxMembers } = this.limits;
+    const commas = this.commas;
+    const outline = this.outline;
+    const recordDepth = outline ? outline.maxDepth : -1;
+    const offset = this.offset;
+    this.offset += chunk.length;
+    const length = chunk.length;
+    let depth = this.depth;
+    let i = 0;
+    if (this.inString) {
+      const from = this.escaped ? 1 : 0;
+      this.escaped = false;
+      i = this.endOfString(chunk, from) + 1; // past the closing quote
+
+    }
+    for (; i < length; i++) {
+      switch (BYTE_CLASS[chunk[i]!]) {
+        case 0:
+          break;
+        case 1:
+          this.inString = true;
+          i = this.endOfString(chunk, i + 1);
+          break;
+        case 2:
+          if (depth >= maxDepth) return (this.problem = { kind: 'depth', limit: maxDepth });
+          depth++;
+          commas[depth] = 0;
+          if (depth <= recordDepth) outline!.add(offset + i, depth);
+          break;
+        case 3:
+          if (depth <= recordDepth && depth > 0) outline!.add(offset + i, depth);
+          if (depth > 0) depth--;
+          break;
+        case 4:
+          if (depth > 0 && ++commas[depth]! >= maxMembers) return (this.problem = { kind: 'members', limit: maxMembers });
+          if (depth <= recordDepth) outline!.add(offset + i, depth);
+          break;
+        default:
+          if (depth <= recordDepth) outline!.add(offset + i, depth);
+      }
+    }
+    this.depth = depth;
+    return undefined;
+  }
+
+  /**
+   * Inside a string from `from` (not escaped there): the index of its closing quote, the string then
+   * closed; or the chunk's length, the string still open (and `escaped` set when the chunk ends on an
+   * odd run of backslashes).
+   */
+  private endOfString(chunk: Buffer, from: number): number {
+    let at = from;
+    for (;;) {
+      const quote = chunk.indexOf(QUOTE, at);
+      const end = quote < 0 ? chunk.length : quote;
+      let backslashes = 0;
+      for (let j = end - 1; j >= from && chunk[j] === BACKSLASH; j--) backslashes++;
+      if (quote < 0) {
+        this.escaped = (backslashes & 1) === 1;
+        return chunk.length;
+      }
+      if ((backslashes & 1) === 0) {
+        this.inString = false;
+        return quote;
+      }
+      at = quote + 1;
+    }
+  }
+}
+
+/**
+ * Where the structural bytes (brackets, commas, colons) of the containers nested at most `maxDepth` deep
+ * are, in order, with their depth (1 = the top-level container): filled by JsonShapeScanner, read by
+ * json-pieces. Grows as needed; a hook request records about two entries per prefetched resource.
+ */
+export class JsonOutline {
+  positions = new Int32Array(1024);
+  depths = new Uint8Array(1024);
+  count = 0;
+
+  constructor(readonly maxDepth: number) {}
+
+  add(position: number, depth: number): void {
+    if (this.count === this.positions.length) {
+      const positions = new Int32Array(this.count * 2);
+      positions.set(this.positions);
+      this.positions = positions;
+      const depths = new Uint8Array(this.count * 2);
+      depths.set(this.depths);
+      this.depths = depths;
+    }
+    this.positions[this.count] = position;
+    this.depths[this.count++] = depth;
+  }
 }
 
 export function describeJsonShapeProblem(problem: JsonShapeProblem, what: string): string {

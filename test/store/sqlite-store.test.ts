@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,6 +109,36 @@ describe('SqliteStore (embedded default, DATA_DIR)', () => {
       const check = new SqliteStore(broken);
       expect(check.schemaVersions()).toEqual(SQLITE_MIGRATIONS.map((_, i) => i + 1));
       void check.close();
+    });
+  });
+
+  describe('durability (issue 15: no fsync per decision on the event loop)', () => {
+    it('runs in WAL mode with synchronous=NORMAL, so a commit does not wait for the disk', async () => {
+      const file = path.join(dir, 'pragmas.sqlite');
+      const store = new SqliteStore(file);
+      await store.saveDecision(decisionRecord('ca-1', '2026-11-26T15:00:00.000Z'));
+      // Read back through the store's own connection settings: a second connection would see its own defaults.
+      const settings = (store as unknown as { db: Database.Database }).db;
+      expect(settings.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(settings.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+      await store.close();
+    });
+
+    it('keeps every record committed before the process is killed outright (SIGKILL): the WAL holds them', () => {
+      const file = path.join(dir, 'killed.sqlite');
+      const script = `
+        const { SqliteStore } = require(${JSON.stringify(path.resolve(__dirname, '../../src/store/sqlite-store.ts'))});
+        const { decisionRecord } = require(${JSON.stringify(path.resolve(__dirname, 'fixtures.ts'))});
+        (async () => {
+          const store = new SqliteStore(${JSON.stringify(file)});
+          for (let i = 0; i < 20; i++) await store.saveDecision(decisionRecord('killed-' + i, '2026-11-26T15:00:00.000Z'));
+          process.kill(process.pid, 'SIGKILL');
+        })();`;
+      const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+      expect(result.signal).toBe('SIGKILL');
+      const reopened = new Database(file, { readonly: true });
+      expect(reopened.prepare("SELECT count(*) AS n FROM decisions WHERE coverage_assertion_id LIKE 'killed-%'").get()).toEqual({ n: 20 });
+      reopened.close();
     });
   });
 });

@@ -1,0 +1,184 @@
+import { AsyncResource } from 'node:async_hooks';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import type { NextFunction, Request, Response } from 'express';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, type ServiceError } from '../errors';
+import { JsonOutline, JsonShapeScanner, describeJsonShapeProblem } from './json-limits';
+import { parseJsonPieces } from './json-pieces';
+
+export interface JsonBodyOptions {
+  /** BODY_LIMIT in bytes (after decompression). */
+  limitBytes: number;
+  /** Shape bounds (json-limits: requestBodyLimits). */
+  shape: { maxDepth: number; maxMembers: number };
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+/**
+ * Reads a JSON request body in one pass, in place of express.json: each chunk is checked against the shape
+ * bounds as it arrives (depth and members, json-limits), the chunks are joined once, decoded once (UTF-8,
+ * a BOM skipped) and parsed once. Memory follows the bytes received, never a declared Content-Length.
+ * The errors are the ones the service has always answered (error-handler): 413 over BODY_LIMIT (at once
+ * when Content-Length says so), 400 when nested too deeply, 413 for too many members, 400 for malformed
+ * JSON or a JSON scalar, 415 for an unknown Content-Encoding (gzip, deflate and br are inflated, the
+ * limit counting inflated bytes), 400 for a body shorter or longer than its Content-Length or aborted. On a
+ * refusal the rest of the body is read and dropped before the answer, as body-parser does, so the
+ * connection stays usable. A request without a body leaves req.body undefined; an empty one is `{}`.
+ */
+export function jsonBody(options: JsonBodyOptions) {
+  return (req: Request, _res: Response, callerNext: NextFunction): void => {
+    // The stream's events come outside this request's async context: what follows runs back inside it (request id in logs).
+    const next = AsyncResource.bind(callerNext);
+    if (req.body !== undefined) {
+      next();
+      return;
+    }
+    const declared = req.headers['content-length'];
+    if (declared === undefined && req.headers['transfer-encoding'] === undefined) {
+      next(); // no body (type-is's hasBody)
+      return;
+    }
+    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    let stream: Readable;
+    let expected: number | undefined;
+    if (encoding === 'identity') {
+      stream = req;
+      expected = declared === undefined ? undefined : Number(declared);
+      if (expected !== undefined && !Number.isSafeInteger(expected)) {
+        refuse(req, undefined, next, new BadRequestError('The request body could not be read'));
+        return;
+      }
+      if (expected !== undefined && expected > options.limitBytes) {
+        refuse(req, undefined, next, tooLarge());
+        return;
+      }
+    } else {
+      const inflate = inflater(encoding);
+      if (!inflate) {
+        refuse(req, undefined, next, new UnsupportedMediaTypeError('Unsupported body encoding or charset'));
+        return;
+      }
+      stream = inflate;
+      req.pipe(inflate);
+    }
+    readBody(req, stream, expected, options, next);
+  };
+}
+
+function readBody(req: Request, stream: Readable, expected: number | undefined, options: JsonBodyOptions, next: NextFunction): void {
+  // The shape scan also outlines the shallow containers (request, prefetch, Bundles, entries): json-pieces.
+  const outline = new JsonOutline(OUTLINE_DEPTH);
+  const scanner = new JsonShapeScanner(options.shape, outline);
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let settled = false;
+  const finish = (error?: ServiceError) => {
+    if (settled) return;
+    settled = true;
+    stream.off('data', onData);
+    stream.off('end', onEnd);
+    stream.off('error', onError);
+    req.off('aborted', onAborted);
+    req.off('close', onClose);
+    if (error) {
+      refuse(req, stream === req ? undefined : (stream as Inflater), next, error);
+      return;
+    }
+    let body: unknown;
+    try {
+      body = parse(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received), scanner.complete ? outline : undefined);
+    } catch (problem) {
+      next(problem);
+      return;
+    }
+    req.body = body;
+    next();
+  };
+  const onData = (chunk: Buffer) => {
+    if (received + chunk.length > (expected ?? options.limitBytes)) {
+      finish(expected === undefined ? tooLarge() : new BadRequestError('The request body could not be read'));
+      return;
+    }
+    const problem = scanner.feed(chunk);
+    if (problem) {
+      const message = describeJsonShapeProblem(problem, 'The request body');
+      finish(problem.kind === 'depth' ? new BadRequestError(message, '(request body)', 'structure') : new PayloadTooLargeError(message));
+      return;
+    }
+    chunks.push(chunk);
+    received += chunk.length;
+  };
+  const onEnd = () => finish(expected !== undefined && received !== expected ? new BadRequestError('The request body could not be read') : undefined);
+  const onError = () => finish(new BadRequestError('The request body could not be read'));
+  const onAborted = () => finish(new BadRequestError('The request was aborted by the client'));
+  const onClose = () => !req.complete && onAborted();
+  stream.on('data', onData);
+  stream.on('end', onEnd);
+  stream.on('error', onError);
+  req.on('aborted', onAborted);
+  req.on('close', onClose);
+}
+
+/**
+ * A hook request nests its Bundle entries 4 deep (request, prefetch, Bundle, entry array): the outline
+ * records that far, so each entry is decoded and parsed in pieces of under 64 kB (json-pieces).
+ */
+const OUTLINE_DEPTH = 4;
+
+/** Decoded once, parsed once (in pieces, json-pieces); only an object or an array is a body (body-parser's strict mode). */
+function parse(bytes: Buffer, outline: JsonOutline | undefined): unknown {
+  if (bytes.length === 0) return {};
+  const start = bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2] ? 3 : 0;
+  let parsed: unknown;
+  try {
+    parsed = parseJsonPieces(bytes, start, outline);
+  } catch (error) {
+    // V8's parser is iterative, but a stack overflow is still answered as the nesting it is.
+    if (error instanceof RangeError) throw new BadRequestError('The request body is nested too deeply', '(request body)', 'structure');
+    throw notJson();
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw notJson();
+  return parsed;
+}
+
+type Inflater = zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress;
+
+function inflater(encoding: string): Inflater | undefined {
+  switch (encoding) {
+    case 'gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+/** The body is refused: whatever is left of it is read and dropped, then the error goes to the error handler. */
+function refuse(req: Request, inflate: Inflater | undefined, next: NextFunction, error: ServiceError): void {
+  if (inflate) {
+    req.unpipe(inflate);
+    inflate.on('error', () => undefined);
+    inflate.destroy();
+  }
+  if (req.complete || req.destroyed) {
+    next(error);
+    return;
+  }
+  let done = false;
+  const after = () => {
+    if (done) return;
+    done = true;
+    next(error);
+  };
+  req.once('end', after);
+  req.once('close', after);
+  req.once('error', after);
+  req.resume();
+}
+
+const tooLarge = () => new PayloadTooLargeError('The request body is larger than this service accepts');
+const notJson = () => new BadRequestError('The request body is not valid JSON', '(request body)', 'structure');
