@@ -152,8 +152,8 @@ export function decisionDetail(parts: DetailParts, words: CardWords): string {
   blocks.push(`**Order:** ${escapeMarkdown(parts.procedure)}`);
   for (const note of parts.dataNotes) blocks.push(note);
 
-  const section = (heading: string, status: CriterionResult['status'], extra: (r: CriterionResult) => string[]) => {
-    const matching = results.filter((r) => r.status === status);
+  const section = (heading: string, status: CriterionResult['status'], extra: (r: CriterionResult) => string[], only: (r: CriterionResult) => boolean = () => true) => {
+    const matching = results.filter((r) => r.status === status && only(r));
     if (matching.length === 0) return;
     const lines = [`**${heading} (${matching.length}):**`, ''];
     for (const r of matching) {
@@ -167,6 +167,8 @@ export function decisionDetail(parts: DetailParts, words: CardWords): string {
     const ask = toDocumentSentence(r, words);
     return [...evidenceLine(r), ...(ask ? [`Document: ${escapeMarkdown(ask)}.`] : r.missing ? ['Document: see How to chart this.'] : [])];
   });
+  // Met only by the clinician's attested answers: shown whole, so the reader sees it is not from the record (issue 14).
+  section('Met by attestation', 'met', (r) => (r.attestation ? [`Answers saved in the EHR (${r.attestation.questionnaireResponse}).`] : []), (r) => r.attestation !== undefined);
   // Criteria not checked for the same reason (data not retrieved) are one line: the reason once, then their names.
   const unchecked = results.filter((r) => r.status === 'indeterminate');
   if (unchecked.length > 0) {
@@ -179,7 +181,7 @@ export function decisionDetail(parts: DetailParts, words: CardWords): string {
   // The met criteria on one line, as many names as the cap leaves room for (keeping some for how the order was
   // read), then how the order was read, cut if it must be.
   const readAs = parts.readAs.length > 0 ? `**Read as:** ${parts.readAs.map((line) => clinicalLine(line)).join('; ')}.` : undefined;
-  const met = results.filter((r) => r.status === 'met');
+  const met = results.filter((r) => r.status === 'met' && r.attestation === undefined);
   if (met.length > 0) {
     const room = MAX_DETAIL_CHARS - blocks.join('\n\n').length - 2 - SHORTENED.length - 2 - (readAs ? Math.min(readAs.length, 120) + 2 : 0);
     blocks.push(namesWithin(`**Met (${met.length}):** `, met.map((r) => criterionName(r, words)), room));

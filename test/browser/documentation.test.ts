@@ -66,7 +66,7 @@ describeInBrowser('documentation app (/dtr) launched from the card, in Chromium'
     await page.goto(`${baseUrl}/sandbox?scenario=facet-02-conservative-therapy-undocumented`);
     await page.locator('#patient-name', { hasText: 'Patient/facet-02' }).waitFor();
     await page.getByRole('button', { name: 'Sign', exact: true }).click();
-    const conditional = page.getByRole('article').filter({ hasText: 'Documentation needed' });
+    const conditional = page.getByRole('article').filter({ hasText: 'Prior auth needed: document' });
     await conditional.waitFor();
     expect(await page.locator('.coverage').textContent()).toBe('Coverage: conditional');
 
@@ -91,9 +91,10 @@ describeInBrowser('documentation app (/dtr) launched from the card, in Chromium'
     await app.screenshot({ path: path.join(RESULTS_DIR, 'dtr-saved.png'), fullPage: true });
 
     // The page hears that the documentation was saved, signs again, and the order is covered.
-    const covered = page.getByRole('article').filter({ hasText: 'Meets policy' });
+    await page.locator('.coverage', { hasText: 'Coverage: covered' }).waitFor();
+    // The decision card now says the record meets the policy (its words follow the plan's prior-auth setting).
+    const covered = page.getByRole('article').filter({ hasText: /meets policy/i }).first();
     await covered.waitFor();
-    expect(await page.locator('.coverage').textContent()).toBe('Coverage: covered');
     await covered.getByText('Details: how each criterion was read').click();
     expect(await covered.locator('.detail').textContent()).toContain('Attested by Practitioner/sandbox-clinician');
     await page.screenshot({ path: path.join(RESULTS_DIR, 'dtr-covered.png'), fullPage: true });

@@ -80,7 +80,8 @@ describe('every scenario conditional for missing documentation becomes covered o
 
     const again = await sign(orders, scenario.patientId);
     expect(coveredOf(again, order.id!)).toBe('covered');
-    const card = (again.cards as any[]).find((c) => c.detail?.includes(`ServiceRequest/${order.id}`));
+    // The decision card of this order: CRD names the order it is about in the card's associated-resource extension.
+    const card = (again.cards as any[]).find((c) => c.detail?.startsWith('**') && JSON.stringify(c.extension ?? []).includes(`ServiceRequest/${order.id}`));
     expect(card.detail).toContain(`(QuestionnaireResponse/${saved.data.id})`);
     expect(card.detail).toContain('Attested by Practitioner/dr-attesting');
   });
