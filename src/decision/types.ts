@@ -63,6 +63,8 @@ export interface Criterion<Ctx> {
   dependsOn: string[];
   /** The keys this context needs, a subset of dependsOn, when some only matter in some cases. */
   dependsOnFor?(ctx: Ctx): string[];
+  /** The pathways it can apply on (absent: every pathway): questionnaire.json is checked against them at start-up. */
+  pathways?: string[];
   appliesTo(ctx: Ctx): boolean;
   evaluate(ctx: Ctx): Finding;
 }

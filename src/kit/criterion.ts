@@ -5,6 +5,11 @@ import type { Citation } from '../declarations/types';
  * Criteria as a policy writes them: one small pure function per criterion, named by its citation (the
  * policy section, title and how to chart it come from citations.json), returning met / not met / not
  * documented with the evidence.
+ *
+ * Which criteria can be not documented, and on which pathways, is declared rather than left in the code:
+ * a criterion can answer not documented exactly when its citation says how to document it
+ * (`howToDocument`, which the answer carries as `missing`), and it applies only on the pathways its spec
+ * lists. Start-up checks each questionnaire.json against both (src/dtr/declaration.ts).
  */
 
 /** What a criterion is besides its citation. */
@@ -15,32 +20,54 @@ export interface CriterionSpec<Ctx> {
   dependsOnFor?(ctx: Ctx): string[];
   /** A categorical exclusion: not met means not covered whatever else is documented. */
   categorical?: boolean;
-  appliesTo(ctx: Ctx): boolean;
+  /**
+   * The pathways it can apply on (the policy's `pathwayOf`, given to criteriaOf); absent: every pathway.
+   * Outside them it does not apply, whatever `appliesTo` says.
+   */
+  pathways?: string[];
+  /** Within its pathways, whether it applies (default: always). */
+  appliesTo?(ctx: Ctx): boolean;
   evaluate(ctx: Ctx): Finding;
 }
 
-/** A citations.json as imported (its strings widened), typed as citations: `citations as Cited<typeof citations>`. */
-export type Cited<T> = { [K in keyof T]: Citation };
+/**
+ * A citations.json as imported (its strings widened), typed as citations: `citations as Cited<typeof citations>`.
+ * A citation with howToDocument keeps it required, so only its criterion may answer not documented.
+ */
+export type Cited<T> = { [K in keyof T]: T[K] extends { howToDocument: string } ? Citation & { howToDocument: string } : Citation };
 
-export interface CriterionFactory<Ctx, Id extends string> {
+/** The criteria of a citations.json that can answer not documented: those whose citation says how to document them. */
+export type Documentable<C> = { [K in keyof C]: C[K] extends { howToDocument: string } ? K : never }[keyof C] & string;
+
+export interface CriterionFactory<Ctx, Id extends string, DocumentableId extends string = Id> {
   /** A criterion whose section and title come from its citation, so the checklist cites the policy. */
   criterion(id: Id, spec: CriterionSpec<Ctx>): Criterion<Ctx>;
   /** Not in the record: the summary says what is missing and `missing` how to chart it (the citation's howToDocument). */
-  notDocumented(id: Id, summary: string, evidence?: Evidence[]): Finding;
+  notDocumented(id: DocumentableId, summary: string, evidence?: Evidence[]): Finding;
+}
+
+export interface CriteriaOptions<Ctx> {
+  /** The pathway a decision unit is on, read from its context: needed when criteria declare `pathways`. */
+  pathwayOf?(ctx: Ctx): string;
 }
 
 /** The criterion factory of one policy: generic over its context and its citations. */
-export function criteriaOf<Ctx, C extends Record<string, Citation>>(citations: C): CriterionFactory<Ctx, Extract<keyof C, string>> {
+export function criteriaOf<Ctx, C extends Record<string, Citation>>(citations: C, options: CriteriaOptions<Ctx> = {}): CriterionFactory<Ctx, Extract<keyof C, string>, Documentable<C>> {
   return {
     criterion(id, spec) {
       const citation = citations[id]!;
       const caveat = limitedVerification(citation);
       const evaluate = caveat ? (ctx: Ctx) => withCaveat(spec.evaluate(ctx), caveat) : spec.evaluate;
-      return { id, section: citation.section, title: citedTitle(citation), categorical: spec.categorical === true, ...spec, evaluate };
+      const { pathways, appliesTo: within, ...rest } = spec;
+      if (pathways && !options.pathwayOf) throw new Error(`criterion ${id} declares pathways, but criteriaOf was given no pathwayOf to read a unit's pathway`);
+      const appliesTo = pathways ? (ctx: Ctx) => pathways.includes(options.pathwayOf!(ctx)) && (within?.(ctx) ?? true) : (within ?? (() => true));
+      return { id, section: citation.section, title: citedTitle(citation), categorical: spec.categorical === true, ...rest, ...(pathways ? { pathways } : {}), appliesTo, evaluate };
     },
     notDocumented(id, summary, evidence = []) {
-      const how = citations[id]!.howToDocument;
-      return { status: 'not-documented', summary, evidence, ...(how ? { missing: how } : {}) };
+      // Typed away for citations imported as they are; a criterion that answers not documented must say how to document it.
+      const how = citations[id]?.howToDocument;
+      if (!how) throw new Error(`criterion ${id} answered not documented, but its citation has no howToDocument (only a criterion that says how to document it may be not documented)`);
+      return { status: 'not-documented', summary, evidence, missing: how };
     },
   };
 }

@@ -53,7 +53,7 @@ export { blockRelief, functionalChange, functionalChangeDuringRelief, sustainedP
 export { MEDICARE_PLAN_VALUE_SETS, PROGRAM_VALUE_SETS, activeCoverage, coverageOfResource, defaultCoverage, isCoverageActive, programsOf, type MedicarePlan, type ProgramReading } from './coverage';
 
 // Criteria and suggestions
-export { citedTitle, criteriaOf, limitedVerification, met, notMet, plural, setAsideNote, type Cited, type CriterionFactory, type CriterionSpec } from './criterion';
+export { citedTitle, criteriaOf, limitedVerification, met, notMet, plural, setAsideNote, type Cited, type CriteriaOptions, type CriterionFactory, type CriterionSpec, type Documentable } from './criterion';
 export { cancelOrder, markFirstRecommended, scheduleOnFirstEligibleDate, updateOrder, withOccurrence, type SuggestedOrder } from './suggestions';
 
 // Spine (optional)

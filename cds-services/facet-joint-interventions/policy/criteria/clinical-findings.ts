@@ -1,7 +1,7 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
 import { conditionEvidence, cystCausing, cystsElsewhere, evidenceCutoff, facetSynovialCysts, linkEvidence, laterConditions, laterEvidence, met, notMet, observationRegions, otherRegionEvidence, regionConditions, regionFit, setAsideNote, type ChartObservation } from '../../../../src/kit';
 import type { FacetContext } from '../types';
-import { criterion, notDocumented, onPathway } from './define';
+import { criterion, notDocumented, outsideThoracic } from './define';
 
 type FindingValue = 'positive' | 'negative' | 'unknown';
 
@@ -25,7 +25,8 @@ function examLabel(o: ChartObservation): string {
  */
 export const facetSyndromeFindings = criterion('facet-syndrome-findings', {
   dependsOn: ['conditions', 'observations'],
-  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx): Finding => {
     const { unit, vs, chart } = ctx;
     const until = evidenceCutoff(ctx.today, unit.date);
@@ -70,7 +71,8 @@ export const facetSyndromeFindings = criterion('facet-syndrome-findings', {
  */
 export const noRadiculopathyOrMyelopathy = criterion('no-radiculopathy-or-myelopathy', {
   dependsOn: ['conditions'],
-  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx): Finding => {
     const { unit } = ctx;
     const myelopathy = regionConditions(ctx, 'myelopathy');

@@ -21,7 +21,7 @@ import {
 } from '../../../../src/kit';
 import type { FacetContext } from '../types';
 import { cystWaiver, waiverGaps } from './cyst';
-import { criterion, notDocumented, onPathway } from './define';
+import { criterion, notDocumented, outsideThoracic } from './define';
 
 const DONE = new Set(['completed', 'in-progress']);
 
@@ -76,7 +76,8 @@ function therapyFinding(ctx: FacetContext): Finding {
 export const physicalTherapy = criterion('physical-therapy', {
   dependsOn: ['procedures', 'conditions', 'observations', 'imagingReports'],
   dependsOnFor: (ctx) => (cystWaiver(ctx) ? ['procedures', 'conditions', 'observations', 'imagingReports'] : ['procedures', 'conditions']),
-  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx): Finding => {
     const waiver = cystWaiver(ctx);
     if (waiver?.status === 'met') {
@@ -100,7 +101,8 @@ const NOT_A_COURSE = new Set(['draft', 'not-taken', 'unknown', 'entered-in-error
 /** I.A.1.b.ii: NSAIDs for at least 3 weeks in the past year, or contraindicated, or not tolerated. */
 export const nsaidTrial = criterion('nsaid-trial', {
   dependsOn: ['medicationRequests', 'medicationStatements', 'medicationDispenses', 'allergies', 'conditions'],
-  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx): Finding => {
     const { unit, t, vs, chart } = ctx;
     const from = addMonths(unit.date, -t.conservativeTherapyLookbackMonths);

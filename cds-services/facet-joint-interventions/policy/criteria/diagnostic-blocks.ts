@@ -1,7 +1,7 @@
 import type { Finding } from '../../../../src/decision/types';
 import { addDays, daysBetween, met, notMet, plural, sessionText } from '../../../../src/kit';
 import type { FacetContext } from '../types';
-import { criterion, notDocumented, onPathway } from './define';
+import { criterion, notDocumented, outsideThoracic } from './define';
 
 const ACTIVE_ORDER = new Set(['draft', 'active', 'on-hold']);
 
@@ -10,7 +10,7 @@ function firstBlock(ctx: FacetContext) {
 }
 
 function isSecondBlock(ctx: FacetContext): boolean {
-  return onPathway(ctx, 'diagnostic') && ctx.history.diagnosticBlocks.length === 1;
+  return outsideThoracic(ctx) && ctx.history.diagnosticBlocks.length === 1;
 }
 
 /**
@@ -31,7 +31,8 @@ export const diagnosticBlockLimit = criterion('diagnostic-block-limit', {
   // Relief only matters when it decides the pathway of an unmarked injection after two blocks.
   dependsOnFor: (ctx) => (!ctx.unit.intent && ctx.history.diagnosticBlocks.length >= ctx.t.maxDiagnosticBlocks ? ['procedures', 'observations'] : ['procedures']),
   categorical: true,
-  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx): Finding => {
     const { history, t, unit } = ctx;
     const done = history.diagnosticBlocks.length;
@@ -54,6 +55,7 @@ export const diagnosticBlockLimit = criterion('diagnostic-block-limit', {
 export const secondBlockRelief = criterion('second-block-relief', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
+  pathways: ['diagnostic'],
   appliesTo: isSecondBlock,
   evaluate: (ctx): Finding => {
     const first = firstBlock(ctx);
@@ -71,6 +73,7 @@ export const secondBlockRelief = criterion('second-block-relief', {
 export const secondBlockInterval = criterion('second-block-interval', {
   dependsOn: ['procedures'],
   categorical: true,
+  pathways: ['diagnostic'],
   appliesTo: isSecondBlock,
   evaluate: (ctx): Finding => {
     const first = firstBlock(ctx);
@@ -85,6 +88,7 @@ export const secondBlockInterval = criterion('second-block-interval', {
 /** I.A.1.e: the second block at the same level(s) as the first. */
 export const secondBlockSameLevels = criterion('second-block-same-levels', {
   dependsOn: ['procedures'],
+  pathways: ['diagnostic'],
   appliesTo: isSecondBlock,
   evaluate: (ctx): Finding => {
     const first = firstBlock(ctx);
@@ -109,7 +113,8 @@ export const radiofrequencyConsidered = criterion('radiofrequency-considered', {
   // The order itself, or an RF order signed with it, settles it without the record's orders.
   dependsOnFor: ({ unit, sessionOrders }) =>
     unit.orders.some((o) => o.mentionsRadiofrequency || o.deniesRadiofrequency) || sessionOrders.some((o) => o.kind === 'radiofrequency') ? [] : ['serviceRequests'],
-  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: outsideThoracic,
   evaluate: ({ unit, sessionOrders, chart }): Finding => {
     const mentioned = unit.orders.filter((o) => o.mentionsRadiofrequency);
     if (mentioned.length > 0) return met('The order says radiofrequency neurotomy is being considered', mentioned.map((o) => ({ text: 'reason, note or detail on the order', reference: o.ref })));

@@ -1,6 +1,6 @@
 import type { Finding } from '../../../../src/decision/types';
 import { SPINE_OTHER_CAUSES, met, notMet, otherCausesOnRecord, setAsideNote, studyText } from '../../../../src/kit';
-import { criterion, notDocumented, onPathway } from './define';
+import { criterion, notDocumented, outsideThoracic } from './define';
 
 /**
  * I.A.1.c: imaging studies suggest no other obvious cause of the pain (fracture, tumour, infection,
@@ -13,7 +13,8 @@ import { criterion, notDocumented, onPathway } from './define';
  */
 export const imagingNoOtherCause = criterion('imaging-no-other-cause', {
   dependsOn: ['conditions', 'procedures', 'imagingReports'],
-  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx): Finding => {
     const { unit } = ctx;
     const { causes, labels, setAside, studies } = otherCausesOnRecord(ctx, SPINE_OTHER_CAUSES);

@@ -1,13 +1,14 @@
 import { met, notMet } from '../../../../src/kit';
 import type { Pathway } from '../types';
-import { criterion, onPathway, type CriterionId } from './define';
+import { criterion, outsideThoracic, type CriterionId } from './define';
 
 /** I.A.1.d, I.B.1.c, I.B.2.c, I.D.4: no more than three spinal levels (unilateral or bilateral) in the session. */
 function levels(id: CriterionId, pathway: Pathway) {
   return criterion(id, {
     dependsOn: [],
     categorical: true,
-    appliesTo: (ctx) => onPathway(ctx, pathway),
+    pathways: [pathway],
+    appliesTo: outsideThoracic,
     evaluate: ({ unit, t }) =>
       unit.levelCount <= t.maxLevelsPerSession
         ? met(`${unit.levelCount} of at most ${t.maxLevelsPerSession} levels (${unit.levelEvidence})`)

@@ -1,11 +1,11 @@
 import { met, notMet } from '../../../../src/kit';
-import { criterion } from './define';
+import { RADIOFREQUENCY_PATHWAYS, criterion } from './define';
 
 /** I.F: pulsed radiofrequency neurotomy is not medically necessary. */
 export const pulsedRadiofrequency = criterion('pulsed-radiofrequency', {
   dependsOn: [],
   categorical: true,
-  appliesTo: ({ unit }) => unit.kind !== 'injection',
+  pathways: RADIOFREQUENCY_PATHWAYS,
   evaluate: ({ unit }) =>
     unit.modality === 'pulsed'
       ? notMet('The order describes pulsed radiofrequency', unit.orders.map((o) => ({ text: `CPT ${o.codes.map((c) => c.code).join(', ')}: order text names pulsed radiofrequency`, reference: o.ref })))
@@ -16,7 +16,8 @@ export const pulsedRadiofrequency = criterion('pulsed-radiofrequency', {
 export const conventionalRadiofrequency = criterion('conventional-radiofrequency', {
   dependsOn: [],
   categorical: true,
-  appliesTo: ({ unit }) => unit.kind !== 'injection' && unit.modality !== 'pulsed',
+  pathways: RADIOFREQUENCY_PATHWAYS,
+  appliesTo: ({ unit }) => unit.modality !== 'pulsed',
   evaluate: ({ unit }) =>
     unit.modality === 'non-conventional'
       ? notMet(

@@ -19,24 +19,26 @@ import {
   type Region,
 } from '../../../../src/kit';
 import type { FacetContext } from '../types';
-import { criterion, notDocumented, onPathway, type CriterionId } from './define';
+import { criterion, notDocumented, outsideThoracic, type DocumentableId } from './define';
 
 /** Back or neck pain lasting at least the threshold (3 months) before the order date. */
-function painDuration(id: CriterionId) {
+function painDuration(id: DocumentableId) {
   return (ctx: FacetContext): Finding => painLasted(ctx, ctx.t.painDurationMonths, (summary, evidence) => notDocumented(id, summary, evidence));
 }
 
 /** I.A.1.a: pain has lasted at least 3 months. */
 export const painThreeMonths = criterion('pain-three-months', {
   dependsOn: ['conditions'],
-  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: outsideThoracic,
   evaluate: painDuration('pain-three-months'),
 });
 
 /** I.B.1.a: neck or back pain present for at least 3 months (initial neurotomy). */
 export const radiofrequencyPainThreeMonths = criterion('rf-pain-three-months', {
   dependsOn: ['conditions'],
-  appliesTo: (ctx) => onPathway(ctx, 'initial-radiofrequency'),
+  pathways: ['initial-radiofrequency'],
+  appliesTo: outsideThoracic,
   evaluate: painDuration('rf-pain-three-months'),
 });
 
@@ -112,6 +114,7 @@ export function adlInterference(ctx: FacetContext): { interferes: boolean | unde
 /** I.A.1.a: the pain interferes with activities of daily living. */
 export const painInterferesWithAdls = criterion('pain-interferes-with-adls', {
   dependsOn: ['observations', 'conditions'],
-  appliesTo: (ctx) => onPathway(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx) => adlInterference(ctx).finding,
 });

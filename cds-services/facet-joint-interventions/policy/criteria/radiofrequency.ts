@@ -1,10 +1,10 @@
 import type { Finding } from '../../../../src/decision/types';
 import { addMonths, atOtherSites, atSameSite, blocksCoverLevels, evidenceCutoff, functionalChangeDuringRelief, met, newLevels, notMet, siteEvidence, sustainedPainRelief, type PriorSession } from '../../../../src/kit';
 import type { FacetContext } from '../types';
-import { criterion, notDocumented, onPathway, type CriterionId } from './define';
+import { RADIOFREQUENCY_PATHWAYS, criterion, notDocumented, outsideThoracic, type DocumentableId } from './define';
 
 /** I.B.1.b and I.D.1: two diagnostic blocks with at least 80% relief at each level to be treated (src/kit/spine/blocks.ts). */
-export function positiveBlocksAtLevels(id: CriterionId, ctx: FacetContext, levels: string[]): Finding {
+export function positiveBlocksAtLevels(id: DocumentableId, ctx: FacetContext, levels: string[]): Finding {
   return blocksCoverLevels({
     blocks: ctx.history.diagnosticBlocks,
     levels,
@@ -28,7 +28,8 @@ export function levelsNewToRadiofrequency(ctx: FacetContext): string[] {
 export const radiofrequencyTwoPositiveBlocks = criterion('rf-two-positive-blocks', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
-  appliesTo: (ctx) => onPathway(ctx, 'initial-radiofrequency') || (onPathway(ctx, 'repeat-radiofrequency') && levelsNewToRadiofrequency(ctx).length > 0),
+  pathways: RADIOFREQUENCY_PATHWAYS,
+  appliesTo: (ctx) => outsideThoracic(ctx) && (ctx.unit.pathway === 'initial-radiofrequency' || levelsNewToRadiofrequency(ctx).length > 0),
   evaluate: (ctx) => {
     const finding = positiveBlocksAtLevels('rf-two-positive-blocks', ctx, levelsNewToRadiofrequency(ctx));
     const elsewhere = atOtherSites(ctx.history.radiofrequency, ctx.unit.levelNames).map((s) => siteEvidence(s, ctx.unit.levelNames, 'earlier neurotomy'));
@@ -40,7 +41,8 @@ export const radiofrequencyTwoPositiveBlocks = criterion('rf-two-positive-blocks
 export const repeatRadiofrequencyInterval = criterion('repeat-rf-interval', {
   dependsOn: ['procedures'],
   categorical: true,
-  appliesTo: (ctx) => onPathway(ctx, 'repeat-radiofrequency'),
+  pathways: ['repeat-radiofrequency'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx): Finding => {
     const { t, unit } = ctx;
     const last = previousNeurotomies(ctx).at(-1)!;
@@ -55,7 +57,8 @@ export const repeatRadiofrequencyInterval = criterion('repeat-rf-interval', {
 /** I.B.2.b: at least 50% relief for at least six months after the previous neurotomy, with functional improvement. */
 export const repeatRadiofrequencySustainedRelief = criterion('repeat-rf-sustained-relief', {
   dependsOn: ['observations'],
-  appliesTo: (ctx) => onPathway(ctx, 'repeat-radiofrequency'),
+  pathways: ['repeat-radiofrequency'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx): Finding => {
     const { t, unit, chart, vs } = ctx;
     // "The previous treatment" is the last neurotomy at the same joint levels, not one elsewhere in the region.

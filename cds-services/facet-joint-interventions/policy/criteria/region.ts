@@ -1,9 +1,9 @@
 import type { Finding } from '../../../../src/decision/types';
 import { met, notMet } from '../../../../src/kit';
 import type { FacetContext } from '../types';
-import { criterion, notDocumented, type CriterionId } from './define';
+import { INJECTION_PATHWAYS, RADIOFREQUENCY_PATHWAYS, criterion, notDocumented, type DocumentableId } from './define';
 
-function thoracic(id: CriterionId, what: string) {
+function thoracic(id: DocumentableId, what: string) {
   return (ctx: FacetContext): Finding => {
     const { unit } = ctx;
     if (unit.region === 'thoracic') return notMet(`Thoracic ${what} (${unit.regionEvidence})`, unit.orders.map((o) => ({ text: o.regionEvidence, reference: o.ref })));
@@ -16,7 +16,7 @@ function thoracic(id: CriterionId, what: string) {
 export const thoracicInjection = criterion('thoracic-injection', {
   dependsOn: [],
   categorical: true,
-  appliesTo: ({ unit }) => unit.kind === 'injection',
+  pathways: INJECTION_PATHWAYS,
   evaluate: thoracic('thoracic-injection', 'facet injection'),
 });
 
@@ -24,6 +24,6 @@ export const thoracicInjection = criterion('thoracic-injection', {
 export const thoracicRadiofrequency = criterion('thoracic-radiofrequency', {
   dependsOn: [],
   categorical: true,
-  appliesTo: ({ unit }) => unit.kind !== 'injection',
+  pathways: RADIOFREQUENCY_PATHWAYS,
   evaluate: thoracic('thoracic-radiofrequency', 'radiofrequency neurotomy'),
 });

@@ -1,12 +1,13 @@
 import { notRadiofrequencyCandidate as notRfCandidate, reliefOrFunctionAtSameSite } from '../../../../src/kit';
-import { criterion, notDocumented, onPathway } from './define';
+import { criterion, notDocumented, outsideThoracic } from './define';
 import { positiveBlocksAtLevels } from './radiofrequency';
 
 /** I.D.1: two diagnostic blocks with at least 80% relief before therapeutic injections. */
 export const therapeuticTwoPositiveBlocks = criterion('therapeutic-two-positive-blocks', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
-  appliesTo: (ctx) => onPathway(ctx, 'therapeutic'),
+  pathways: ['therapeutic'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx) => positiveBlocksAtLevels('therapeutic-two-positive-blocks', ctx, ctx.unit.levelNames),
 });
 
@@ -18,7 +19,8 @@ export const therapeuticTwoPositiveBlocks = criterion('therapeutic-two-positive-
  */
 export const therapeuticSustainedRelief = criterion('therapeutic-sustained-relief', {
   dependsOn: ['observations'],
-  appliesTo: (ctx) => onPathway(ctx, 'therapeutic') && ctx.history.therapeuticInjections.length > 0,
+  pathways: ['therapeutic'],
+  appliesTo: (ctx) => outsideThoracic(ctx) && ctx.history.therapeuticInjections.length > 0,
   evaluate: (ctx) =>
     reliefOrFunctionAtSameSite(ctx, ctx.history.therapeuticInjections, { label: 'therapeutic injection', thresholds: 'therapeutic' }, (summary, evidence) =>
       notDocumented('therapeutic-sustained-relief', summary, evidence),
@@ -28,6 +30,7 @@ export const therapeuticSustainedRelief = criterion('therapeutic-sustained-relie
 /** I.D.3: documentation of why the member is not a radiofrequency neurotomy candidate. */
 export const notRadiofrequencyCandidate = criterion('not-rf-candidate', {
   dependsOn: ['conditions', 'devices', 'observations'],
-  appliesTo: (ctx) => onPathway(ctx, 'therapeutic'),
+  pathways: ['therapeutic'],
+  appliesTo: outsideThoracic,
   evaluate: (ctx) => notRfCandidate(ctx, (summary) => notDocumented('not-rf-candidate', summary)),
 });

@@ -7,8 +7,11 @@ import type { LcdContext, LcdPathway } from '../types';
 export const citations = citationsJson as Cited<typeof citationsJson>;
 export type RuleId = keyof typeof citationsJson;
 
-/** The LCD's criteria: each cites its rule (C1, D2…), its source and how well it is verified, from citations.json. */
-export const { criterion, notDocumented } = criteriaOf<LcdContext, typeof citations>(citations);
+/**
+ * The LCD's criteria: each cites its rule (C1, D2…), its source and how well it is verified, from citations.json,
+ * and declares the pathways (the unit's pathway, questionnaire.json's pathwayOf) it applies on.
+ */
+export const { criterion, notDocumented } = criteriaOf<LcdContext, typeof citations>(citations, { pathwayOf: (ctx) => ctx.unit.pathway });
 
 /** T3's therapeutic injections and R2's ablations repeated at the same site, with their thresholds (thresholds.json). */
 export const THERAPEUTIC: SameSiteRule<'therapeutic'> = { label: 'therapeutic injection', thresholds: 'therapeutic' };
@@ -16,9 +19,9 @@ export const REPEAT_ABLATION: SameSiteRule<'repeatRadiofrequency'> = { label: 'a
 
 export const EVERY_PATHWAY: LcdPathway[] = ['diagnostic', 'therapeutic', 'initial-radiofrequency', 'repeat-radiofrequency'];
 
-/** A rule for these pathways, on a facet procedure (an order naming another joint is decided by facet-joint-target alone). */
-export function on(ctx: LcdContext, ...pathways: LcdPathway[]): boolean {
-  return ctx.unit.nonFacetJoint === undefined && pathways.includes(ctx.unit.pathway);
+/** A rule on its pathways applies to a facet procedure (an order naming another joint is decided by facet-joint-target alone). */
+export function facetProcedure(ctx: LcdContext): boolean {
+  return ctx.unit.nonFacetJoint === undefined;
 }
 
 /** The draft-order record an in-scope order was read from. */

@@ -2,9 +2,9 @@ import type { Finding } from '../../../../src/decision/types';
 import { addDays, addMonths, atSameSite, daysBetween, met, newLevels, notMet, reliefOrFunctionAtSameSite, rollingCount, sessionText, siteEvidence } from '../../../../src/kit';
 import type { LcdContext } from '../types';
 import { sessionsPerYear } from './caps';
-import { REPEAT_ABLATION, criterion, on, notDocumented, ordersSaying } from './define';
+import { REPEAT_ABLATION, criterion, facetProcedure, notDocumented, ordersSaying } from './define';
 
-const isFurtherDiagnostic = (ctx: LcdContext) => on(ctx, 'diagnostic') && ctx.history.diagnostic.length > 0;
+const isFurtherDiagnostic = (ctx: LcdContext) => facetProcedure(ctx) && ctx.history.diagnostic.length > 0;
 
 /**
  * D2: a further diagnostic block at the same levels follows one that gave at least 80% relief (a confirmatory
@@ -14,6 +14,7 @@ const isFurtherDiagnostic = (ctx: LcdContext) => on(ctx, 'diagnostic') && ctx.hi
 export const secondDiagnosticRelief = criterion('d2-second-diagnostic-relief', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
+  pathways: ['diagnostic'],
   appliesTo: (ctx) => isFurtherDiagnostic(ctx) && atSameSite(ctx.history.diagnostic, ctx.unit.levelNames).length > 0,
   evaluate: (ctx): Finding => {
     const last = atSameSite(ctx.history.diagnostic, ctx.unit.levelNames).at(-1)!;
@@ -30,6 +31,7 @@ export const secondDiagnosticRelief = criterion('d2-second-diagnostic-relief', {
 export const diagnosticInterval = criterion('d3-diagnostic-interval', {
   dependsOn: ['procedures'],
   categorical: true,
+  pathways: ['diagnostic'],
   appliesTo: isFurtherDiagnostic,
   evaluate: (ctx): Finding => {
     const last = ctx.history.diagnostic.at(-1)!;
@@ -45,7 +47,8 @@ export const diagnosticInterval = criterion('d3-diagnostic-interval', {
 export const diagnosticSessionsPerYear = criterion('d4-diagnostic-sessions-per-year', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: facetProcedure,
   evaluate: (ctx) => sessionsPerYear(ctx, ctx.history.diagnostic, ctx.t.maxDiagnosticSessions, 'diagnostic'),
 });
 
@@ -57,7 +60,8 @@ export const diagnosticSessionsPerYear = criterion('d4-diagnostic-sessions-per-y
  */
 export const diagnosticsBeyondTwo = criterion('d5-diagnostics-beyond-two', {
   dependsOn: ['procedures', 'observations'],
-  appliesTo: (ctx) => on(ctx, 'diagnostic'),
+  pathways: ['diagnostic'],
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const { unit, history, t } = ctx;
     const { within } = rollingCount([...new Set(history.diagnostic.map((b) => b.date))], unit.date, t.rollingWindowMonths, Number.POSITIVE_INFINITY);
@@ -81,7 +85,8 @@ export const diagnosticsBeyondTwo = criterion('d5-diagnostics-beyond-two', {
 export const noBlockAtSuccessfulAblation = criterion('d6-no-block-at-successful-rfa-level', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, 'diagnostic') && atSameSite(ctx.history.radiofrequency, ctx.unit.levelNames).length > 0,
+  pathways: ['diagnostic'],
+  appliesTo: (ctx) => facetProcedure(ctx) && atSameSite(ctx.history.radiofrequency, ctx.unit.levelNames).length > 0,
   evaluate: (ctx): Finding => {
     const { unit, t, history } = ctx;
     const last = atSameSite(history.radiofrequency, unit.levelNames).at(-1)!;

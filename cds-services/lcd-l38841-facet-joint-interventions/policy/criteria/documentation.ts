@@ -1,6 +1,6 @@
 import type { Finding } from '../../../../src/decision/types';
 import { addMonths, evidenceCutoff, factFields, functionalScores, met, scaleFits, scoreEvidence, sessionText, dateOf } from '../../../../src/kit';
-import { EVERY_PATHWAY, criterion, notDocumented, on } from './define';
+import { EVERY_PATHWAY, criterion, notDocumented, facetProcedure } from './define';
 
 /** The pain-score fields DOC3 reads besides the chart model's: a score charted as a range. */
 export const SCORE_FIELDS = factFields('observations', ['codings', 'status', 'effective', 'valueRange', 'valueString']);
@@ -8,7 +8,8 @@ export const SCORE_FIELDS = factFields('observations', ['codings', 'status', 'ef
 /** DOC1: pain measured before and after each diagnostic block on record, on the same scale (relief cannot be read otherwise). */
 export const sameScaleRelief = criterion('doc1-same-scale-relief', {
   dependsOn: ['procedures', 'observations'],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY) && ctx.history.diagnostic.length > 0,
+  pathways: EVERY_PATHWAY,
+  appliesTo: (ctx) => facetProcedure(ctx) && ctx.history.diagnostic.length > 0,
   evaluate: ({ history }): Finding => {
     const unread = history.diagnostic.filter((b) => b.relief?.percent === undefined);
     const evidence = history.diagnostic.map((b) => ({ text: `${sessionText(b)}: ${b.relief?.percent !== undefined ? `${b.relief.percent}% relief, scores before and after on one scale` : `not measured on one scale before and after (${b.relief?.problem})`}`, reference: b.refs[0] }));
@@ -25,7 +26,8 @@ export const sameScaleRelief = criterion('doc1-same-scale-relief', {
  */
 export const disabilityScale = criterion('doc2-disability-scale', {
   dependsOn: ['observations'],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: ({ chart, vs, t, unit, today }): Finding => {
     const until = evidenceCutoff(today, unit.date);
     const from = addMonths(unit.date, -t.severityLookbackMonths);
@@ -39,7 +41,8 @@ export const disabilityScale = criterion('doc2-disability-scale', {
 /** DOC3: pain recorded as a single score, not a range (the latest pain score in the look-back). */
 export const singleScore = criterion('doc3-single-score', {
   dependsOn: ['observations'],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const { unit, t, vs } = ctx;
     const until = evidenceCutoff(ctx.today, unit.date);

@@ -34,7 +34,7 @@ import {
   type OtherCause,
 } from '../../../../src/kit';
 import type { LcdContext } from '../types';
-import { EVERY_PATHWAY, criterion, notDocumented, on, ordersSaying } from './define';
+import { EVERY_PATHWAY, criterion, notDocumented, facetProcedure, ordersSaying } from './define';
 
 /** Codes (A57787): a facet CPT code on an order naming another joint (a sacroiliac joint) is not a facet procedure. */
 export const facetJointTarget = criterion('facet-joint-target', FACET_JOINT_TARGET);
@@ -58,7 +58,8 @@ function latestScores(ctx: LcdContext) {
  */
 export const axialPainWithDeficit = criterion('c1-axial-pain-with-deficit', {
   dependsOn: ['conditions', 'observations'],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const { t, vs } = ctx;
     const pain = regionPainDiagnoses(ctx);
@@ -88,7 +89,8 @@ export const axialPainWithDeficit = criterion('c1-axial-pain-with-deficit', {
 /** C2: pain present for at least 3 months before the order's date. */
 export const painThreeMonths = criterion('c2-pain-three-months', {
   dependsOn: ['conditions'],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx) => painLasted(ctx, ctx.t.painDurationMonths, (summary, evidence) => notDocumented('c2-pain-three-months', summary, evidence)),
 });
 
@@ -108,7 +110,8 @@ function isCare(p: ChartProcedure, ctx: LcdContext): boolean {
  */
 export const conservativeCareFailed = criterion('c2-conservative-care-failed', {
   dependsOn: ['procedures', 'medicationRequests', 'medicationStatements', 'observations'],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const { unit, chart, vs, t } = ctx;
     const until = evidenceCutoff(ctx.today, unit.date);
@@ -151,7 +154,8 @@ function treatmentOf(condition: ChartCondition, ctx: LcdContext, until: string):
  */
 export const noUntreatedRadiculopathy = criterion('c3-no-untreated-radiculopathy', {
   dependsOn: ['conditions', 'procedures'],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const until = evidenceCutoff(ctx.today, ctx.unit.date);
     const claudication = regionConditions(ctx, 'neurogenicClaudication');
@@ -184,7 +188,8 @@ export const OTHER_CAUSES: OtherCause[] = [...SPINE_OTHER_CAUSES, { codes: 'sign
  */
 export const noOtherPathology = criterion('c4-no-other-pathology', {
   dependsOn: ['conditions', 'procedures', 'imagingReports'],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const { t, vs } = ctx;
     const found = otherCausesOnRecord(ctx, OTHER_CAUSES);
@@ -231,7 +236,8 @@ export const noOtherPathology = criterion('c4-no-other-pathology', {
 export const imageGuidance = criterion('c5-image-guidance', {
   dependsOn: [],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const { unit } = ctx;
     if (unit.guidance === 'ultrasound') return notMet(`Ultrasound guidance: ${unit.guidanceEvidence} (N1)`, unit.orders.map((o) => ({ text: o.guidanceEvidence, reference: o.ref })));

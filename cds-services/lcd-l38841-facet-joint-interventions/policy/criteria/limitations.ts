@@ -1,7 +1,7 @@
 import type { Finding } from '../../../../src/decision/types';
 import { ORDER_FIELDS, dateOf, met, notMet } from '../../../../src/kit';
 import type { LcdContext } from '../types';
-import { EVERY_PATHWAY, criterion, notDocumented, on, ordersSaying } from './define';
+import { EVERY_PATHWAY, criterion, notDocumented, facetProcedure, ordersSaying } from './define';
 
 const quoted = (ctx: LcdContext, valueSet: string) =>
   ordersSaying(ctx, valueSet).map(({ order, concept }) => ({ text: `the order says "${concept.text ?? concept.coding?.[0]?.display ?? concept.coding?.[0]?.code}"`, reference: order.ref }));
@@ -10,7 +10,8 @@ const quoted = (ctx: LcdContext, valueSet: string) =>
 export const noProlotherapy = criterion('n2-no-prolotherapy', {
   dependsOn: [],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const said = quoted(ctx, 'prolotherapy');
     return said.length > 0 ? notMet('Prolotherapy (N2)', said) : met('Not prolotherapy');
@@ -21,7 +22,8 @@ export const noProlotherapy = criterion('n2-no-prolotherapy', {
 export const noImplantOrAfterFusion = criterion('n4-no-implant-or-after-alif', {
   dependsOn: ['procedures'],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const implant = quoted(ctx, 'intraFacetImplant');
     if (implant.length > 0) return notMet('An intra-facet implant (N4)', implant);
@@ -52,7 +54,8 @@ function anesthesia(ctx: LcdContext, valueSet: string): Array<{ text: string; re
  */
 export const anesthesiaRule = criterion('a1-anesthesia', {
   dependsOn: [],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY) && (anesthesia(ctx, 'generalAnesthesia').length > 0 || anesthesia(ctx, 'sedation').length > 0),
+  pathways: EVERY_PATHWAY,
+  appliesTo: (ctx) => facetProcedure(ctx) && (anesthesia(ctx, 'generalAnesthesia').length > 0 || anesthesia(ctx, 'sedation').length > 0),
   evaluate: (ctx): Finding => {
     const general = anesthesia(ctx, 'generalAnesthesia');
     if (general.length > 0) return notMet('General anesthesia with a facet procedure is not reasonable and necessary (A1)', general);

@@ -2,20 +2,22 @@ import type { Finding } from '../../../../src/decision/types';
 import { addMonths, atSameSite, met, notMet, reliefOrFunctionAtSameSite, siteEvidence } from '../../../../src/kit';
 import { twoConsecutiveMedialBranchBlocks } from './blocks';
 import { sessionsPerYear } from './caps';
-import { REPEAT_ABLATION, criterion, on, notDocumented, ordersSaying } from './define';
+import { REPEAT_ABLATION, criterion, facetProcedure, notDocumented, ordersSaying } from './define';
 
 /** R1: an initial ablation after two medial branch blocks in a row, each with at least 80% relief, at each level. */
 export const twoPositiveMedialBranchBlocks = criterion('r1-two-positive-medial-branch-blocks', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, 'initial-radiofrequency'),
+  pathways: ['initial-radiofrequency'],
+  appliesTo: facetProcedure,
   evaluate: (ctx) => twoConsecutiveMedialBranchBlocks(ctx, ctx.history.diagnostic, (summary, evidence) => notDocumented('r1-two-positive-medial-branch-blocks', summary, evidence)),
 });
 
 /** R2: a repeat ablation at the same site after one that gave at least 50% relief for 6 months, OR 50% functional improvement. */
 export const repeatReliefOrFunction = criterion('r2-repeat-relief-or-function', {
   dependsOn: ['observations'],
-  appliesTo: (ctx) => on(ctx, 'repeat-radiofrequency'),
+  pathways: ['repeat-radiofrequency'],
+  appliesTo: facetProcedure,
   evaluate: (ctx) =>
     reliefOrFunctionAtSameSite(ctx, ctx.history.radiofrequency, REPEAT_ABLATION, (summary, evidence) => notDocumented('r2-repeat-relief-or-function', summary, evidence)),
 });
@@ -27,7 +29,8 @@ export const repeatReliefOrFunction = criterion('r2-repeat-relief-or-function', 
 export const repeatDiagnosticsAfterTwoYears = criterion('r3-repeat-diagnostics-after-two-years', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, 'repeat-radiofrequency'),
+  pathways: ['repeat-radiofrequency'],
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const { unit, t, history } = ctx;
     const last = atSameSite(history.radiofrequency, unit.levelNames).at(-1)!;
@@ -46,7 +49,8 @@ export const repeatDiagnosticsAfterTwoYears = criterion('r3-repeat-diagnostics-a
 export const ablationSessionsPerYear = criterion('r4-rfa-sessions-per-year', {
   dependsOn: ['procedures'],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, 'initial-radiofrequency', 'repeat-radiofrequency'),
+  pathways: ['initial-radiofrequency', 'repeat-radiofrequency'],
+  appliesTo: facetProcedure,
   evaluate: (ctx) => sessionsPerYear(ctx, ctx.history.radiofrequency, ctx.t.maxRadiofrequencySessions, 'radiofrequency ablation'),
 });
 
@@ -73,6 +77,7 @@ export const thermalOnly = criterion('n3-thermal-denervation-only', {
 /** S4 (not verified): no level cap for ablation was seen in the LCD text; the levels ablated need two medial branch blocks each (R1). */
 export const ablationLevels = criterion('s4-rfa-levels', {
   dependsOn: [],
-  appliesTo: (ctx) => on(ctx, 'initial-radiofrequency', 'repeat-radiofrequency'),
+  pathways: ['initial-radiofrequency', 'repeat-radiofrequency'],
+  appliesTo: facetProcedure,
   evaluate: ({ unit }) => met(`${unit.levelCount} level${unit.levelCount === 1 ? '' : 's'}: no level cap for ablation in the LCD text read (S4), each level needs its medial branch blocks (R1)`),
 });

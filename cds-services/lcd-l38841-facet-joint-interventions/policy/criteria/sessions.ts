@@ -1,7 +1,7 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
 import { ORDER_FIELDS, addDays, dateOf, met, notMet, otherPainOrders, proceduresForVisits, unitLabel } from '../../../../src/kit';
 import { OTHER_BLOCKS, sessionCptRegion } from '../units';
-import { EVERY_PATHWAY, criterion, notDocumented, on, ordersSaying } from './define';
+import { EVERY_PATHWAY, criterion, notDocumented, facetProcedure, ordersSaying } from './define';
 
 /**
  * S1: one spinal region per session (a session read as one region on one date, ◐): another facet procedure of
@@ -11,7 +11,8 @@ import { EVERY_PATHWAY, criterion, notDocumented, on, ordersSaying } from './def
 export const oneRegionPerSession = criterion('s1-one-region-per-session', {
   dependsOn: ['procedures'],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const { unit } = ctx;
     const otherRegion = (region: string | undefined) => region !== undefined && unit.cptRegion !== undefined && region !== unit.cptRegion;
@@ -32,7 +33,8 @@ export const oneRegionPerSession = criterion('s1-one-region-per-session', {
 export const twoLevelsPerInjectionSession = criterion('s3-two-levels-per-injection-session', {
   dependsOn: [],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, 'diagnostic', 'therapeutic'),
+  pathways: ['diagnostic', 'therapeutic'],
+  appliesTo: facetProcedure,
   evaluate: ({ unit, t }) =>
     unit.beyondLevelCap
       ? notMet(
@@ -50,7 +52,8 @@ export const twoLevelsPerInjectionSession = criterion('s3-two-levels-per-injecti
 /** S5: regions follow CPT, cervical/thoracic being one region; the LCD has no thoracic exclusion. */
 export const regionsFollowCpt = criterion('s5-regions-follow-cpt', {
   dependsOn: [],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: ({ unit }) =>
     met(
       unit.region === 'thoracic'
@@ -65,7 +68,8 @@ export const regionsFollowCpt = criterion('s5-regions-follow-cpt', {
  */
 export const otherBlocksSameDay = criterion('x1-other-blocks-same-day', {
   dependsOn: ['procedures'],
-  appliesTo: (ctx) => on(ctx, ...EVERY_PATHWAY),
+  pathways: EVERY_PATHWAY,
+  appliesTo: facetProcedure,
   evaluate: (ctx): Finding => {
     const { unit, vs, chart } = ctx;
     const necessity = vs.sameDayNecessity!;

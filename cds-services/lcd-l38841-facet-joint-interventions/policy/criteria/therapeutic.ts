@@ -1,7 +1,7 @@
 import type { Finding } from '../../../../src/decision/types';
 import { blocksCoverLevels, met, notMet, notRadiofrequencyCandidate, reliefOrFunctionAtSameSite } from '../../../../src/kit';
 import { sessionsPerYear } from './caps';
-import { THERAPEUTIC, criterion, on, notDocumented } from './define';
+import { THERAPEUTIC, criterion, facetProcedure, notDocumented } from './define';
 
 /**
  * T1: therapeutic facet injections are intra-articular only. The chart tells the two apart by what the order
@@ -11,7 +11,8 @@ import { THERAPEUTIC, criterion, on, notDocumented } from './define';
 export const intraArticularOnly = criterion('t1-intra-articular-only', {
   dependsOn: [],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, 'therapeutic'),
+  pathways: ['therapeutic'],
+  appliesTo: facetProcedure,
   evaluate: ({ unit }): Finding => {
     const evidence = unit.orders.filter((o) => o.target).map((o) => ({ text: `${o.target === 'medial-branch' ? 'medial branch block' : 'intra-articular'}: ${o.targetEvidence}`, reference: o.ref }));
     if (unit.target === 'intra-articular') return met(`Intra-articular injection (${unit.targetEvidence})`, evidence);
@@ -24,7 +25,8 @@ export const intraArticularOnly = criterion('t1-intra-articular-only', {
 export const twoPositiveDiagnostics = criterion('t2-two-positive-diagnostics', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, 'therapeutic'),
+  pathways: ['therapeutic'],
+  appliesTo: facetProcedure,
   evaluate: (ctx) =>
     blocksCoverLevels({
       blocks: ctx.history.diagnostic,
@@ -42,7 +44,8 @@ export const twoPositiveDiagnostics = criterion('t2-two-positive-diagnostics', {
  */
 export const subsequentReliefOrFunction = criterion('t3-subsequent-relief-or-function', {
   dependsOn: ['observations'],
-  appliesTo: (ctx) => on(ctx, 'therapeutic') && ctx.history.therapeutic.length > 0,
+  pathways: ['therapeutic'],
+  appliesTo: (ctx) => facetProcedure(ctx) && ctx.history.therapeutic.length > 0,
   evaluate: (ctx) =>
     reliefOrFunctionAtSameSite(ctx, ctx.history.therapeutic, THERAPEUTIC, (summary, evidence) => notDocumented('t3-subsequent-relief-or-function', summary, evidence)),
 });
@@ -50,7 +53,8 @@ export const subsequentReliefOrFunction = criterion('t3-subsequent-relief-or-fun
 /** T4 and N5: why the patient is not a radiofrequency ablation candidate, documented. */
 export const notAblationCandidate = criterion('t4-not-rfa-candidate', {
   dependsOn: ['conditions', 'devices', 'observations'],
-  appliesTo: (ctx) => on(ctx, 'therapeutic'),
+  pathways: ['therapeutic'],
+  appliesTo: facetProcedure,
   evaluate: (ctx) => notRadiofrequencyCandidate(ctx, (summary) => notDocumented('t4-not-rfa-candidate', summary)),
 });
 
@@ -58,6 +62,7 @@ export const notAblationCandidate = criterion('t4-not-rfa-candidate', {
 export const therapeuticSessionsPerYear = criterion('t5-therapeutic-sessions-per-year', {
   dependsOn: ['procedures', 'observations'],
   categorical: true,
-  appliesTo: (ctx) => on(ctx, 'therapeutic'),
+  pathways: ['therapeutic'],
+  appliesTo: facetProcedure,
   evaluate: (ctx) => sessionsPerYear(ctx, ctx.history.therapeutic, ctx.t.maxTherapeuticSessions, 'therapeutic'),
 });
