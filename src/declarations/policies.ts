@@ -100,7 +100,7 @@ function finishPolicy<T>(where: string, service: ServiceDefinition<unknown>, par
     citations: parts.citations,
     clinicalText: parts.clinicalText,
     coding: parts.coding,
-    ...(parts.questionnaire ? { questionnaire: compileQuestionnaire(where, parts.questionnaire, { id: parts.id, version: parts.version, citations: parts.citations, thresholds: parts.thresholds, valueSets: parts.valueSets }) } : {}),
+    ...(parts.questionnaire ? { questionnaire: compileQuestionnaire(where, parts.questionnaire, { id: parts.id, version: parts.version, citations: parts.citations, thresholds: parts.thresholds, valueSets: parts.valueSets, criteria: module.criteria }) } : {}),
     data: { valueSets: parts.valueSets, ownValueSets: parts.ownValueSets, facts: parts.facts },
   } as LoadedPolicy<T>;
 }

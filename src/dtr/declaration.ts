@@ -92,11 +92,23 @@ export interface LoadedQuestionnaire {
 const ANSWER_TYPES: AnswerType[] = ['boolean', 'date', 'integer', 'decimal', 'string', 'choice'];
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
-/** Checks a questionnaire.json against its policy; anything wrong stops start-up, naming the folder and the member. */
+/** A criterion of the policy module as the questionnaire is checked against it: its id and the pathways it applies on. */
+export interface DeclaredCriterion {
+  id: string;
+  /** Absent: every pathway. */
+  pathways?: string[];
+}
+
+/**
+ * Checks a questionnaire.json against its policy; anything wrong stops start-up, naming the folder and the member.
+ * Each pathway asks exactly the criteria that can be not documented on it: those whose citation says how to
+ * document them (src/kit/criterion.ts), on the pathways they declare. One the questionnaire misses, or one it asks
+ * that the policy does not have or that cannot be not documented there, is named with the file.
+ */
 export function compileQuestionnaire(
   where: string,
   json: QuestionnaireJson,
-  policy: { id: string; version: string; citations: Record<string, Citation>; thresholds: unknown; valueSets: Record<string, ValueSetJson> },
+  policy: { id: string; version: string; citations: Record<string, Citation>; thresholds: unknown; valueSets: Record<string, ValueSetJson>; criteria: DeclaredCriterion[] },
 ): LoadedQuestionnaire {
   const fail = (message: string): never => {
     throw new StartupError(`${where}: questionnaire.json: ${message}`);
@@ -111,7 +123,7 @@ export function compileQuestionnaire(
   const valueSets: LoadedQuestionnaire['valueSets'] = {};
   const criteria = json.criteria ?? {};
   for (const [criterion, entry] of Object.entries(criteria)) {
-    if (!policy.citations[criterion]) fail(`criterion "${criterion}" is not a criterion of ${policy.id} (no citation)`);
+    if (!policy.criteria.some((c) => c.id === criterion)) fail(`criterion "${criterion}" is not a criterion of ${policy.id}`);
     const questions = entry?.questions;
     if (!Array.isArray(questions) || questions.length === 0) fail(`criteria.${criterion}.questions must list at least one question`);
     const ids = new Set<string>();
@@ -145,7 +157,34 @@ export function compileQuestionnaire(
     for (const criterion of p.criteria) if (!criteria[criterion]) fail(`pathways.${pathway} asks criterion "${criterion}", which criteria does not declare`);
     urls[pathway] = `${json.canonicalBase}/Questionnaire/${questionnaireId(policy.id, pathway)}`;
   }
+  checkCoverage(json, policy, fail);
   return { json, declaration: policy.id, version: policy.version, urls, citations: policy.citations, thresholds, valueSets };
+}
+
+/**
+ * Each pathway asks every criterion that can be not documented on it, and nothing else. Without pathwayOf the one
+ * pathway serves every unit, so it asks every criterion that can be not documented.
+ */
+function checkCoverage(json: QuestionnaireJson, policy: { id: string; citations: Record<string, Citation>; criteria: DeclaredCriterion[] }, fail: (message: string) => never): void {
+  const pathways = Object.keys(json.pathways);
+  const documentable = policy.criteria.filter((c) => typeof policy.citations[c.id]?.howToDocument === 'string');
+  const pathwaysOf = (c: DeclaredCriterion) => (json.pathwayOf === undefined || c.pathways === undefined ? pathways : c.pathways);
+  for (const c of documentable) {
+    for (const pathway of pathwaysOf(c)) {
+      if (!json.pathways[pathway]) fail(`criterion "${c.id}" can be not documented on pathway "${pathway}", for which pathways has no questionnaire`);
+      if (!json.pathways[pathway]!.criteria.includes(c.id)) fail(`pathways.${pathway} does not ask criterion "${c.id}", which can be not documented on that pathway (its citation says how to document it)`);
+    }
+  }
+  for (const [pathway, p] of Object.entries(json.pathways)) {
+    for (const id of p.criteria) {
+      const c = documentable.find((d) => d.id === id);
+      if (!c) fail(`pathways.${pathway} asks criterion "${id}", which can never be not documented (its citation in citations.json has no howToDocument)`);
+      if (!pathwaysOf(c!).includes(pathway)) fail(`pathways.${pathway} asks criterion "${id}", which does not apply on that pathway (it applies on ${c!.pathways!.join(', ')})`);
+    }
+  }
+  for (const id of Object.keys(json.criteria)) {
+    if (!pathways.some((pathway) => json.pathways[pathway]!.criteria.includes(id))) fail(`criteria.${id} is asked on no pathway`);
+  }
 }
 
 function isCanonicalBase(value: unknown): boolean {

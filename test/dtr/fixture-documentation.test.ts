@@ -280,8 +280,8 @@ describe('documentation in place (DTR) on the fixture policies', () => {
 describe('a broken questionnaire.json stops start-up, naming what is wrong', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { compileQuestionnaire } = require('../../src/dtr/declaration') as typeof import('../../src/dtr/declaration');
-  const citations = { 'pain-duration': { section: '1.a', title: 'Pain', text: 'Pain for 6 weeks.' } };
-  const policy = { id: 'fx', version: '1', citations, thresholds: { painWeeks: 6, label: 'six' }, valueSets: {} };
+  const citations = { 'pain-duration': { section: '1.a', title: 'Pain', text: 'Pain for 6 weeks.', howToDocument: 'Record the pain with its onset.' } };
+  const policy = { id: 'fx', version: '1', citations, thresholds: { painWeeks: 6, label: 'six' }, valueSets: {}, criteria: [{ id: 'pain-duration' }] };
   const base = () => ({
     canonicalBase: 'https://plan.example.org/fhir',
     title: 'T',
@@ -300,5 +300,83 @@ describe('a broken questionnaire.json stops start-up, naming what is wrong', () 
     const q = base();
     breakIt(q);
     expect(() => compileQuestionnaire('policy fx', q as any, policy)).toThrow(message);
+  });
+});
+
+describe('questionnaire.json asks every criterion that can be not documented on each pathway, and only those', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { compileService, readDeclarations } = require('../../src/declarations/load') as typeof import('../../src/declarations/load');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { compileQuestionnaire } = require('../../src/dtr/declaration') as typeof import('../../src/dtr/declaration');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { StartupError } = require('../../src/errors') as typeof import('../../src/errors');
+  type Json = import('../../src/dtr/declaration').QuestionnaireJson;
+
+  describe('on the fixture declarations', () => {
+    const { services, policies } = readDeclarations(FIXTURE_DIR);
+    const service = services[0]!;
+    const medicare = policies['fixture-imaging-medicare']!;
+    const copy = (q: Json | undefined): Json => structuredClone(q!);
+
+    it('loads them as they are: each pathway asks what can be not documented', () => {
+      expect(() => compileService(service, policies)).not.toThrow();
+    });
+
+    it('stops start-up when a policy folder’s questionnaire misses a criterion that can be not documented, naming it and the file', () => {
+      const questionnaire = copy(medicare.questionnaire);
+      questionnaire.pathways.mri!.criteria = ['pain-duration'];
+      delete questionnaire.criteria['therapy-tried'];
+      const broken = { ...policies, 'fixture-imaging-medicare': { ...medicare, questionnaire } };
+      expect(() => compileService(service, broken)).toThrow(StartupError);
+      expect(() => compileService(service, broken)).toThrow(
+        'policy fixture-imaging-medicare (applied by service fixture-imaging): questionnaire.json: pathways.mri does not ask criterion "therapy-tried", which can be not documented on that pathway (its citation says how to document it)',
+      );
+    });
+
+    it('stops start-up when a questionnaire names a criterion its policy does not have (another policy’s)', () => {
+      const questionnaire = copy(service.questionnaire);
+      questionnaire.criteria['therapy-tried'] = copy(medicare.questionnaire).criteria['therapy-tried']!;
+      questionnaire.pathways.mri!.criteria.push('therapy-tried');
+      expect(() => compileService({ ...service, questionnaire }, policies)).toThrow('service fixture-imaging: questionnaire.json: criterion "therapy-tried" is not a criterion of fixture-imaging');
+    });
+  });
+
+  describe('per pathway (pathwayOf), against the pathways each criterion declares', () => {
+    const how = (title: string) => ({ section: title, title, text: title, howToDocument: `Chart ${title}.` });
+    const policy = {
+      id: 'fx',
+      version: '1',
+      thresholds: {},
+      valueSets: {},
+      citations: { onset: how('onset'), therapy: how('therapy'), everywhere: how('everywhere'), age: { section: 'age', title: 'age', text: 'age' } },
+      criteria: [{ id: 'onset', pathways: ['first', 'repeat'] }, { id: 'therapy', pathways: ['repeat'] }, { id: 'everywhere' }, { id: 'age', pathways: ['first'] }],
+    };
+    const question = { questions: [{ id: 'q', text: 'Yes?', type: 'boolean' as const, accept: { equals: true } }] };
+    const valid = (): Json => ({
+      canonicalBase: 'https://plan.example.org/fhir',
+      title: 'T',
+      attestation: 'I attest',
+      pathwayOf: 'pathway',
+      pathways: { first: { title: 'First', criteria: ['onset', 'everywhere'] }, repeat: { title: 'Repeat', criteria: ['onset', 'therapy', 'everywhere'] } },
+      criteria: { onset: question, therapy: question, everywhere: question },
+    });
+    const compile = (q: Json) => () => compileQuestionnaire('policy fx', q, policy);
+
+    it('accepts a questionnaire asking exactly what can be not documented on each pathway', () => {
+      expect(compile(valid())).not.toThrow();
+    });
+
+    it.each([
+      ['misses a criterion on one of its pathways', (q: Json) => (q.pathways.repeat!.criteria = ['onset', 'everywhere']), 'pathways.repeat does not ask criterion "therapy", which can be not documented on that pathway'],
+      ['misses a criterion that declares no pathways (so applies on all)', (q: Json) => (q.pathways.first!.criteria = ['onset']), 'pathways.first does not ask criterion "everywhere"'],
+      ['asks a criterion on a pathway it does not apply on', (q: Json) => q.pathways.first!.criteria.push('therapy'), 'pathways.first asks criterion "therapy", which does not apply on that pathway (it applies on repeat)'],
+      ['asks a criterion that can never be not documented', (q: Json) => ((q.criteria.age = question), q.pathways.first!.criteria.push('age')), 'pathways.first asks criterion "age", which can never be not documented (its citation in citations.json has no howToDocument)'],
+      ['has no pathway where a criterion can be not documented', (q: Json) => delete q.pathways.repeat, 'criterion "onset" can be not documented on pathway "repeat", for which pathways has no questionnaire'],
+      ['declares questions for a criterion no pathway asks', (q: Json) => ((q.criteria.age = question), undefined), 'criteria.age is asked on no pathway'],
+    ])('stops start-up when it %s', (_what, breakIt, message) => {
+      const q = valid();
+      breakIt(q);
+      expect(compile(q)).toThrow(`policy fx: questionnaire.json: ${message}`);
+    });
   });
 });
