@@ -14,7 +14,8 @@ import { escapeMarkdown, truncateSummary } from './markdown';
 import { sessionCardText, sessionConflicts, type SessionConflict } from './session';
 import { suggestionType } from './response-types';
 import { withoutEmpty } from './without-empty';
-import { documentationLink, unitQuestionnaire } from '../dtr/crd';
+import { documentationLink, unitDocumentation, unitQuestionnaire } from '../dtr/crd';
+import { attestationSuggestion } from '../dtr/attestation-suggestion';
 
 export type CrdConfiguration = Record<string, boolean | number>;
 
@@ -40,6 +41,8 @@ export interface ResponseContext {
   memberCoverage?: MemberCoverage;
   /** Where each decided order's coverage information goes and what cards call it (default: the order itself). */
   targetsOf?: (order: ServiceRequest) => CoverageTarget[];
+  /** Who signs (the hook's userId), for whom and when: the author of an attestation the card suggests (absent: none suggested). */
+  signer?: { user: string; patientId: string; now: string };
 }
 
 /** The context with its defaults filled in. */
@@ -255,6 +258,20 @@ function documentationLinks(unit: UnitDecision, ctx: Answering): Link[] {
   return [documentationLink({ questionnaire, orders, ...(coverage ? { coverage } : {}), coverageAssertionId: ctx.assertionId, baseUrl: ctx.baseUrl })];
 }
 
+/**
+ * Next to the link, where it helps: a plain suggestion that saves the attested yes/no answers the record lacks
+ * (src/dtr/attestation-suggestion.ts), on hooks that ask for documentation and offer suggestions, when the
+ * signing clinician is known.
+ */
+function documentationSuggestions(unit: UnitDecision, ctx: Answering): SuggestionSpec[] {
+  if (!ctx.hook.primary || !ctx.hook.suggestions || !ctx.signer) return [];
+  const documentation = unitDocumentation(ctx.service, ctx.policy, unit);
+  if (!documentation) return [];
+  const coverage = ctx.memberCoverage.kind === 'active' ? ctx.memberCoverage.reference : undefined;
+  const suggestion = attestationSuggestion({ ...documentation, unit, patientId: ctx.signer.patientId, author: ctx.signer.user, authored: ctx.signer.now, today: ctx.today, ...(coverage ? { coverage } : {}) });
+  return suggestion ? [suggestion] : [];
+}
+
 function dedupe(codings: Coding[]): Coding[] {
   const seen = new Set<string>();
   return codings.filter((c) => {
@@ -274,7 +291,8 @@ function unitCardsFor(decision: UnitDecision, ctx: Answering, quiet: boolean): U
   const offered = ctx.hook.suggestions ? decision.suggestions : [];
   const alternatives = offered.filter((s) => suggestionType(s) === 'alternate-request');
   const additional = offered.filter((s) => suggestionType(s) === 'additional-orders');
-  const other = offered.filter((s) => suggestionType(s) === 'other');
+  // The attestation creates a QuestionnaireResponse, not an order: it goes with the decision card's own suggestions, not on a CRD additional-orders card.
+  const other = [...offered.filter((s) => suggestionType(s) === 'other'), ...documentationSuggestions(decision, ctx)];
   return {
     ...(quiet ? {} : { decision: decisionCard(decision, ctx, other) }),
     ...(alternatives.length > 0 ? { alternatives: suggestionCard(decision, ctx, alternatives, 'alternatives') } : {}),

@@ -141,6 +141,7 @@ async function decideCall(service: LoadedService, body: unknown, call: CallConte
     version,
     memberCoverage,
     targetsOf,
+    ...(request.context.userId ? { signer: { user: request.context.userId, patientId: request.context.patientId, now: now.toISOString() } } : {}),
   });
 
   const elapsedMs = performance.now() - started;

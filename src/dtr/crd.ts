@@ -1,22 +1,29 @@
 import type { Link } from '../cds/types';
 import type { LoadedService } from '../declarations/types';
 import type { AppliedPolicy, UnitDecision } from '../decision/types';
-import { pathwayOfUnit } from './declaration';
+import { pathwayOfUnit, type LoadedQuestionnaire } from './declaration';
 import { canonicalOf } from './questionnaire';
 
 /**
  * How a decision points to its documentation questionnaire: the canonical in the CRD coverage information
  * (with doc-needed) and a SMART link on the card that opens the documentation app (/dtr) with an appContext
- * naming the orders, the coverage, the coverage-assertion-id and the questionnaire.
+ * naming the orders, the coverage, the coverage-assertion-id and the questionnaire; and, where all that is
+ * missing is yes/no answers to attest, a plain suggestion creating the attested response (attestation-suggestion.ts).
  */
+
+/** The questionnaire and pathway for a unit that needs documentation, when its policy has one for its pathway. */
+export function unitDocumentation(service: LoadedService, policy: AppliedPolicy, unit: UnitDecision): { questionnaire: LoadedQuestionnaire; pathway: string } | undefined {
+  if (unit.outcome !== 'conditional') return undefined;
+  const questionnaire = service.policies.find((p) => p.id === policy.declaration)?.questionnaire;
+  if (!questionnaire) return undefined;
+  const pathway = pathwayOfUnit(questionnaire, unit.unit.summary);
+  return pathway ? { questionnaire, pathway } : undefined;
+}
 
 /** The canonical (url|version) of the questionnaire for a unit that needs documentation, when its policy has one for its pathway. */
 export function unitQuestionnaire(service: LoadedService, policy: AppliedPolicy, unit: UnitDecision): string | undefined {
-  if (unit.outcome !== 'conditional') return undefined;
-  const loaded = service.policies.find((p) => p.id === policy.declaration)?.questionnaire;
-  if (!loaded) return undefined;
-  const pathway = pathwayOfUnit(loaded, unit.unit.summary);
-  return pathway ? canonicalOf(loaded, pathway) : undefined;
+  const documentation = unitDocumentation(service, policy, unit);
+  return documentation ? canonicalOf(documentation.questionnaire, documentation.pathway) : undefined;
 }
 
 export interface DocumentationLinkInput {
