@@ -174,15 +174,20 @@
     return writeOrder(base, options, procedures);
   }
 
+  /** Resource types that are orders: a created one joins the draft orders; anything else created goes to the chart. */
+  var ORDER_TYPES = ['ServiceRequest', 'MedicationRequest', 'DeviceRequest', 'NutritionOrder', 'VisionPrescription', 'CommunicationRequest'];
+
   /**
    * A suggestion's actions applied to the draft orders, in the order CDS Hooks prescribes (deletes,
-   * then creates, then updates). Returns the new list and a line per action that could not be applied.
+   * then creates, then updates). Returns the new list, the created resources that are not orders (an attested
+   * QuestionnaireResponse, say: the page saves them to the chart) and a line per action that could not be applied.
    */
   function applyActions(orders, actions, newId) {
     var list = orders.map(function (o) {
       return JSON.parse(JSON.stringify(o));
     });
     var problems = [];
+    var records = [];
     var rank = { delete: 0, create: 1, update: 2 };
     var sorted = (actions || []).slice().sort(function (a, b) {
       return (rank[a.type] === undefined ? 3 : rank[a.type]) - (rank[b.type] === undefined ? 3 : rank[b.type]);
@@ -198,6 +203,7 @@
       } else if (action.type === 'create') {
         if (!action.resource) return problems.push('A create action without a resource was skipped');
         var created = JSON.parse(JSON.stringify(action.resource));
+        if (ORDER_TYPES.indexOf(created.resourceType) === -1) return records.push(created);
         if (!created.id) created.id = newId();
         list.push(created);
       } else if (action.type === 'update') {
@@ -212,7 +218,7 @@
         problems.push('Unknown action type "' + action.type + '" was skipped');
       }
     });
-    return { orders: list, problems: problems };
+    return { orders: list, records: records, problems: problems };
   }
 
   return {

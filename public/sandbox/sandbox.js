@@ -644,12 +644,39 @@
     ordersChanged();
     renderOrders();
     var feedback = sendFeedback({ card: card.uuid, outcome: 'accepted', acceptedSuggestions: suggestion.uuid ? [{ id: suggestion.uuid }] : [] }, !suggestion.uuid);
-    feedback.then(function (sent) {
+    Promise.all([feedback, saveRecords(result.records, result.problems)]).then(function (done) {
+      var sent = done[0];
       return sign().then(function () {
         var note = 'Applied "' + suggestion.label + '"' + (result.problems.length ? ' (' + result.problems.join('; ') + ')' : '') + '; ' + sent + '. ';
         showStatus(note + $('status').textContent, $('status').classList.contains('error'));
         $('cards-heading').focus();
       });
+    });
+  }
+
+  /**
+   * Created resources that are not orders (an attested QuestionnaireResponse) are saved to the chart, as an EHR
+   * does: the sandbox FHIR server, which the page's prefetch is then read from again. What fails is noted in `problems`.
+   */
+  function saveRecords(records, problems) {
+    if (!records.length || !state.scenario) {
+      if (records.length) problems.push(records.length + ' created record(s) not saved: no scenario patient loaded');
+      return Promise.resolve();
+    }
+    var fhirBase = window.location.origin + '/sandbox/fhir';
+    var saves = records.map(function (record) {
+      return fetch(fhirBase + '/' + encodeURIComponent(record.resourceType), { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify(record) }).then(
+        function (response) {
+          if (!response.ok) problems.push(record.resourceType + ' not saved (the sandbox FHIR server answered HTTP ' + response.status + ')');
+        },
+        function (error) {
+          problems.push(record.resourceType + ' not saved (' + error.message + ')');
+        },
+      );
+    });
+    return Promise.all(saves).then(function () {
+      // The signing reads it (and reports a failure to read it).
+      state.prefetch = getJson('/sandbox/api/services/' + encodeURIComponent(state.service.id) + '/scenarios/' + encodeURIComponent(state.scenario.id) + '/prefetch');
     });
   }
 

@@ -12,7 +12,9 @@ import { CHROMIUM_PATH, browserMode, launchChromium, type Browser } from './chro
  * service: sign an order that needs documentation on the test page; open the documentation app from the
  * card ("Complete documentation": a standalone SMART launch against the sandbox FHIR server, with the card's
  * appContext); see what the chart holds, marked as auto-populated; answer the missing items in LHC-Forms,
- * attest and save the QuestionnaireResponse; the page signs again and the order is covered.
+ * attest and save the QuestionnaireResponse; the page signs again and the order is covered. And where all the
+ * record lacks is a yes/no, the card's plain suggestion attests it: the page saves the QuestionnaireResponse
+ * to the chart and signs again.
  */
 const mode = browserMode();
 if (mode === 'skip') {
@@ -101,6 +103,31 @@ describeInBrowser('documentation app (/dtr) launched from the card, in Chromium'
     expect(errors).toEqual([]);
     expect(appErrors).toEqual([]);
     await app.close();
+    await page.close();
+  }, 120_000);
+
+  it('attests a yes/no the record lacks with the card\'s suggestion, without the app, and gets the order covered', async () => {
+    const page = await browser.context.newPage();
+    const errors = watch(page);
+    await page.goto(`${baseUrl}/sandbox?scenario=facet-01-first-block-covered`);
+    await page.locator('#patient-name', { hasText: 'Patient/facet-01' }).waitFor();
+    // The scenario's orders say radiofrequency is being considered; an order added on the page does not.
+    while ((await page.locator('#orders .remove').count()) > 0) await page.locator('#orders .remove').first().click();
+    await page.getByRole('button', { name: 'Add order' }).click();
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    const conditional = page.getByRole('article').filter({ hasText: 'document that RF neurotomy is planned' });
+    await conditional.waitFor();
+    expect(await page.locator('.coverage').textContent()).toBe('Coverage: conditional');
+    // The app stays offered; the plain suggestion does it in one click.
+    await conditional.getByRole('button', { name: 'Complete documentation' }).waitFor();
+    await conditional.getByRole('button', { name: 'Attest “Yes” to “Is radiofrequency neurotomy being considered if the blocks are positive?”' }).click();
+    await page.locator('.coverage', { hasText: 'Coverage: covered' }).waitFor();
+    expect(await page.locator('#orders .order').count()).toBe(1);
+    const covered = page.getByRole('article').filter({ hasText: /meets policy/i }).first();
+    await covered.getByText('Details: how each criterion was read').click();
+    expect(await covered.locator('.detail').textContent()).toContain('Attested by Practitioner/sandbox-clinician');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'dtr-attested-by-suggestion.png'), fullPage: true });
+    expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
 });

@@ -9,7 +9,7 @@ const Orders = require('../../public/sandbox/orders.js') as {
   readOrder(order: ServiceRequest, procedures: Procedure[]): OrderView;
   writeOrder(order: ServiceRequest, fields: Partial<OrderView>, procedures: Procedure[]): ServiceRequest;
   newOrder(options: Record<string, unknown>, procedures: Procedure[]): ServiceRequest;
-  applyActions(orders: ServiceRequest[], actions: unknown[], newId: () => string): { orders: ServiceRequest[]; problems: string[] };
+  applyActions(orders: ServiceRequest[], actions: unknown[], newId: () => string): { orders: ServiceRequest[]; records: Array<{ resourceType: string }>; problems: string[] };
 };
 interface Procedure {
   code: string;
@@ -101,5 +101,14 @@ describe('sandbox draft orders', () => {
       ['new-1', 'draft'],
     ]);
     expect(problems).toEqual(['Nothing to delete: ServiceRequest/zzz is not among the draft orders']);
+  });
+
+  it('keeps a created resource that is not an order (an attested QuestionnaireResponse) out of the draft orders, for the chart', () => {
+    const a: ServiceRequest = { resourceType: 'ServiceRequest', id: 'a', status: 'draft', intent: 'order', subject: {} };
+    const response = { resourceType: 'QuestionnaireResponse', status: 'completed', basedOn: [{ reference: 'ServiceRequest/a' }] };
+    const { orders, records, problems } = Orders.applyActions([a], [{ type: 'create', description: 'Save the documentation', resource: response }], () => 'new-1');
+    expect(orders).toEqual([a]);
+    expect(records).toEqual([response]);
+    expect(problems).toEqual([]);
   });
 });
