@@ -121,7 +121,7 @@ function pathwayOf(unit: ProcedureUnit, history: LcdHistory, t: LcdThresholds): 
   }
   const target = unit.target ? ` (${unit.target === 'medial-branch' ? 'medial branch block' : 'intra-articular'}: ${unit.targetEvidence})` : '';
   if (unit.intent) return { pathway: unit.intent, evidence: `${unit.intent} (${unit.intentEvidence ?? 'marked on the order'})${target}` };
-  if (unit.target === 'medial-branch') return { pathway: 'diagnostic', evidence: `diagnostic: a medial branch block${target} is diagnostic (therapeutic injections are intra-articular only, T1)` };
+  if (unit.target === 'medial-branch') return { pathway: 'diagnostic', evidence: `diagnostic: a medial branch block (the order says "${unit.targetEvidence}") is diagnostic (therapeutic injections are intra-articular only, T1)` };
   const positive = history.diagnostic.filter((b) => (b.relief?.percent ?? -1) >= t.diagnosticReliefPercent).length;
   return positive >= 2
     ? { pathway: 'therapeutic', evidence: `therapeutic (inferred: ${positive} diagnostic blocks with ≥ ${t.diagnosticReliefPercent}% relief on record in this CPT region)${target}` }

@@ -1,6 +1,6 @@
 import type { CodeableConcept, Coding, ServiceRequest } from 'fhir/r4';
 import type { FactRecord } from '../../facts/extract';
-import { SYSTEMS, canonicalSystem, conceptText } from '../../fhir/code-systems';
+import { SYSTEMS, canonicalSystem, conceptLabel, conceptText } from '../../fhir/code-systems';
 import { orderText } from '../../fhir/order-codes';
 import type { Chart } from '../chart/model';
 import { dateOf } from '../dates';
@@ -245,7 +245,7 @@ export function readOrder(order: ServiceRequest, record: FactRecord, ctx: OrderR
       [...f.strings(record, 'notes'), f.string(record, 'patientInstruction'), ...details.map(conceptText), ...reasonConcepts.map(conceptText)].join('\n'),
       vs,
     ),
-    ...(notRf ? { notRfCandidateReason: conceptText(notRf) || notRf.coding?.[0]?.code } : {}),
+    ...(notRf ? { notRfCandidateReason: conceptLabel(notRf) } : {}),
     reasonConcepts,
     ...(nonFacetJoint ? { nonFacetJoint } : {}),
     maxTextChars: ctx.maxTextChars,
@@ -271,7 +271,7 @@ export function nonFacetJointOf(kind: ProcedureKind, codeText: string | undefine
   for (const joint of NON_FACET_JOINTS) {
     const matcher = vs[joint.valueSet]!;
     const site = bodySites.find((c) => matcher.matchesConcept(c));
-    const named = site ? `site "${conceptText(site) || site.coding?.[0]?.code}" on the order` : matcher.matchesText(codeText) ? `code text "${codeText}"` : undefined;
+    const named = site ? `site "${conceptLabel(site)}" on the order` : matcher.matchesText(codeText) ? `code text "${codeText}"` : undefined;
     if (named) return { valueSet: joint.valueSet, appearsToBe: joint.appearsToBe(kind), evidence: named };
   }
   return undefined;
@@ -342,8 +342,8 @@ export function regionOf(
 function intentOf(details: CodeableConcept[], vs: ValueSets): { intent?: Intent; evidence?: string } {
   const diagnostic = details.find((d) => vs.diagnosticIntent!.matchesConcept(d));
   const therapeutic = details.find((d) => vs.therapeuticIntent!.matchesConcept(d));
-  if (diagnostic && !therapeutic) return { intent: 'diagnostic', evidence: `marked diagnostic (${conceptText(diagnostic) || diagnostic.coding?.[0]?.code})` };
-  if (therapeutic && !diagnostic) return { intent: 'therapeutic', evidence: `marked therapeutic (${conceptText(therapeutic) || therapeutic.coding?.[0]?.code})` };
+  if (diagnostic && !therapeutic) return { intent: 'diagnostic', evidence: `marked diagnostic (${conceptLabel(diagnostic)})` };
+  if (therapeutic && !diagnostic) return { intent: 'therapeutic', evidence: `marked therapeutic (${conceptLabel(therapeutic)})` };
   return {};
 }
 
@@ -356,7 +356,7 @@ export function targetOf(concepts: CodeableConcept[], vs: ValueSets): { target: 
   const found = (Object.entries(TARGET_VALUE_SETS) as Array<[Target, string]>).flatMap(([target, name]) => {
     const matcher = vs[name];
     const concept = matcher ? concepts.find((c) => matcher.matchesConcept(c)) : undefined;
-    return concept ? [{ target, evidence: conceptText(concept) || concept.coding?.[0]?.code || name }] : [];
+    return concept ? [{ target, evidence: conceptLabel(concept) || name }] : [];
   });
   return found.length === 1 ? found[0] : undefined;
 }
