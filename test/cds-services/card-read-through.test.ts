@@ -9,7 +9,9 @@ import { testRuntime } from '../helpers/runtime';
 /**
  * Read-through of every scenario patient's cards, CP.MP.171's and the Medicare LCD's, as a clinician reads
  * them: no phrase said twice in a row (a concept's text and its display both quoted, "Medial branch block
- * Medial branch block"), and no placeholder leaking from the code that wrote the words.
+ * Medial branch block"), no placeholder leaking from the code that wrote the words, and no FHIR coding
+ * (`system|code`, "Coverage.type …": the Medicaid card said "is Medicaid (Coverage.type https://nahdo.org/sopt|2
+ * (Medicaid))"); how the service read the record in FHIR terms is for integrators, in the decision record.
  */
 const service = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
 const library = ScenarioLibrary.forServiceAndPolicies(service)!;
@@ -24,6 +26,7 @@ interface Card {
 /** A word or run of words immediately repeated ("block block", "Medial branch block Medial branch block"). */
 const REPEATED_PHRASE = /\b([a-z]{2,}(?: [a-z]+)*) \1\b/i;
 const PLACEHOLDER = /\bundefined\b|\bNaN\b|\[object Object\]|\(\)/;
+const FHIR_CODING = /https?:\/\/[^\s|)]+\|[^\s)]+|\b(?:Coverage|ServiceRequest|Condition|Observation|Procedure)\.[a-z]\w*/;
 
 describe('scenario cards read as a clinician reads them', () => {
   let runtime: Runtime;
@@ -40,8 +43,9 @@ describe('scenario cards read as a clinician reads them', () => {
   });
   afterAll(() => runtime.close());
 
-  it.each(library.scenarios.map((s) => [s.id]))('%s: no phrase said twice in a row, no placeholder', (id) => {
+  it.each(library.scenarios.map((s) => [s.id]))('%s: no phrase said twice in a row, no placeholder, no FHIR coding', (id) => {
     for (const line of texts.get(id)!) {
+      expect({ line, coding: line.match(FHIR_CODING)?.[0] }).toEqual({ line, coding: undefined });
       expect({ line, repeated: line.match(REPEATED_PHRASE)?.[0] }).toEqual({ line, repeated: undefined });
       expect({ line, placeholder: line.match(PLACEHOLDER)?.[0] }).toEqual({ line, placeholder: undefined });
     }
