@@ -50,4 +50,10 @@ describe('scenario cards read as a clinician reads them', () => {
       expect({ line, placeholder: line.match(PLACEHOLDER)?.[0] }).toEqual({ line, placeholder: undefined });
     }
   });
+
+  it('asks, for a cervical/thoracic code without a region, for what tells cervical from thoracic (not a lumbar diagnosis)', () => {
+    const document = texts.get('facet-17-region-not-charted')!.filter((l) => l.includes('Document:'));
+    expect(document).toEqual([expect.stringContaining('cervical or thoracic')]);
+    expect(document.join('\n')).not.toMatch(/lumbar/);
+  });
 });
