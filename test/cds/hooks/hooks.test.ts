@@ -277,6 +277,7 @@ describe('hooks', () => {
       const res = await request(runtime.app).post(HOOK_PATHS['appointment-book']).send(bookRequest([withoutId as FhirResource], { prefetch: withOrders([signed(lumbarBlockOrder('sr-1'))]) }));
       expect(res.status).toBe(400);
       expect(res.body.issue[0].expression).toEqual(['context.appointments.entry[0].resource.id']);
+      expect(res.body.issue[0].diagnostics).toContain('is an Appointment for a decided order and needs a FHIR id');
     });
   });
 
