@@ -97,6 +97,19 @@ describe('hooks', () => {
       expect(recordOf().orders.map((o) => [o.orderRef, o.outcome])).toEqual([['ServiceRequest/sr-2', 'not-covered']]);
     });
 
+    // KNOWN BUG (audit, 2026-12-03), marked failing so the suite stays green until it is fixed: README says the
+    // other draft orders are "the session they are read with (same visit…)", but an unselected facet order on the
+    // same date is not read as another procedure of the visit (CP.MP.171 I; LCD S1 likewise): the selected order
+    // alone "Meets policy", while order-sign answers not-covered for the same two orders. When fixed, drop `.failing`.
+    it.failing('reads an unselected facet draft order of the same date as another procedure of the visit (one procedure per visit), as order-sign does', async () => {
+      const cervical = facetOrder('sr-2', '64490', { bodySite: [{ text: 'C5-C6' }] });
+      const signedBoth = await post('order-sign', hookRequest({ orders: [lumbarBlockOrder('sr-1'), cervical], prefetch: fullPrefetch(chart) }));
+      expect(signedBoth.systemActions.map(covered)).toEqual([['not-covered'], ['not-covered']]);
+
+      await post('order-select', selectRequest([lumbarBlockOrder('sr-1'), cervical], ['ServiceRequest/sr-1'], { extension: { 'davinci-crd.configuration': { 'coverage-info': true } } }));
+      expect(recordOf().orders.map((o) => [o.orderRef, o.outcome])).toEqual([['ServiceRequest/sr-1', 'not-covered']]);
+    });
+
     it('answers with cards only: no coverage information unless the client asks; then none asking for documentation (CRD hook-19)', async () => {
       const plain = await post('order-select', selectRequest([lumbarBlockOrder('sr-1')], ['ServiceRequest/sr-1'], { prefetch: fullPrefetch(withoutPhysicalTherapy()) }));
       expect(plain.systemActions).toBeUndefined();
