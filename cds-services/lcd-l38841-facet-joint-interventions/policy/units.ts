@@ -47,7 +47,7 @@ export function cptRegionOf(region: Region | undefined, codeRegions: Region[]): 
 export function prepareUnits(input: Input): Array<DecisionUnit<LcdContext>> {
   const { today, policy } = input;
   const { valueSets: vs, thresholds: t, coding } = policy;
-  const { chart, orders, sessions, procedures: read0, visitSessions } = readSpinalRequest(input, chartModel, { otherProcedures: OTHER_BLOCKS, guidanceCited: GUIDANCE_CITED });
+  const { chart, orders, sessions, procedures: read0, visitSessions, undecided } = readSpinalRequest(input, chartModel, { otherProcedures: OTHER_BLOCKS, guidanceCited: GUIDANCE_CITED });
   const procedures = read0.flatMap((p) => linesBeyondLevelCap(p, t));
   const read = procedures.map(({ key, unit: procedure, beyondLevelCap }) => {
     const cptRegion = cptRegionOf(procedure.region, procedure.orders.flatMap((o) => o.codes.flatMap((c) => c.regions)));
@@ -61,7 +61,7 @@ export function prepareUnits(input: Input): Array<DecisionUnit<LcdContext>> {
     id: key,
     label: unitLabel(unit),
     orders: unit.orders.map((o) => o.order),
-    context: { today, unit, units, chart, history, visitSessions, drafts: ORDER_FIELDS.records(input.facts), facts: input.facts, sessionOrders: orders, t, vs, coding },
+    context: { today, unit, units, chart, history, visitSessions, drafts: ORDER_FIELDS.records(input.facts), facts: input.facts, sessionOrders: orders, undecided, t, vs, coding },
     readAs: unit.nonFacetJoint ? unitReadAs(unit) : [...unitReadAs(unit), `Under the LCD: ${unit.pathwayEvidence}`],
     levels: unit.levelCount,
     summary: { pathway: unit.pathway, region: unit.region ?? 'unknown', cptRegion: unit.cptRegion ?? 'unknown', levels: unit.levelCount, kind: unit.kind, ...(unit.target ? { target: unit.target } : {}) },

@@ -347,6 +347,52 @@ function intentOf(details: CodeableConcept[], vs: ValueSets): { intent?: Intent;
   return {};
 }
 
+/** A facet order of the request that this call does not decide (order-select's unselected draft orders). */
+export interface SessionFacetOrder {
+  ref: string;
+  date: string;
+  kind: ProcedureKind;
+  region?: Region;
+  /** The regions its codes allow (for an order whose region is not charted). */
+  codeRegions: Region[];
+  /** "Facet joint injection, cervical/thoracic, single level (64490)", for evidence. */
+  label: string;
+}
+
+/**
+ * The request's facet orders not decided in this call, read from their fact records for the visit: date,
+ * kind, region. order-select decides only the selected orders, but the others are still procedures of their
+ * date. An unlisted 64999 outside scope is not a facet procedure and is left out.
+ */
+export function sessionFacetOrders(drafts: FactRecord[], decided: OrderInfo[], ctx: { vs: ValueSets; coding: SpineCoding; today: string }): SessionFacetOrder[] {
+  const f = ORDER_FIELDS;
+  const decidedRefs = new Set(decided.map((o) => o.ref));
+  return drafts.flatMap((record) => {
+    if (decidedRefs.has(record.ref) || record.ref.includes('/#')) return [];
+    const codes = procedureCodes(f.codings(record, 'codings'), ctx.coding);
+    if (codes.length === 0 || codes.every((c) => c.procedure === 'unlisted')) return [];
+    const bodySites = f.concepts(record, 'bodySites');
+    const levels = levelsOf(bodySites, ctx.coding);
+    const { region } = regionOf(codes, levels, bodySites, f.concepts(record, 'reasonCodes'), '', ctx.vs);
+    const kind: ProcedureKind = codes.some((c) => c.procedure === 'radiofrequency') ? 'radiofrequency' : 'injection';
+    const display = f.codings(record, 'codings').find((c) => codes.some((x) => x.code === c.code))?.display;
+    return [{
+      ref: record.ref,
+      date: dateOf(f.string(record, 'occurrence')) ?? ctx.today,
+      kind,
+      ...(region ? { region } : {}),
+      codeRegions: [...new Set(codes.flatMap((c) => c.regions))],
+      label: `${display ?? `${kind === 'radiofrequency' ? 'Radiofrequency neurotomy' : 'Facet joint injection'}`} (CPT ${codes.map((c) => c.code).join(', ')})`,
+    }];
+  });
+}
+
+/** A session order that is a line of this procedure (same date and kind; its region, or one its codes allow). */
+export function isLineOf(order: SessionFacetOrder, unit: { date: string; kind: ProcedureKind; region?: Region }): boolean {
+  if (order.date !== unit.date || order.kind !== unit.kind) return false;
+  return order.region !== undefined ? order.region === unit.region : unit.region === undefined || order.codeRegions.includes(unit.region);
+}
+
 /**
  * A medial branch block or an intra-articular injection, as the order (or a procedure on record) says in a
  * detail, body site, category or its words, with the declaration's target value sets when it has them.

@@ -97,17 +97,32 @@ describe('hooks', () => {
       expect(recordOf().orders.map((o) => [o.orderRef, o.outcome])).toEqual([['ServiceRequest/sr-2', 'not-covered']]);
     });
 
-    // KNOWN BUG (audit, 2026-12-03), marked failing so the suite stays green until it is fixed: README says the
-    // other draft orders are "the session they are read with (same visit…)", but an unselected facet order on the
-    // same date is not read as another procedure of the visit (CP.MP.171 I; LCD S1 likewise): the selected order
-    // alone "Meets policy", while order-sign answers not-covered for the same two orders. When fixed, drop `.failing`.
-    it.failing('reads an unselected facet draft order of the same date as another procedure of the visit (one procedure per visit), as order-sign does', async () => {
+    // The other draft orders are the session (README "Hooks"): an unselected facet order of the same date is
+    // another procedure of the visit (CP.MP.171 I), as it is when both are signed. It made the selected order
+    // "Meets policy" alone while order-sign answered not-covered for the same two orders.
+    it('reads an unselected facet draft order of the same date as another procedure of the visit (one procedure per visit), as order-sign does', async () => {
       const cervical = facetOrder('sr-2', '64490', { bodySite: [{ text: 'C5-C6' }] });
       const signedBoth = await post('order-sign', hookRequest({ orders: [lumbarBlockOrder('sr-1'), cervical], prefetch: fullPrefetch(chart) }));
       expect(signedBoth.systemActions.map(covered)).toEqual([['not-covered'], ['not-covered']]);
 
       await post('order-select', selectRequest([lumbarBlockOrder('sr-1'), cervical], ['ServiceRequest/sr-1'], { extension: { 'davinci-crd.configuration': { 'coverage-info': true } } }));
       expect(recordOf().orders.map((o) => [o.orderRef, o.outcome])).toEqual([['ServiceRequest/sr-1', 'not-covered']]);
+    });
+
+    it('under the Medicare LCD too: an unselected facet order of another region the same day makes a second region in the session (S1)', async () => {
+      const medicare = chart.map((r) => (r.resourceType === 'Coverage' ? ({ ...r, type: { coding: [{ system: 'https://nahdo.org/sopt', code: '121' }] } } as FhirResource) : r));
+      const cervical = facetOrder('sr-2', '64490', { bodySite: [{ text: 'C5-C6' }] });
+      await post('order-select', selectRequest([lumbarBlockOrder('sr-1'), cervical], ['ServiceRequest/sr-1'], { prefetch: fullPrefetch(medicare), extension: { 'davinci-crd.configuration': { 'coverage-info': true } } }));
+      const record = recordOf();
+      expect(record.policyDeclaration).toBe('lcd-l38841-facet-joint-interventions');
+      const s1 = record.units!.flatMap((u) => u.criteria).find((c) => c.id === 's1-one-region-per-session');
+      expect(s1).toMatchObject({ status: 'not-met', evidence: [expect.objectContaining({ reference: 'ServiceRequest/sr-2' })] });
+    });
+
+    it('reads an unselected line of the same procedure (64494 with its 64493) as that procedure, not as a second one', async () => {
+      const addOn = facetOrder('sr-2', '64494', { bodySite: [{ text: 'L5-S1 facet joint, right' }] });
+      await post('order-select', selectRequest([lumbarBlockOrder('sr-1'), addOn], ['ServiceRequest/sr-1'], { extension: { 'davinci-crd.configuration': { 'coverage-info': true } } }));
+      expect(recordOf().orders.map((o) => [o.orderRef, o.outcome])).toEqual([['ServiceRequest/sr-1', 'covered']]);
     });
 
     it('answers with cards only: no coverage information unless the client asks; then none asking for documentation (CRD hook-19)', async () => {
