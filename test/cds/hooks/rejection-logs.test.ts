@@ -1,3 +1,4 @@
+import type { ServiceRequest } from 'fhir/r4';
 import request from 'supertest';
 import type { Runtime } from '../../../src/runtime';
 import { HOOK_PATHS, fullPrefetch, searchset } from '../../helpers/builders';
@@ -29,7 +30,7 @@ describe('the log of a refused hook call', () => {
 
   it.failing('names neither the patient nor the values sent', async () => {
     const chart = lumbarBlockChart(PATIENT_ID);
-    const ofAnother = { ...lumbarBlockOrder('sr-1'), status: 'active', subject: { reference: 'Patient/someone-else' } };
+    const ofAnother: ServiceRequest = { ...lumbarBlockOrder('sr-1'), status: 'active', subject: { reference: 'Patient/someone-else' } };
     const dispatch = (performer: string) => ({
       hook: 'order-dispatch',
       hookInstance: 'd3f1a2b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
