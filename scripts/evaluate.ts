@@ -30,7 +30,8 @@ Usage: npm run evaluate -- REQUEST.json [options]      (REQUEST.json may be - fo
                        "> facet-cds@… evaluate" banner (unless npm run -s), which a redirected file would hold
   --json               print the full response JSON (or the error OperationOutcome) instead of the summary
   --service ID         the CDS service to call (default: the one for the request's hook, e.g.
-                       facet-joint-interventions for order-sign, facet-joint-interventions-order-dispatch)
+                       facet-joint-interventions for order-sign, facet-joint-interventions-order-dispatch;
+                       for a request naming no hook served here, the order-sign service, which says what is wrong)
   --today YYYY-MM-DD   decide as if today were this date (default: today), to replay an old capture
   --help               this text
 
@@ -173,7 +174,11 @@ async function evaluate(argv: string[], io: Output, env: NodeJS.ProcessEnv, stdi
     const services = hookServices.map((h) => h.id);
     // A request names its hook: the service answering that hook is the one to call (each hook has its own CDS service).
     const forHook = hookServices.filter((h) => h.hook.name === (request as { hook?: unknown })?.hook).map((h) => h.id);
-    const serviceId = options.service ?? (forHook.length === 1 ? forHook[0]! : services.length === 1 ? services[0]! : undefined);
+    // No service for the request's hook (none named, or one not served): with one declaration, its first hook's
+    // service (the declaration's own id) answers, so the service itself says what is wrong, as to an EHR.
+    const declarations = service.runtime.deps.services;
+    const fallback = services.length === 1 ? services[0]! : declarations.length === 1 ? declarations[0]!.id : undefined;
+    const serviceId = options.service ?? (forHook.length === 1 ? forHook[0]! : forHook.length === 0 ? fallback : undefined);
     if (!serviceId || !services.includes(serviceId)) {
       line(io.err, errStyle.red(`evaluate: ${options.service ? `no service "${options.service}"` : 'no single service for this request\'s hook: choose one with --service'}; known: ${services.join(', ')}`));
       return 2;

@@ -216,7 +216,7 @@ function requireTargetIds(orders: HookOrder[]): void {
       const id = (target.resource as { id?: unknown }).id;
       if (typeof id !== 'string' || !FHIR_ID.test(id)) {
         const at = `${target.at ?? order.at}.id`;
-        throw new BadRequestError(`${target.at ?? order.at} is a ${target.resource.resourceType} for a decided order and needs a FHIR id, for its coverage information`, at, typeof id === 'string' ? 'value' : 'required');
+        throw new BadRequestError(`${target.at ?? order.at} is ${/^[AEIOU]/.test(target.resource.resourceType) ? 'an' : 'a'} ${target.resource.resourceType} for a decided order and needs a FHIR id, for its coverage information`, at, typeof id === 'string' ? 'value' : 'required');
       }
     }
   }

@@ -47,6 +47,19 @@ export function codingKey(coding: Pick<Coding, 'system' | 'code'>): string | und
   return `${system}|${canonicalCode(system, coding.code)}`;
 }
 
+/**
+ * A concept's name for people, once: its text, else its first display, else its first code ('' when none).
+ * conceptText (all the words, for matching) repeats a text that also is the display.
+ */
+export function conceptLabel(concept: CodeableConcept | undefined): string {
+  if (!concept || typeof concept !== 'object') return '';
+  if (typeof concept.text === 'string' && concept.text.trim() !== '') return concept.text;
+  const codings = Array.isArray(concept.coding) ? concept.coding.filter((c) => c && typeof c === 'object') : [];
+  const display = codings.find((c) => typeof c.display === 'string' && c.display.trim() !== '')?.display;
+  return display ?? codings.find((c) => typeof c.code === 'string')?.code ?? '';
+}
+
+/** All of a concept's words (its text and every display), for text matching. */
 export function conceptText(concept: CodeableConcept | undefined): string {
   if (!concept || typeof concept !== 'object') return '';
   const parts: string[] = [];

@@ -95,8 +95,10 @@ export {
   levelsForCodes,
   nonFacetJointOf,
   procedureCodes,
+  isLineOf,
   readOrder,
   regionOf,
+  sessionFacetOrders,
   targetOf,
   type Guidance,
   type GuidanceCited,
@@ -109,6 +111,7 @@ export {
   type ProcedureCodeEntry,
   type ProcedureCodeInfo,
   type ProcedureKind,
+  type SessionFacetOrder,
   type SpineCoding,
   type Target,
 } from './spine/orders';

@@ -1,8 +1,10 @@
 import codingJson from '../../cds-services/facet-joint-interventions/coding.json';
-import { levelsForCodes, procedureCodes, regionOf } from '../../src/kit';
+import { levelsForCodes, procedureCodes, regionOf, targetOf } from '../../src/kit';
 import { loadServices } from '../../src/declarations/load';
 
-const vs = loadServices().find((s) => s.id === 'facet-joint-interventions')!.valueSets;
+const service = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
+const vs = service.valueSets;
+const lcdVs = service.policies.find((p) => p.id === 'lcd-l38841-facet-joint-interventions')!.valueSets;
 const cpt = (...codes: string[]) => procedureCodes(codes.map((code) => ({ system: 'http://www.ama-assn.org/go/cpt', code })), codingJson);
 
 describe('reading an order', () => {
@@ -35,5 +37,19 @@ describe('reading an order', () => {
     const both = [{ coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M47.812' }] }, { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M47.814' }] }];
     expect(regionOf(cpt('64490'), [], [], both, '', vs)).toEqual({ evidence: expect.stringContaining('more than one region') });
     expect(regionOf(cpt('64633'), [], [], [], '', vs).region).toBeUndefined();
+  });
+});
+
+describe('naming what the order says, in evidence', () => {
+  const mbb = { system: 'http://facet-cds.dev/fhir/CodeSystem/facet-cds', code: 'medial-branch-block', display: 'Medial branch block' };
+
+  it('names a concept once when its text repeats its display', () => {
+    expect(targetOf([{ coding: [mbb], text: 'Medial branch block' }], lcdVs)).toEqual({ target: 'medial-branch', evidence: 'Medial branch block' });
+  });
+
+  it('prefers the text, then the display, then the code', () => {
+    expect(targetOf([{ coding: [mbb], text: 'MBB, right L4-L5' }], lcdVs)?.evidence).toBe('MBB, right L4-L5');
+    expect(targetOf([{ coding: [mbb] }], lcdVs)?.evidence).toBe('Medial branch block');
+    expect(targetOf([{ coding: [{ system: mbb.system, code: mbb.code }] }], lcdVs)?.evidence).toBe('medial-branch-block');
   });
 });

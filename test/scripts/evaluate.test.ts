@@ -98,6 +98,19 @@ describe('npm run evaluate (scripts/evaluate.ts)', () => {
     expect(JSON.parse(json.text()).resourceType).toBe('OperationOutcome');
   });
 
+  it('lets the service name what is wrong with a request whose hook it does not serve or that names none (exit 1)', async () => {
+    for (const [body, diagnostics] of [
+      [{}, 'hook is required'],
+      [{ hook: 'patient-view', hookInstance: 'x', context: {} }, 'hook must be "order-sign" for this service, got "patient-view"'],
+    ] as const) {
+      const file = path.join(dir, 'no-hook.json');
+      fs.writeFileSync(file, JSON.stringify(body));
+      const io = memoryOutput();
+      expect(await main([file], io)).toBe(1);
+      expect(io.errText()).toContain(diagnostics);
+    }
+  });
+
   describe('--scenario and --print-request', () => {
     it('evaluates a shipped scenario patient without a request file: its orders, its chart as prefetch', async () => {
       const io = memoryOutput();

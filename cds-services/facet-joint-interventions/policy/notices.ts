@@ -10,14 +10,16 @@ const MEDICARE_LCD_URL = 'https://www.cms.gov/medicare-coverage-database/view/lc
  */
 export function notices(input: PolicyInput<unknown>, summary: CoverageSummary | undefined): Notice[] {
   if (!summary || input.orders.length === 0) return [];
-  const plan = summary.name ? ` (${summary.name})` : '';
+  // The plan's name when it says more than the program; how the coverage was read (its coded type, in FHIR
+  // terms) is for integrators: it stays in the decision record, not on the clinician's card.
+  const plan = (program: string) => (summary.name && !summary.name.toLowerCase().includes(program.toLowerCase()) ? ` (plan: ${summary.name})` : '');
   const list: Notice[] = [];
   if (summary.programs.includes('medicare')) {
     list.push({
       id: 'medicare',
       summary: 'Medicare member: LCD L38841 and Medicare coverage articles apply before this policy',
       detail: [
-        `This member's coverage${plan} is Medicare (${summary.evidence}).`,
+        `This member is covered by Medicare${plan('Medicare')}.`,
         '',
         `Policy note: "${citations['note-medicare'].text}"`,
         '',
@@ -33,7 +35,7 @@ export function notices(input: PolicyInput<unknown>, summary: CoverageSummary | 
       id: 'medicaid',
       summary: 'Medicaid member: state Medicaid coverage provisions take precedence over this policy',
       detail: [
-        `This member's coverage${plan} is Medicaid (${summary.evidence}).`,
+        `This member is covered by Medicaid${plan('Medicaid')}.`,
         '',
         `Policy note: "${citations['note-medicaid'].text}"`,
         '',

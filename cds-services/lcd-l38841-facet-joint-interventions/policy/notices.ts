@@ -10,7 +10,7 @@ export function notices(input: PolicyInput<unknown>, summary: CoverageSummary | 
     {
       id: 'medicaid',
       summary: 'Medicare and Medicaid member: decided under the Medicare LCD; state Medicaid provisions may apply to what Medicare does not cover',
-      detail: `This member's coverage${summary.name ? ` (${summary.name})` : ''} is Medicare and Medicaid (${summary.evidence}). Medicare coverage rules decide first; check the state Medicaid manual for what Medicare does not cover.`,
+      detail: `This member is covered by Medicare and Medicaid${summary.name ? ` (plan: ${summary.name})` : ''}. Medicare coverage rules decide first; check the state Medicaid manual for what Medicare does not cover.`,
       indicator: 'info',
       topic: { code: 'insurance', display: 'Insurance' },
     },

@@ -1,5 +1,5 @@
 import type { FactRecord, FactSet } from '../../../src/facts/extract';
-import type { Chart, FunctionalScale, OrderInfo, PriorSession, ProcedureOfVisit, ReliefSettings, SpineHistory, SpineSuggestionCoding, ValueSets } from '../../../src/kit';
+import type { Chart, FunctionalScale, OrderInfo, PriorSession, ProcedureOfVisit, ReliefSettings, SessionFacetOrder, SpineHistory, SpineSuggestionCoding, ValueSets } from '../../../src/kit';
 
 /** What an order is under the LCD: a diagnostic block (IA or MBB), a therapeutic (IA) injection, or an ablation. */
 export type LcdPathway = 'diagnostic' | 'therapeutic' | 'initial-radiofrequency' | 'repeat-radiofrequency';
@@ -64,6 +64,8 @@ export interface LcdContext {
   facts: FactSet;
   /** The in-scope orders of the request. */
   sessionOrders: OrderInfo[];
+  /** The request's facet orders this call does not decide (order-select's unselected ones), for the session (S1). */
+  undecided: SessionFacetOrder[];
   t: LcdThresholds;
   vs: ValueSets;
   coding: SpineSuggestionCoding;

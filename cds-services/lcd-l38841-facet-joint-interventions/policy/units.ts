@@ -47,7 +47,7 @@ export function cptRegionOf(region: Region | undefined, codeRegions: Region[]): 
 export function prepareUnits(input: Input): Array<DecisionUnit<LcdContext>> {
   const { today, policy } = input;
   const { valueSets: vs, thresholds: t, coding } = policy;
-  const { chart, orders, sessions, procedures: read0, visitSessions } = readSpinalRequest(input, chartModel, { otherProcedures: OTHER_BLOCKS, guidanceCited: GUIDANCE_CITED });
+  const { chart, orders, sessions, procedures: read0, visitSessions, undecided } = readSpinalRequest(input, chartModel, { otherProcedures: OTHER_BLOCKS, guidanceCited: GUIDANCE_CITED });
   const procedures = read0.flatMap((p) => linesBeyondLevelCap(p, t));
   const read = procedures.map(({ key, unit: procedure, beyondLevelCap }) => {
     const cptRegion = cptRegionOf(procedure.region, procedure.orders.flatMap((o) => o.codes.flatMap((c) => c.regions)));
@@ -61,7 +61,7 @@ export function prepareUnits(input: Input): Array<DecisionUnit<LcdContext>> {
     id: key,
     label: unitLabel(unit),
     orders: unit.orders.map((o) => o.order),
-    context: { today, unit, units, chart, history, visitSessions, drafts: ORDER_FIELDS.records(input.facts), facts: input.facts, sessionOrders: orders, t, vs, coding },
+    context: { today, unit, units, chart, history, visitSessions, drafts: ORDER_FIELDS.records(input.facts), facts: input.facts, sessionOrders: orders, undecided, t, vs, coding },
     readAs: unit.nonFacetJoint ? unitReadAs(unit) : [...unitReadAs(unit), `Under the LCD: ${unit.pathwayEvidence}`],
     levels: unit.levelCount,
     summary: { pathway: unit.pathway, region: unit.region ?? 'unknown', cptRegion: unit.cptRegion ?? 'unknown', levels: unit.levelCount, kind: unit.kind, ...(unit.target ? { target: unit.target } : {}) },
@@ -121,7 +121,7 @@ function pathwayOf(unit: ProcedureUnit, history: LcdHistory, t: LcdThresholds): 
   }
   const target = unit.target ? ` (${unit.target === 'medial-branch' ? 'medial branch block' : 'intra-articular'}: ${unit.targetEvidence})` : '';
   if (unit.intent) return { pathway: unit.intent, evidence: `${unit.intent} (${unit.intentEvidence ?? 'marked on the order'})${target}` };
-  if (unit.target === 'medial-branch') return { pathway: 'diagnostic', evidence: `diagnostic: a medial branch block${target} is diagnostic (therapeutic injections are intra-articular only, T1)` };
+  if (unit.target === 'medial-branch') return { pathway: 'diagnostic', evidence: `diagnostic: a medial branch block (the order says "${unit.targetEvidence}") is diagnostic (therapeutic injections are intra-articular only, T1)` };
   const positive = history.diagnostic.filter((b) => (b.relief?.percent ?? -1) >= t.diagnosticReliefPercent).length;
   return positive >= 2
     ? { pathway: 'therapeutic', evidence: `therapeutic (inferred: ${positive} diagnostic blocks with ≥ ${t.diagnosticReliefPercent}% relief on record in this CPT region)${target}` }

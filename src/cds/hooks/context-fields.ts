@@ -48,9 +48,9 @@ export function optionalFhirId(value: unknown, path: string): string | undefined
 }
 
 /** A FHIR local reference `Type/id`, as order-select's selections and order-dispatch's members are. */
-export function localReference(value: unknown, path: string): string {
+export function localReference(value: unknown, path: string, example = 'ServiceRequest/123'): string {
   const text = string(value, path);
-  if (!LOCAL_REFERENCE.test(text)) throw new BadRequestError(`${path} must be a local reference such as "ServiceRequest/123", got ${quoted(text)}`, path, 'value');
+  if (!LOCAL_REFERENCE.test(text)) throw new BadRequestError(`${path} must be a local reference such as "${example}", got ${quoted(text)}`, path, 'value');
   return text;
 }
 

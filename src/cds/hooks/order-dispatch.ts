@@ -26,7 +26,7 @@ export const orderDispatch: HookDefinition = {
     const patientId = fhirId(context.patientId, 'context.patientId');
     const dispatched = dispatchedOrders(context);
     // REQUIRED in the hook's table, 0..1 in its logical model (and CRD's): checked when sent, never demanded.
-    const performer = present(context.performer) ? localReference(context.performer, 'context.performer') : undefined;
+    const performer = present(context.performer) ? localReference(context.performer, 'context.performer', 'Organization/123') : undefined;
     const fulfillmentTasks = tasks(context, dispatched.map((d) => d.reference));
     const validated = {
       ...context,

@@ -1,6 +1,6 @@
 import type { CodeableConcept, Coding, ServiceRequest } from 'fhir/r4';
 import type { FactRecord } from '../../facts/extract';
-import { SYSTEMS, canonicalSystem, conceptText } from '../../fhir/code-systems';
+import { SYSTEMS, canonicalSystem, conceptLabel, conceptText } from '../../fhir/code-systems';
 import { orderText } from '../../fhir/order-codes';
 import type { Chart } from '../chart/model';
 import { dateOf } from '../dates';
@@ -245,7 +245,7 @@ export function readOrder(order: ServiceRequest, record: FactRecord, ctx: OrderR
       [...f.strings(record, 'notes'), f.string(record, 'patientInstruction'), ...details.map(conceptText), ...reasonConcepts.map(conceptText)].join('\n'),
       vs,
     ),
-    ...(notRf ? { notRfCandidateReason: conceptText(notRf) || notRf.coding?.[0]?.code } : {}),
+    ...(notRf ? { notRfCandidateReason: conceptLabel(notRf) } : {}),
     reasonConcepts,
     ...(nonFacetJoint ? { nonFacetJoint } : {}),
     maxTextChars: ctx.maxTextChars,
@@ -271,7 +271,7 @@ export function nonFacetJointOf(kind: ProcedureKind, codeText: string | undefine
   for (const joint of NON_FACET_JOINTS) {
     const matcher = vs[joint.valueSet]!;
     const site = bodySites.find((c) => matcher.matchesConcept(c));
-    const named = site ? `site "${conceptText(site) || site.coding?.[0]?.code}" on the order` : matcher.matchesText(codeText) ? `code text "${codeText}"` : undefined;
+    const named = site ? `site "${conceptLabel(site)}" on the order` : matcher.matchesText(codeText) ? `code text "${codeText}"` : undefined;
     if (named) return { valueSet: joint.valueSet, appearsToBe: joint.appearsToBe(kind), evidence: named };
   }
   return undefined;
@@ -342,9 +342,55 @@ export function regionOf(
 function intentOf(details: CodeableConcept[], vs: ValueSets): { intent?: Intent; evidence?: string } {
   const diagnostic = details.find((d) => vs.diagnosticIntent!.matchesConcept(d));
   const therapeutic = details.find((d) => vs.therapeuticIntent!.matchesConcept(d));
-  if (diagnostic && !therapeutic) return { intent: 'diagnostic', evidence: `marked diagnostic (${conceptText(diagnostic) || diagnostic.coding?.[0]?.code})` };
-  if (therapeutic && !diagnostic) return { intent: 'therapeutic', evidence: `marked therapeutic (${conceptText(therapeutic) || therapeutic.coding?.[0]?.code})` };
+  if (diagnostic && !therapeutic) return { intent: 'diagnostic', evidence: `marked diagnostic (${conceptLabel(diagnostic)})` };
+  if (therapeutic && !diagnostic) return { intent: 'therapeutic', evidence: `marked therapeutic (${conceptLabel(therapeutic)})` };
   return {};
+}
+
+/** A facet order of the request that this call does not decide (order-select's unselected draft orders). */
+export interface SessionFacetOrder {
+  ref: string;
+  date: string;
+  kind: ProcedureKind;
+  region?: Region;
+  /** The regions its codes allow (for an order whose region is not charted). */
+  codeRegions: Region[];
+  /** "Facet joint injection, cervical/thoracic, single level (64490)", for evidence. */
+  label: string;
+}
+
+/**
+ * The request's facet orders not decided in this call, read from their fact records for the visit: date,
+ * kind, region. order-select decides only the selected orders, but the others are still procedures of their
+ * date. An unlisted 64999 outside scope is not a facet procedure and is left out.
+ */
+export function sessionFacetOrders(drafts: FactRecord[], decided: OrderInfo[], ctx: { vs: ValueSets; coding: SpineCoding; today: string }): SessionFacetOrder[] {
+  const f = ORDER_FIELDS;
+  const decidedRefs = new Set(decided.map((o) => o.ref));
+  return drafts.flatMap((record) => {
+    if (decidedRefs.has(record.ref) || record.ref.includes('/#')) return [];
+    const codes = procedureCodes(f.codings(record, 'codings'), ctx.coding);
+    if (codes.length === 0 || codes.every((c) => c.procedure === 'unlisted')) return [];
+    const bodySites = f.concepts(record, 'bodySites');
+    const levels = levelsOf(bodySites, ctx.coding);
+    const { region } = regionOf(codes, levels, bodySites, f.concepts(record, 'reasonCodes'), '', ctx.vs);
+    const kind: ProcedureKind = codes.some((c) => c.procedure === 'radiofrequency') ? 'radiofrequency' : 'injection';
+    const display = f.codings(record, 'codings').find((c) => codes.some((x) => x.code === c.code))?.display;
+    return [{
+      ref: record.ref,
+      date: dateOf(f.string(record, 'occurrence')) ?? ctx.today,
+      kind,
+      ...(region ? { region } : {}),
+      codeRegions: [...new Set(codes.flatMap((c) => c.regions))],
+      label: `${display ?? `${kind === 'radiofrequency' ? 'Radiofrequency neurotomy' : 'Facet joint injection'}`} (CPT ${codes.map((c) => c.code).join(', ')})`,
+    }];
+  });
+}
+
+/** A session order that is a line of this procedure (same date and kind; its region, or one its codes allow). */
+export function isLineOf(order: SessionFacetOrder, unit: { date: string; kind: ProcedureKind; region?: Region }): boolean {
+  if (order.date !== unit.date || order.kind !== unit.kind) return false;
+  return order.region !== undefined ? order.region === unit.region : unit.region === undefined || order.codeRegions.includes(unit.region);
 }
 
 /**
@@ -356,7 +402,7 @@ export function targetOf(concepts: CodeableConcept[], vs: ValueSets): { target: 
   const found = (Object.entries(TARGET_VALUE_SETS) as Array<[Target, string]>).flatMap(([target, name]) => {
     const matcher = vs[name];
     const concept = matcher ? concepts.find((c) => matcher.matchesConcept(c)) : undefined;
-    return concept ? [{ target, evidence: conceptText(concept) || concept.coding?.[0]?.code || name }] : [];
+    return concept ? [{ target, evidence: conceptLabel(concept) || name }] : [];
   });
   return found.length === 1 ? found[0] : undefined;
 }

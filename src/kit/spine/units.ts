@@ -7,7 +7,7 @@ import type { Chart } from '../chart/model';
 import type { ChartModel } from '../chart/read';
 import type { ValueSets } from '../types';
 import { busiestSideCount, sortLevels, type Laterality } from './levels';
-import { ORDER_FIELDS, readOrder, type Guidance, type GuidanceCited, type Intent, type Modality, type NonFacetJoint, type OrderInfo, type ProcedureKind, type SpineCoding, type Target } from './orders';
+import { ORDER_FIELDS, isLineOf, readOrder, sessionFacetOrders, type Guidance, type GuidanceCited, type Intent, type Modality, type NonFacetJoint, type OrderInfo, type ProcedureKind, type SessionFacetOrder, type SpineCoding, type Target } from './orders';
 import type { Region } from './regions';
 import { facetSessions, type PriorSession } from './sessions';
 import { otherPainOrders, proceduresForVisits, sameVisit } from './visit';
@@ -55,6 +55,8 @@ export interface SpinalProcedures {
   orders: OrderInfo[];
   /** Facet procedures on record done by the decision date, one per session. */
   sessions: PriorSession[];
+  /** The request's facet orders this call does not decide (order-select's unselected ones): procedures of their date too. */
+  undecided: SessionFacetOrder[];
   /** The orders as procedures, each with its key (date|kind|region) and the regions its history is read for. */
   procedures: Array<{ key: string; unit: ProcedureOfVisit; regions: Region[] }>;
   /** Facet procedures on the chart for a visit: done, in progress or in preparation, those planned after today included. */
@@ -103,18 +105,22 @@ export function readSpinalProcedures({ facts, orders, chart, vs, coding, today, 
   const visitProcedures = proceduresForVisits(chart);
   const recordedToday = facetSessions(hctx, ['completed', 'in-progress', 'preparation'], visitProcedures);
   const otherOrders = otherPainOrders(drafts, read, vs, otherProcedures);
+  const undecided = sessionFacetOrders(drafts, read, { vs, coding, today });
   const procedures = [...groupIntoProcedures(read).entries()].map(([key, group]) => {
     const unit = procedureUnit(group);
     const regions = unit.region ? [unit.region] : [...new Set(group.flatMap((o) => o.codes.flatMap((c) => c.regions)))];
     return { key, unit: { ...unit, sameVisit: [] as Evidence[], otherOrdersSameDay: [] as string[] }, regions };
   });
   for (const { key, unit } of procedures) {
-    const others = procedures.filter((p) => p.key !== key).map((p) => ({ date: p.unit.date, label: unitLabel(p.unit), ref: p.unit.orders[0]!.ref }));
+    const others = [
+      ...procedures.filter((p) => p.key !== key).map((p) => ({ date: p.unit.date, label: unitLabel(p.unit), ref: p.unit.orders[0]!.ref })),
+      ...undecided.filter((o) => !isLineOf(o, unit)).map((o) => ({ date: o.date, label: o.label, ref: o.ref })),
+    ];
     const visit = sameVisit(unit, others, recordedToday, otherOrders, visitProcedures, chart, { vs, coding, today, ...(otherProcedures ? { otherProcedures } : {}) });
     unit.sameVisit = visit.evidence;
     unit.otherOrdersSameDay = visit.otherOrders;
   }
-  return { orders: read, sessions, procedures, visitSessions: recordedToday };
+  return { orders: read, sessions, procedures, undecided, visitSessions: recordedToday };
 }
 
 /**

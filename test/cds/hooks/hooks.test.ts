@@ -97,6 +97,34 @@ describe('hooks', () => {
       expect(recordOf().orders.map((o) => [o.orderRef, o.outcome])).toEqual([['ServiceRequest/sr-2', 'not-covered']]);
     });
 
+    // The other draft orders are the session (README "Hooks"): an unselected facet order of the same date is
+    // another procedure of the visit (CP.MP.171 I), as it is when both are signed. It made the selected order
+    // "Meets policy" alone while order-sign answered not-covered for the same two orders.
+    it('reads an unselected facet draft order of the same date as another procedure of the visit (one procedure per visit), as order-sign does', async () => {
+      const cervical = facetOrder('sr-2', '64490', { bodySite: [{ text: 'C5-C6' }] });
+      const signedBoth = await post('order-sign', hookRequest({ orders: [lumbarBlockOrder('sr-1'), cervical], prefetch: fullPrefetch(chart) }));
+      expect(signedBoth.systemActions.map(covered)).toEqual([['not-covered'], ['not-covered']]);
+
+      await post('order-select', selectRequest([lumbarBlockOrder('sr-1'), cervical], ['ServiceRequest/sr-1'], { extension: { 'davinci-crd.configuration': { 'coverage-info': true } } }));
+      expect(recordOf().orders.map((o) => [o.orderRef, o.outcome])).toEqual([['ServiceRequest/sr-1', 'not-covered']]);
+    });
+
+    it('under the Medicare LCD too: an unselected facet order of another region the same day makes a second region in the session (S1)', async () => {
+      const medicare = chart.map((r) => (r.resourceType === 'Coverage' ? ({ ...r, type: { coding: [{ system: 'https://nahdo.org/sopt', code: '121' }] } } as FhirResource) : r));
+      const cervical = facetOrder('sr-2', '64490', { bodySite: [{ text: 'C5-C6' }] });
+      await post('order-select', selectRequest([lumbarBlockOrder('sr-1'), cervical], ['ServiceRequest/sr-1'], { prefetch: fullPrefetch(medicare), extension: { 'davinci-crd.configuration': { 'coverage-info': true } } }));
+      const record = recordOf();
+      expect(record.policyDeclaration).toBe('lcd-l38841-facet-joint-interventions');
+      const s1 = record.units!.flatMap((u) => u.criteria).find((c) => c.id === 's1-one-region-per-session');
+      expect(s1).toMatchObject({ status: 'not-met', evidence: [expect.objectContaining({ reference: 'ServiceRequest/sr-2' })] });
+    });
+
+    it('reads an unselected line of the same procedure (64494 with its 64493) as that procedure, not as a second one', async () => {
+      const addOn = facetOrder('sr-2', '64494', { bodySite: [{ text: 'L5-S1 facet joint, right' }] });
+      await post('order-select', selectRequest([lumbarBlockOrder('sr-1'), addOn], ['ServiceRequest/sr-1'], { extension: { 'davinci-crd.configuration': { 'coverage-info': true } } }));
+      expect(recordOf().orders.map((o) => [o.orderRef, o.outcome])).toEqual([['ServiceRequest/sr-1', 'covered']]);
+    });
+
     it('answers with cards only: no coverage information unless the client asks; then none asking for documentation (CRD hook-19)', async () => {
       const plain = await post('order-select', selectRequest([lumbarBlockOrder('sr-1')], ['ServiceRequest/sr-1'], { prefetch: fullPrefetch(withoutPhysicalTherapy()) }));
       expect(plain.systemActions).toBeUndefined();
@@ -277,6 +305,7 @@ describe('hooks', () => {
       const res = await request(runtime.app).post(HOOK_PATHS['appointment-book']).send(bookRequest([withoutId as FhirResource], { prefetch: withOrders([signed(lumbarBlockOrder('sr-1'))]) }));
       expect(res.status).toBe(400);
       expect(res.body.issue[0].expression).toEqual(['context.appointments.entry[0].resource.id']);
+      expect(res.body.issue[0].diagnostics).toContain('is an Appointment for a decided order and needs a FHIR id');
     });
   });
 

@@ -1,6 +1,6 @@
 import type { Evidence, Finding } from '../../../../src/decision/types';
 import { ORDER_FIELDS, addDays, dateOf, met, notMet, otherPainOrders, proceduresForVisits, unitLabel } from '../../../../src/kit';
-import { OTHER_BLOCKS, sessionCptRegion } from '../units';
+import { OTHER_BLOCKS, cptRegionOf, sessionCptRegion } from '../units';
 import { EVERY_PATHWAY, criterion, notDocumented, facetProcedure, ordersSaying } from './define';
 
 /**
@@ -16,7 +16,11 @@ export const oneRegionPerSession = criterion('s1-one-region-per-session', {
   evaluate: (ctx): Finding => {
     const { unit } = ctx;
     const otherRegion = (region: string | undefined) => region !== undefined && unit.cptRegion !== undefined && region !== unit.cptRegion;
-    const ordered: Evidence[] = ctx.units.filter((u) => u !== unit && u.date === unit.date && otherRegion(u.cptRegion)).map((u) => ({ text: `${unitLabel(u)}, ordered in this request`, reference: u.orders[0]!.ref }));
+    const ordered: Evidence[] = [
+      ...ctx.units.filter((u) => u !== unit && u.date === unit.date && otherRegion(u.cptRegion)).map((u) => ({ text: `${unitLabel(u)}, ordered in this request`, reference: u.orders[0]!.ref })),
+      // The request's facet orders this call does not decide (order-select's unselected ones) are in the session too.
+      ...ctx.undecided.filter((o) => o.date === unit.date && otherRegion(cptRegionOf(o.region, o.codeRegions))).map((o) => ({ text: `${o.label}, ordered in this request`, reference: o.ref })),
+    ];
     const recorded: Evidence[] = ctx.visitSessions.filter((s) => s.date === unit.date && otherRegion(sessionCptRegion(s))).map((s) => ({ text: `${s.label}, on record`, reference: s.refs[0] }));
     const others = [...ordered, ...recorded];
     return others.length === 0
