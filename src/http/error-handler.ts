@@ -23,7 +23,8 @@ export function errorHandler(logger: Logger) {
     } else if (serviceError instanceof HttpLayerClientError) {
       logger.warn({ status: serviceError.status, message: serviceError.message, path: req.path }, 'request rejected before it reached the service');
     } else if (serviceError) {
-      logger.info({ status: serviceError.status, message: serviceError.message, path: req.path }, 'request rejected');
+      // The message may quote the patient or values the EHR sent; the log names only what was wrong and where.
+      logger.info({ status: serviceError.status, error: serviceError.name, issue: serviceError.issueCode, expression: loggedExpression(serviceError.expression), path: req.path }, 'request rejected');
     } else {
       logger.error({ err: { message: (error as Error)?.message, stack: (error as Error)?.stack }, path: req.path }, 'unexpected error');
     }
@@ -36,6 +37,11 @@ export function errorHandler(logger: Logger) {
       : operationOutcome('exception', 'Internal error; the request id in X-Request-Id identifies it in the service log');
     res.status(status).type('application/fhir+json').json(body);
   };
+}
+
+/** Element paths (e.g. `context.performer`), bounded: a few short strings, never the values sent. */
+function loggedExpression(expression: string[] | undefined): string[] | undefined {
+  return expression?.slice(0, 5).map((e) => e.slice(0, 120));
 }
 
 function toServiceError(error: unknown): ServiceError | undefined {

@@ -8,11 +8,6 @@ import { lumbarBlockChart, lumbarBlockOrder } from '../../fixtures/facet-chart';
 /**
  * A refused hook call is logged without PHI: the log line of a 400 names what was wrong (the element), not the
  * patient or the values the EHR sent. The OperationOutcome the caller gets may say more; the log must not.
- *
- * KNOWN BUG (audit, 2026-12-03), marked failing so the suite stays green until it is fixed in
- * src/http/error-handler.ts ('request rejected' logs `message`, the full diagnostics): an order-dispatch for an
- * order of another patient logs "… is not an order for Patient/<id>", and a malformed value is echoed as sent
- * ("got \"…\""). When fixed (log the issue code and the expression instead), drop `.failing`.
  */
 const PATIENT_ID = 'pt-5d1e7a20';
 const SENT_VALUE = 'Dr Quartermaine at Zebulon Clinic';
@@ -28,7 +23,7 @@ describe('the log of a refused hook call', () => {
   });
   afterEach(() => runtime.close());
 
-  it.failing('names neither the patient nor the values sent', async () => {
+  it('names neither the patient nor the values sent', async () => {
     const chart = lumbarBlockChart(PATIENT_ID);
     const ofAnother: ServiceRequest = { ...lumbarBlockOrder('sr-1'), status: 'active', subject: { reference: 'Patient/someone-else' } };
     const dispatch = (performer: string) => ({
@@ -43,6 +38,7 @@ describe('the log of a refused hook call', () => {
     }
     const log = lines.join('\n');
     expect(log).toContain('request rejected');
+    expect(log).toContain('"expression":["context.performer"]');
     expect(log).not.toContain(PATIENT_ID);
     expect(log).not.toContain(SENT_VALUE);
   });
