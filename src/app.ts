@@ -19,6 +19,7 @@ import { dtrAppRouter } from './dtr/app-router';
 import { errorHandler } from './http/error-handler';
 import { homeRoute } from './http/home-route';
 import { jsonBody as readJsonBody } from './http/json-body';
+import { settleDeferred } from './http/json-pieces';
 import { requestBodyLimits } from './http/json-limits';
 import { opsRoutes } from './http/ops-routes';
 import { requestContext } from './http/request-context';
@@ -74,20 +75,29 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ services: deps.services.flatMap((s) => s.hooks.map((h) => h.discovery)) });
   });
 
-  app.post('/cds-services/:id', authenticate, findService, jsonBody(), async (req, res) => {
+  // The prefetch is parsed when the call reads it (json-body's defer): a call about no in-scope order does
+  // not, and settleDeferred then only checks it (a malformed one is the same 400, before any other error).
+  app.post('/cds-services/:id', authenticate, findService, jsonBody(['prefetch']), async (req, res) => {
     const service = res.locals.service as LoadedService;
     const hook = res.locals.hook as HookService;
     const endTimer = deps.metrics.hookDuration.startTimer({ service: hook.id });
     // The FHIR data this call receives (orders fetched by reference and the chart) is counted until it is answered (FHIR_MAX_BYTES_PER_CALL, _IN_FLIGHT).
     const fhirBytes = deps.fhirClient.callBudget();
     try {
-      const response = await handleHookCall(
-        service,
-        req.body,
-        { client: res.locals.client, baseUrl: baseUrl(req), fhirBytes },
-        { config, fhirClient: deps.fhirClient, logger, metrics: deps.metrics, decisionLog: deps.decisionLog, clock, newId },
-        hook,
-      );
+      let response: Awaited<ReturnType<typeof handleHookCall>>;
+      try {
+        response = await handleHookCall(
+          service,
+          req.body,
+          { client: res.locals.client, baseUrl: baseUrl(req), fhirBytes },
+          { config, fhirClient: deps.fhirClient, logger, metrics: deps.metrics, decisionLog: deps.decisionLog, clock, newId },
+          hook,
+        );
+      } catch (error) {
+        settleDeferred(req.body); // a malformed body is answered as such, whatever else was wrong with it
+        throw error;
+      }
+      settleDeferred(req.body);
       endTimer({ status: '200' });
       res.json(response);
     } catch (error) {
@@ -153,9 +163,9 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   }
 
-  function jsonBody() {
+  function jsonBody(defer?: readonly string[]) {
     const limitBytes = parseBytes(config.bodyLimit);
-    const parse = readJsonBody({ limitBytes, shape: requestBodyLimits(limitBytes) });
+    const parse = readJsonBody({ limitBytes, shape: requestBodyLimits(limitBytes), ...(defer ? { defer } : {}) });
     return (req: Request, res: Response, next: NextFunction): void => {
       const type = req.get('content-type');
       if (!type || !JSON_TYPES.test(type)) {

@@ -2,6 +2,7 @@ import { BadRequestError } from '../errors';
 import { HOOKS, isHookName } from './hooks';
 import { object, present, quoted, string } from './hooks/context-fields';
 import { withoutTrailingSlashes } from '../fhir/references';
+import { isDeferred } from '../http/json-pieces';
 import type { FhirAuthorization, HookRequest } from './types';
 
 export const REQUESTED_VERSION = 'davinci-crd.requestedVersion';
@@ -29,14 +30,29 @@ export function validateHookRequest(body: unknown, expectedHook: string, crdVers
 
   const context = HOOKS[hook].validateContext(object(request.context, 'context'));
 
+  // A large prefetch the body reader left unparsed (json-body's defer) is an object, parsed when first read:
+  // a call about no in-scope order never reads it (the hook route settles it before answering).
+  const deferredPrefetch = isDeferred(request, 'prefetch');
   let prefetch: Record<string, unknown> | undefined;
-  if (present(request.prefetch)) prefetch = object(request.prefetch, 'prefetch');
+  if (!deferredPrefetch && present(request.prefetch)) prefetch = object(request.prefetch, 'prefetch');
   let extension: Record<string, unknown> | undefined;
   if (present(request.extension)) extension = object(request.extension, 'extension');
   const asked = extension?.[REQUESTED_VERSION];
   if (present(asked)) requestedVersion(asked, crdVersions);
 
-  return { hook, hookInstance, fhirServer, fhirAuthorization, context, prefetch, extension };
+  const validated: HookRequest = { hook, hookInstance, fhirServer, fhirAuthorization, context, prefetch, extension };
+  if (deferredPrefetch) {
+    Object.defineProperty(validated, 'prefetch', {
+      get: () => {
+        const value = request.prefetch as Record<string, unknown>;
+        Object.defineProperty(validated, 'prefetch', { value, writable: true, enumerable: true, configurable: true });
+        return value;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return validated;
 }
 
 /**

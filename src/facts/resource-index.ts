@@ -17,8 +17,6 @@ export class ResourceIndex {
   private readonly byId = new Map<string, Map<string, AnyResource>>();
   /** type → system → code → resources, as each resource's main concept codes them (raw spelling). */
   private readonly codeIndex = new Map<string, Map<string, Map<string, AnyResource[]>>>();
-  /** type → each distinct coding of the main concepts as its canonical key, with the resources coded so: built once per type. */
-  private readonly keyIndex = new Map<string, Array<{ key: string; resources: AnyResource[] }>>();
 
   /** With a text bound, the text of main concepts matched against value sets is cut to it. */
   constructor(
@@ -58,10 +56,26 @@ export class ResourceIndex {
   }
 
   /** Resources of `type` whose main concept is in one of the value sets (by code, or by text if asked). */
-  candidates(type: string, valueSets: ValueSetMatcher[], matchText: boolean): FhirResource[] {
+  candidates(type: string, valueSets: readonly ValueSetMatcher[], matchText: boolean): FhirResource[] {
     const chosen = new Set<AnyResource>();
-    for (const { key, resources } of this.keysOf(type)) {
-      if (valueSets.some((vs) => vs.matchesKey(key))) for (const r of resources) chosen.add(r);
+    const answers = selectionAnswers(valueSets);
+    for (const [system, codes] of this.codesOf(type)) {
+      let bySystem = answers.bySystem.get(system);
+      if (!bySystem) answers.bySystem.set(system, (bySystem = new Map()));
+      for (const [code, resources] of codes) {
+        let hit = bySystem.get(code);
+        if (hit === undefined) {
+          const key = codingKey({ system, code })!;
+          hit = valueSets.some((vs) => vs.matchesKey(key));
+          if (answers.size >= MAX_REMEMBERED_CODES) {
+            answers.clear();
+            answers.bySystem.set(system, (bySystem = new Map()));
+          }
+          bySystem.set(code, hit);
+          answers.size++;
+        }
+        if (hit) for (const r of resources) chosen.add(r);
+      }
     }
     if (matchText && valueSets.some((vs) => vs.hasText)) {
       // Many resources share a text (every refill of one drug): run the patterns once per distinct text.
@@ -89,16 +103,6 @@ export class ResourceIndex {
     }
     // Keep record order stable (the order the EHR sent them in).
     return (this.byType.get(type) ?? []).filter((r) => chosen.has(r));
-  }
-
-  /** The canonical keys of codesOf(type), made once per type (every fact on that type asks). */
-  private keysOf(type: string): Array<{ key: string; resources: AnyResource[] }> {
-    let keys = this.keyIndex.get(type);
-    if (keys) return keys;
-    keys = [];
-    for (const [system, codes] of this.codesOf(type)) for (const [code, resources] of codes) keys.push({ key: codingKey({ system, code })!, resources });
-    this.keyIndex.set(type, keys);
-    return keys;
   }
 
   private codesOf(type: string): Map<string, Map<string, AnyResource[]>> {
@@ -162,6 +166,37 @@ export class ResourceIndex {
         offer(r.code, visit);
     }
   }
+}
+
+/**
+ * Whether a code is in a fact's selection (any of its value sets), per raw system and code as the data
+ * spells them: the same codes come back on every resource and every request, and a declaration's answer
+ * never changes, so no request builds a canonical key for a code already answered. One entry per
+ * declared selection (its value-set list, made once at start-up); bounded, emptied when full.
+ */
+interface SelectionAnswers {
+  bySystem: Map<string, Map<string, boolean>>;
+  size: number;
+  clear(): void;
+}
+
+const MAX_REMEMBERED_CODES = 10_000;
+const answersBySelection = new WeakMap<readonly ValueSetMatcher[], SelectionAnswers>();
+
+function selectionAnswers(valueSets: readonly ValueSetMatcher[]): SelectionAnswers {
+  let answers = answersBySelection.get(valueSets);
+  if (!answers) {
+    const created: SelectionAnswers = {
+      bySystem: new Map(),
+      size: 0,
+      clear() {
+        created.bySystem.clear();
+        created.size = 0;
+      },
+    };
+    answersBySelection.set(valueSets, (answers = created));
+  }
+  return answers;
 }
 
 /** A concept is an object (not null, not an array): anything else the EHR sent there is skipped. */

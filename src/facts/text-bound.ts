@@ -16,6 +16,9 @@ export interface TextNotReadReport {
   more?: number;
 }
 
+/** The members of a concept, coding or reference that hold text. */
+const TEXT_MEMBERS = ['text', 'display'] as const;
+
 /** Fields listed by name; the rest are counted. */
 const LISTED = 20;
 
@@ -61,7 +64,7 @@ export class TextBound {
   private object(value: Record<string, unknown>, reference: string, field: string): Record<string, unknown> {
     if (typeof value.data === 'string' && typeof value.contentType === 'string') return this.attachment(value, value.data, value.contentType, reference, field);
     let copy: Record<string, unknown> | undefined;
-    for (const member of ['text', 'display']) {
+    for (const member of TEXT_MEMBERS) {
       const text = value[member];
       if (typeof text === 'string' && text.length > this.maxChars) (copy ??= { ...value })[member] = this.text(text, reference, `${field}.${member}`);
     }

@@ -4,13 +4,19 @@ import zlib from 'node:zlib';
 import type { NextFunction, Request, Response } from 'express';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, type ServiceError } from '../errors';
 import { JsonOutline, JsonShapeScanner, describeJsonShapeProblem } from './json-limits';
-import { parseJsonPieces } from './json-pieces';
+import { parseJsonPieces, type Deferral } from './json-pieces';
 
 export interface JsonBodyOptions {
   /** BODY_LIMIT in bytes (after decompression). */
   limitBytes: number;
   /** Shape bounds (json-limits: requestBodyLimits). */
   shape: { maxDepth: number; maxMembers: number };
+  /**
+   * Top-level members parsed only when read (the hook route's `prefetch`, which a call about no in-scope
+   * order never reads), when they are objects larger than one piece; the route then calls `settleDeferred`
+   * (json-pieces) before answering, which checks the ones never read: a malformed one is the same 400.
+   */
+  defer?: readonly string[];
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
@@ -27,6 +33,7 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
  * connection stays usable. A request without a body leaves req.body undefined; an empty one is `{}`.
  */
 export function jsonBody(options: JsonBodyOptions) {
+  const deferral: Deferral | undefined = options.defer?.length ? { members: new Set(options.defer), failed: parseFailure } : undefined;
   return (req: Request, _res: Response, callerNext: NextFunction): void => {
     // The stream's events come outside this request's async context: what follows runs back inside it (request id in logs).
     const next = AsyncResource.bind(callerNext);
@@ -62,11 +69,11 @@ export function jsonBody(options: JsonBodyOptions) {
       stream = inflate;
       req.pipe(inflate);
     }
-    readBody(req, stream, expected, options, next);
+    readBody(req, stream, expected, options, deferral, next);
   };
 }
 
-function readBody(req: Request, stream: Readable, expected: number | undefined, options: JsonBodyOptions, next: NextFunction): void {
+function readBody(req: Request, stream: Readable, expected: number | undefined, options: JsonBodyOptions, deferral: Deferral | undefined, next: NextFunction): void {
   // The shape scan also outlines the shallow containers (request, prefetch, Bundles, entries): json-pieces.
   const outline = new JsonOutline(OUTLINE_DEPTH);
   const scanner = new JsonShapeScanner(options.shape, outline);
@@ -87,7 +94,7 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
     }
     let body: unknown;
     try {
-      body = parse(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received), scanner.complete ? outline : undefined);
+      body = parse(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received), scanner.complete ? outline : undefined, deferral);
     } catch (problem) {
       next(problem);
       return;
@@ -127,19 +134,25 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
 const OUTLINE_DEPTH = 4;
 
 /** Decoded once, parsed once (in pieces, json-pieces); only an object or an array is a body (body-parser's strict mode). */
-function parse(bytes: Buffer, outline: JsonOutline | undefined): unknown {
+function parse(bytes: Buffer, outline: JsonOutline | undefined, deferral: Deferral | undefined): unknown {
   if (bytes.length === 0) return {};
   const start = bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2] ? 3 : 0;
   let parsed: unknown;
   try {
-    parsed = parseJsonPieces(bytes, start, outline);
+    parsed = parseJsonPieces(bytes, start, outline, undefined, deferral);
   } catch (error) {
-    // V8's parser is iterative, but a stack overflow is still answered as the nesting it is.
-    if (error instanceof RangeError) throw new BadRequestError('The request body is nested too deeply', '(request body)', 'structure');
-    throw notJson();
+    throw parseFailure(error);
   }
   if (typeof parsed !== 'object' || parsed === null) throw notJson();
   return parsed;
+}
+
+/** A body (or a deferred member of it) that JSON.parse refuses. */
+function parseFailure(error: unknown): Error {
+  if (error instanceof BadRequestError) return error; // a deferred member's own refusal, already answered as such
+  // V8's parser is iterative, but a stack overflow is still answered as the nesting it is.
+  if (error instanceof RangeError) return new BadRequestError('The request body is nested too deeply', '(request body)', 'structure');
+  return notJson();
 }
 
 type Inflater = zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress;

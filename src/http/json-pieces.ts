@@ -21,14 +21,14 @@ import type { JsonOutline } from './json-limits';
  */
 export const MAX_PIECE_BYTES = 64 * 1024;
 
-export function parseJsonPieces(bytes: Buffer, start: number, outline: JsonOutline | undefined, maxPiece = MAX_PIECE_BYTES): unknown {
+export function parseJsonPieces(bytes: Buffer, start: number, outline: JsonOutline | undefined, maxPiece = MAX_PIECE_BYTES, defer?: Deferral): unknown {
   const from = skipSpace(bytes, start, bytes.length);
   const to = trimEnd(bytes, from, bytes.length);
   if (!outline || to - from <= maxPiece || outline.count === 0 || outline.positions[0] !== from || outline.depths[0] !== 1) {
     return JSON.parse(bytes.toString('utf8', from, to));
   }
   for (let i = 0; i < outline.count; i++) if (outline.depths[i] === 0) return JSON.parse(bytes.toString('utf8', from, to)); // text outside the top-level value: JSON.parse says what
-  const { value, close } = new Assembler(bytes, outline, maxPiece).container(0);
+  const { value, close } = new Assembler(bytes, outline, maxPiece, true, defer).container(0);
   if (close !== to - 1) throw new SyntaxError('Unexpected non-whitespace character after JSON');
   return value;
 }
@@ -40,11 +40,46 @@ const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+/**
+ * Members of the top-level object to leave unparsed when they are objects too large for one piece (the
+ * hook route's `prefetch`): each becomes an accessor that parses it on first read, exactly as it would
+ * have been, and `settleDeferred` checks the ones never read (parsed in pieces and dropped, so a request
+ * that does not need them makes no long-lived objects of them, and a malformed one is refused all the same).
+ * `failed` turns a parse error into the error to throw (json-body: the same 400 as a malformed body).
+ */
+export interface Deferral {
+  members: ReadonlySet<string>;
+  failed: (error: unknown) => Error;
+}
+
+const DEFERRED = Symbol('deferred JSON members');
+
+type Pending = Map<string, () => void>;
+
+/** Whether `holder[key]` is a deferred member not yet read: a JSON object (only objects are deferred), parsed on first read. */
+export function isDeferred(holder: object, key: string): boolean {
+  return (holder as { [DEFERRED]?: Pending })[DEFERRED]?.has(key) === true;
+}
+
+/** Checks every deferred member of `holder` never read (parsed and dropped): throws the Deferral's error for a malformed one. */
+export function settleDeferred(holder: unknown): void {
+  if (typeof holder !== 'object' || holder === null) return;
+  const pending = (holder as { [DEFERRED]?: Pending })[DEFERRED];
+  if (!pending) return;
+  for (const [key, check] of [...pending]) {
+    check();
+    pending.delete(key);
+  }
+}
+
 class Assembler {
   constructor(
     private readonly bytes: Buffer,
     private readonly outline: JsonOutline,
     private readonly maxPiece: number,
+    /** false: parse only to check (json-pieces' result is dropped piece by piece). */
+    private readonly keep = true,
+    private readonly defer?: Deferral,
   ) {}
 
   /** The container opened at outline entry `at`: its value and the position of its closing bracket. */
@@ -66,7 +101,7 @@ class Assembler {
     const flush = () => {
       if (runStart < 0) return;
       const values = JSON.parse(`[${this.text(runStart, runEnd)}]`) as unknown[];
-      for (const value of values) array.push(value);
+      if (this.keep) for (const value of values) array.push(value);
       runStart = -1;
     };
     for (let i = at + 1; i < count; i++) {
@@ -96,10 +131,16 @@ class Assembler {
       } else {
         if (isObject && key === undefined) throw unexpected();
         const to = trimEnd(bytes, from, position);
-        if (isObject) define(object, key!, this.member(from, to, child));
-        else if (this.assembles(from, to, child)) {
+        if (isObject) {
+          if (at === 0 && this.defer?.members.has(key!) && bytes[from] === OPEN_OBJECT && this.assembles(from, to, child)) this.deferMember(object, key!, from, to, child);
+          else {
+            const value = this.member(from, to, child);
+            if (this.keep) define(object, key!, value);
+          }
+        } else if (this.assembles(from, to, child)) {
           flush();
-          array.push(this.member(from, to, child));
+          const value = this.member(from, to, child);
+          if (this.keep) array.push(value);
         } else {
           if (runStart >= 0 && to - runStart > this.maxPiece) flush();
           if (runStart < 0) runStart = from;
@@ -136,12 +177,56 @@ class Assembler {
   private text(from: number, to: number): string {
     return this.bytes.toString('utf8', from, to);
   }
+
+  /**
+   * `object[key]` as an accessor that parses the member when first read and then becomes the plain value
+   * (same position among the keys: the accessor was defined where the member is). A repeated key: the
+   * earlier occurrence is checked now (JSON.parse would have refused it), the later one wins.
+   */
+  private deferMember(object: Record<string, unknown>, key: string, from: number, to: number, child: number): void {
+    const { failed } = this.defer!;
+    let pending = (object as { [DEFERRED]?: Pending })[DEFERRED];
+    if (!pending) Object.defineProperty(object, DEFERRED, { value: (pending = new Map()), enumerable: false });
+    pending.get(key)?.();
+    const parse = (keep: boolean) => {
+      try {
+        return new Assembler(this.bytes, this.outline, this.maxPiece, keep).member(from, to, child);
+      } catch (error) {
+        throw failed(error);
+      }
+    };
+    const settle = (value: unknown) => {
+      pending!.delete(key);
+      Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+    };
+    pending.set(key, () => void parse(false));
+    Object.defineProperty(object, key, {
+      get: () => {
+        const value = parse(true);
+        settle(value);
+        return value;
+      },
+      set: (value: unknown) => {
+        pending!.get(key)?.();
+        settle(value);
+      },
+      enumerable: true,
+      configurable: true,
+    });
+  }
 }
 
 /** As JSON.parse defines members: own, enumerable data properties, even one named __proto__. */
 function define(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-  else object[key] = value;
+  if (key === '__proto__' || isDeferred(object, key)) {
+    if (key !== '__proto__') {
+      // A repeated key after a deferred one: the earlier is checked (JSON.parse would refuse it if malformed), this one wins.
+      const pending = (object as { [DEFERRED]?: Pending })[DEFERRED]!;
+      pending.get(key)!();
+      pending.delete(key);
+    }
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  } else object[key] = value;
 }
 
 /** JSON whitespace: space, tab, line feed, carriage return. */

@@ -37,7 +37,9 @@ export class FactFields<F extends string> {
   }
 
   string(record: FactRecord, field: F): string | undefined {
-    return this.strings(record, field)[0];
+    // The first of strings(), without making the list (the chart reads several fields of every record so).
+    for (const v of record.fields[field] ?? []) if (typeof v === 'string' && v.length > 0) return v;
+    return undefined;
   }
 
   number(record: FactRecord, field: F): number | undefined {

@@ -53,4 +53,24 @@ describe('the resource index', () => {
     ]);
     expect(index.candidates('MedicationRequest', [vs.nsaids!], true).map((r) => r.id)).toEqual(['by-reference', 'contained', 'by-display']);
   });
+
+  it('answers each code once per declared selection, for every later request (bounded: past 10,000 codes it starts over)', () => {
+    const selection = [vs.facetSyndrome!, vs.radiculopathy!];
+    const matchesKey = jest.spyOn(vs.facetSyndrome!, 'matchesKey');
+    try {
+      const chart = () => [condition('a', 'M47.816'), condition('b', 'I10'), condition('c', 'm47816')];
+      expect(new ResourceIndex(chart()).candidates('Condition', selection, false).map((r) => r.id)).toEqual(['a', 'c']);
+      const asked = matchesKey.mock.calls.length;
+      expect(asked).toBeGreaterThan(0);
+      // The next request with the same codes: answered without asking the value sets again.
+      expect(new ResourceIndex(chart()).candidates('Condition', selection, false).map((r) => r.id)).toEqual(['a', 'c']);
+      expect(matchesKey.mock.calls.length).toBe(asked);
+      // 10,001 distinct codes: the memo starts over and every answer stays right.
+      const many = Array.from({ length: 10_001 }, (_, i) => condition(`x${i}`, `Z${String(i).padStart(5, '0')}`));
+      expect(new ResourceIndex([...many, ...chart()]).candidates('Condition', selection, false).map((r) => r.id)).toEqual(['a', 'c']);
+      expect(new ResourceIndex(chart()).candidates('Condition', selection, false).map((r) => r.id)).toEqual(['a', 'c']);
+    } finally {
+      matchesKey.mockRestore();
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { addDays, addMonths, dateOf, daysBetween, instantOf, lastDateOf } from '../../src/kit';
 
 describe('policy dates', () => {
@@ -36,5 +37,43 @@ describe('policy dates', () => {
     expect(addDays('2026-12-25', 14)).toBe('2027-01-08');
     expect(daysBetween('2026-12-25', '2027-01-08')).toBe(14);
     expect(daysBetween('2027-01-08', '2026-12-25')).toBe(-14);
+  });
+
+  describe('day arithmetic gives what Date gives (a YYYY-MM-DD read without Date.split, issue 15)', () => {
+    /** The arithmetic as Date does it, day by day through setUTCDate. */
+    const viaDate = (date: string) => {
+      const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+      return new Date(Date.UTC(y, m - 1, d));
+    };
+    const reference = {
+      addDays: (date: string, days: number) => {
+        const d = viaDate(date);
+        d.setUTCDate(d.getUTCDate() + days);
+        return d.toISOString().slice(0, 10);
+      },
+      daysBetween: (a: string, b: string) => Math.round((viaDate(b).getTime() - viaDate(a).getTime()) / 86_400_000),
+    };
+    const answer = (f: () => unknown) => {
+      try {
+        return { value: f() };
+      } catch (error) {
+        return { threw: (error as Error).name };
+      }
+    };
+    const dates = fc.oneof(
+      fc.date({ min: new Date('1900-01-01'), max: new Date('2199-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
+      fc.constantFrom('2024-02-29', '2025-02-29', '0099-12-31', '2025-1-05', '2025-06', '2025-06-01T10:00', ' 2025-06-01', '2025-0a-01', '+202-06-01', ''),
+    );
+
+    it('addDays and daysBetween, on real, overflowing and odd dates', () => {
+      fc.assert(
+        fc.property(dates, dates, fc.integer({ min: -800, max: 800 }), (a, b, days) => {
+          expect(answer(() => addDays(a, days))).toEqual(answer(() => reference.addDays(a, days)));
+          expect(answer(() => daysBetween(a, b))).toEqual(answer(() => reference.daysBetween(a, b)));
+        }),
+        { numRuns: 2000 },
+      );
+    });
   });
 });

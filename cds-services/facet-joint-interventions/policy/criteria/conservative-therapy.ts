@@ -25,9 +25,14 @@ import { criterion, notDocumented, outsideThoracic } from './define';
 
 const DONE = new Set(['completed', 'in-progress']);
 
+/** Physical therapy or a home exercise program, by code or words; read once per procedure and request (every unit asks, twice). */
 function isTherapy(p: ChartProcedure, ctx: FacetContext): boolean {
   const { vs } = ctx;
-  return vs.physicalTherapy!.matchesText(p.text) || p.codings.some((c) => vs.physicalTherapy!.matchesCoding(c) || vs.homeExerciseProgram!.matchesCoding(c)) || vs.homeExerciseProgram!.matchesText(p.text);
+  return ctx.chart.memo.of(
+    'procedure:therapy',
+    p,
+    () => p.codings.some((c) => vs.physicalTherapy!.matchesCoding(c) || vs.homeExerciseProgram!.matchesCoding(c)) || vs.physicalTherapy!.matchesText(p.text) || vs.homeExerciseProgram!.matchesText(p.text),
+  );
 }
 
 /** I.A.1.b.i without the cyst note: four weeks of PT or home exercise for this pain in the past year, or inability to tolerate it. */
