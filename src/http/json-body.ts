@@ -57,7 +57,7 @@ export function jsonBody(options: JsonBodyOptions) {
         return;
       }
       if (expected !== undefined && expected > options.limitBytes) {
-        refuse(req, undefined, next, tooLarge());
+        refuse(req, undefined, next, tooLarge(options.limitBytes));
         return;
       }
     } else {
@@ -104,7 +104,7 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
   };
   const onData = (chunk: Buffer) => {
     if (received + chunk.length > (expected ?? options.limitBytes)) {
-      finish(expected === undefined ? tooLarge() : new BadRequestError('The request body could not be read'));
+      finish(expected === undefined ? tooLarge(options.limitBytes) : new BadRequestError('The request body could not be read'));
       return;
     }
     const problem = scanner.feed(chunk);
@@ -193,5 +193,6 @@ function refuse(req: Request, inflate: Inflater | undefined, next: NextFunction,
   req.resume();
 }
 
-const tooLarge = () => new PayloadTooLargeError('The request body is larger than this service accepts');
+/** Names the limit and the variable that sets it, so the integrator knows what to send or what to ask the operator for. */
+const tooLarge = (limitBytes: number) => new PayloadTooLargeError(`The request body is larger than this service accepts (BODY_LIMIT, ${limitBytes} bytes)`);
 const notJson = () => new BadRequestError('The request body is not valid JSON', '(request body)', 'structure');

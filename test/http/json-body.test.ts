@@ -83,7 +83,7 @@ describe('reading a JSON request body', () => {
     expect(bomb.length).toBeLessThan(100_000);
     const res = await postBytes(bomb, { 'content-encoding': 'gzip' });
     expect(res.status).toBe(413);
-    expect(res.body.issue![0]!.diagnostics).toBe('The request body is larger than this service accepts');
+    expect(res.body.issue![0]!.diagnostics).toBe('The request body is larger than this service accepts (BODY_LIMIT, 10485760 bytes)');
   });
 
   it('answers an unknown Content-Encoding with 415', async () => {

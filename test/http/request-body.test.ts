@@ -44,7 +44,7 @@ describe('request bodies', () => {
     const res = await request(runtime.app).post(SERVICE_PATH).set('Content-Type', 'application/json').send(requestOfSize(11 * MB));
     expect(res.status).toBe(413);
     expect(res.type).toBe('application/fhir+json');
-    expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'too-costly', diagnostics: 'The request body is larger than this service accepts' }] });
+    expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'too-costly', diagnostics: 'The request body is larger than this service accepts (BODY_LIMIT, 10485760 bytes)' }] });
   });
 
   it('answers malformed JSON with 400 and an OperationOutcome', async () => {
