@@ -62,6 +62,29 @@ export function outcomeWords(outcome: Outcome, words: CardWords): { lead: string
   }
 }
 
+/**
+ * The member's coverage could not be determined (no active Coverage, several, or none retrieved): coverage
+ * information then says not-covered with reason no-active-coverage or coverage-not-found (CRD §resp-45), or is
+ * absent. The card must not contradict it: it says what is wrong with the coverage and what to do, and gives
+ * the policy's result as criteria met or not, never as covered or as a prior-authorization answer.
+ */
+export interface CoverageIssue {
+  /** "Coverage unclear: 2 active plans": the summary's opening. */
+  lead: string;
+  /** "confirm which plan is primary": what to do, for the summary. */
+  action: string;
+  /** The detail's opening sentence(s), markdown: what is wrong and what to do. */
+  sentence: string;
+}
+
+/** The policy's result in words that make no coverage or prior-authorization claim (for a card whose coverage is not determined). */
+const POLICY_ONLY: Record<Outcome, { lead: string; sentence: string }> = {
+  covered: { lead: 'Policy criteria met', sentence: 'The record meets every criterion of the policy.' },
+  conditional: { lead: 'Policy criteria to document', sentence: 'The record does not yet show every criterion of the policy: see To document.' },
+  'not-covered': { lead: 'Policy criteria not met', sentence: 'The order does not meet the policy: see Not met.' },
+  indeterminate: { lead: 'Policy criteria not checked', sentence: 'Part of the policy could not be checked.' },
+};
+
 /** A criterion's reason in a few words when not met ("ultrasound guidance"), from clinical-text.json, else its title. */
 export function notMetWords(result: CriterionResult, words: CardWords): string {
   return words.clinicalText[result.id]?.notMet ?? `not met: ${lowerFirst(titleOf(result, words))}`;
@@ -86,12 +109,13 @@ function titleOf(result: CriterionResult, words: CardWords): string {
  * "Not covered: ultrasound guidance. Order the same injection under fluoroscopic or CT guidance (CPT 64493)":
  * outcome, reasons (as many whole ones as fit, then "+N more"), and the fix when one fits whole.
  */
-export function decisionSummary(decision: UnitDecision, words: CardWords, fix: SuggestionSpec | undefined, failedKeys: string[]): string {
-  const { lead } = outcomeWords(decision.outcome, words);
+export function decisionSummary(decision: UnitDecision, words: CardWords, fix: SuggestionSpec | undefined, failedKeys: string[], coverage?: CoverageIssue): string {
   const { results } = decision;
+  // Coverage not determined: the coverage problem first, then the policy's criteria, never "covered" or "no prior auth".
+  const lead = coverage ? `${coverage.lead}. ${POLICY_ONLY[decision.outcome].lead}` : outcomeWords(decision.outcome, words).lead;
   switch (decision.outcome) {
     case 'covered':
-      return lead;
+      return coverage ? withFix(`${coverage.lead}; ${coverage.action}`, POLICY_ONLY.covered.lead) : lead;
     case 'not-covered': {
       const unmet = results.filter((r) => r.status === 'not-met');
       const summary = listed(`${lead}: `, unmet.map((r) => notMetWords(r, words)));
@@ -101,7 +125,7 @@ export function decisionSummary(decision: UnitDecision, words: CardWords, fix: S
     }
     case 'conditional': {
       const missing = results.filter((r) => r.status === 'not-documented').map((r) => toDocumentBrief(r, words));
-      return listed(`${lead}: document `, missing);
+      return listed(coverage ? `${lead}: ` : `${lead}: document `, missing);
     }
     case 'indeterminate':
       // Data that could not be fetched, or (no fetch failed) a criterion the service itself could not evaluate.
@@ -142,13 +166,16 @@ export interface DetailParts {
   readAs: string[];
   /** Lines about the data (incomplete keys, text not read, keys not retrieved), already markdown. */
   dataNotes: string[];
+  /** The member's coverage could not be determined: said first, and the outcome given as the policy's criteria only. */
+  coverage?: CoverageIssue;
 }
 
 /** The detail's markdown: outcome and policy, the procedure, the gaps first, the met criteria on one line, how the order was read; capped. */
 export function decisionDetail(parts: DetailParts, words: CardWords): string {
   const { results } = parts;
   const blocks: string[] = [];
-  blocks.push(`${outcomeWords(parts.outcome, words).sentence} ${parts.policyLine}`);
+  const opening = parts.coverage ? `${parts.coverage.sentence} ${POLICY_ONLY[parts.outcome].sentence}` : outcomeWords(parts.outcome, words).sentence;
+  blocks.push(`${opening} ${parts.policyLine}`);
   blocks.push(`**Order:** ${escapeMarkdown(parts.procedure)}`);
   for (const note of parts.dataNotes) blocks.push(note);
 
