@@ -119,8 +119,9 @@ export function decisionSummary(decision: UnitDecision, words: CardWords, fix: S
     case 'not-covered': {
       const unmet = results.filter((r) => r.status === 'not-met');
       const summary = listed(`${lead}: `, unmet.map((r) => notMetWords(r, words)));
-      // Without a fix to apply, a matter of time says from when.
-      const eligible = unmet.every((r) => r.firstEligibleDate) ? unmet.map((r) => r.firstEligibleDate!).sort().at(-1) : undefined;
+      // Without a fix to apply, a matter of time says from when (only when nothing else is missing: otherwise the date alone does not qualify the order).
+      const onlyTime = unmet.every((r) => r.firstEligibleDate) && results.every((r) => r.status === 'met' || r.status === 'not-met');
+      const eligible = onlyTime ? unmet.map((r) => r.firstEligibleDate!).sort().at(-1) : undefined;
       return withFix(summary, fix ? fix.label : eligible ? `Eligible from ${eligible}` : undefined);
     }
     case 'conditional': {

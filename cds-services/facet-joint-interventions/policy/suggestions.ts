@@ -6,6 +6,7 @@ import {
   fewerLevels,
   fluoroscopicAlternative,
   markFirstRecommended,
+  partOfTheFix,
   reasonsFor,
   reduceLevels,
   replaceWith,
@@ -63,13 +64,18 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
 
   if (u.guidance === 'ultrasound' && notMet(results, 'image-guidance')) {
     const fluoroscopic = fluoroscopicAlternative(ctx);
-    if (fluoroscopic) suggestions.push(fluoroscopic);
+    // Only an alternative that meets the policy when guidance was all that stood in the way.
+    if (fluoroscopic) suggestions.push(partOfTheFix(fluoroscopic, resultList, (r) => r.id === 'image-guidance'));
   }
 
   const levelCriterion = ['levels-diagnostic', 'levels-initial-rf', 'levels-repeat-rf', 'levels-therapeutic'].find((id) => notMet(results, id));
   if (levelCriterion) {
     const fewer = fewerLevels(ctx, ctx.t.maxLevelsPerSession);
-    if (fewer) suggestions.push(fewer);
+    // Fewer levels also settle two positive blocks (I.B.1.b) when every level kept had them.
+    const kept = u.levelNames.slice(0, ctx.t.maxLevelsPerSession);
+    const confirmed = confirmedLevels(ctx);
+    const resolves = (r: CriterionResult) => r.id === levelCriterion || (r.id === 'rf-two-positive-blocks' && kept.length > 0 && kept.every((l) => confirmed.includes(l)));
+    if (fewer) suggestions.push(partOfTheFix(fewer, resultList, resolves));
   }
 
   if (u.kind !== 'injection' && u.region && u.region !== 'thoracic') {
