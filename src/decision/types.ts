@@ -84,8 +84,9 @@ export interface SuggestionSpec {
   reschedules?: string;
   /**
    * Criteria (ids) the orders would still not meet once the suggestion is applied. A suggestion that leaves any
-   * is not an alternative that meets the policy (it says so in its label, src/kit/suggestions.ts partOfTheFix)
-   * and is offered on the decision card, not the CRD alternatives card.
+   * is not an alternative that meets the policy nor a companion order that completes it (it says so in its
+   * label, e.g. src/kit/suggestions.ts partOfTheFix) and is offered on the decision card, not the CRD
+   * alternatives or additional-orders card.
    */
   stillUnmet?: string[];
 }

@@ -112,10 +112,18 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
   const schedule = scheduleOnFirstEligibleDate(resultList, u.orders, ctx.today);
   if (schedule) suggestions.push(schedule);
 
+  // I.A.1.b.i asks for conservative therapy the member has already failed: a referral made today does not
+  // qualify this order. It is the other path (treat conservatively first, order the procedure after), offered
+  // as such on the decision card, never as a companion order that would complete this one.
   if (gap(results, 'physical-therapy') && !physicalTherapyDrafted(input, ctx)) {
+    const section = results.get('physical-therapy')!.section;
+    const weeks = Math.ceil(ctx.t.physicalTherapyMinDays / 7);
     suggestions.push({
-      label: 'Add a physical therapy referral (at least 4 weeks) as a companion order',
+      label: notMet(results, 'physical-therapy')
+        ? `Conservative care first: physical therapy referral (${weeks}+ weeks); this order qualifies only after it (${section})`
+        : `If not done yet: physical therapy referral (${weeks}+ weeks) first; this order qualifies only after it (${section})`,
       actions: [{ type: 'create', description: 'Create a physical therapy referral for the back or neck pain', resource: physicalTherapyReferral(u.orders[0]!.order, input.patientId, ctx) }],
+      stillUnmet: ['physical-therapy'],
     });
   }
   return markFirstRecommended(suggestions);

@@ -227,3 +227,24 @@ describe('a suggestion that fixes only part of what is missing says so, and is n
     expect(alternatives.suggestions!.map((s) => s.label)).toEqual([expect.stringMatching(/^Schedule on \d{4}-\d{2}-\d{2}, the first date the order qualifies$/)]);
   });
 });
+
+/**
+ * CP.MP.171 I.A.1.b.i: the member "has failed to respond to conservative therapy within the past year,
+ * including ≥ four weeks physical therapy or prescribed home exercise program". A referral made today does not
+ * satisfy it: the referral is the other path (conservative care first, the procedure ordered after), offered on
+ * the decision card and saying so, never as a companion order beside the procedure as if it completed it.
+ */
+describe('a physical therapy referral is offered as conservative care first, not as a companion order that completes this one', () => {
+  const scenario = (pattern: RegExp) => pathTables.flatMap(([, list]) => list).find((s) => pattern.test(s.name))!;
+  type Shown = { summary: string; suggestions?: Suggestion[] };
+
+  it.each([
+    [/^no physical therapy on record: not documented/, 'If not done yet: physical therapy referral (4+ weeks) first; this order qualifies only after it (I.A.1.b.i)'],
+    [/^two weeks of physical therapy in the past year is not enough/, 'Conservative care first: physical therapy referral (4+ weeks); this order qualifies only after it (I.A.1.b.i)'],
+  ])('%s', (name, label) => {
+    const cards = decideScenario(scenario(name)).response.cards as Shown[];
+    expect(cards.map((c) => c.summary)).not.toContainEqual(expect.stringMatching(/^Companion order/));
+    expect(cards[0]!.suggestions!.map((s) => s.label)).toContain(label);
+    expect(JSON.stringify(cards)).not.toMatch(/as a companion order/);
+  });
+});
