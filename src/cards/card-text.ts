@@ -286,8 +286,15 @@ function evidenceLine(r: CriterionResult): string[] {
  */
 export function clinicalLine(text: string): string {
   const dated = text.replace(/(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?/g, '$1');
-  const bounded = dated.length > MAX_LINE_CHARS ? `${dated.slice(0, MAX_LINE_CHARS - 1)}…` : dated;
+  const bounded = dated.length > MAX_LINE_CHARS ? `${wholeWords(dated, MAX_LINE_CHARS - 1)}…` : dated;
   return escapeMarkdown(bounded.replace(/\.$/, ''));
+}
+
+/** At most `max` characters of `text`, ending at a word boundary when there is one in its last third. */
+function wholeWords(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return space > (max * 2) / 3 ? cut.slice(0, space).replace(/[,;:]$/, '') : cut;
 }
 
 /**

@@ -156,6 +156,8 @@ describe('card words (src/cards/card-text.ts)', () => {
   it('shows timestamps as dates and keeps chart text on one bounded line', () => {
     expect(clinicalLine('Oswestry 38 on 2026-11-12T09:00:00Z, after 2026-11-01T08:30:00.123+02:00')).toBe('Oswestry 38 on 2026-11-12, after 2026-11-01');
     expect(clinicalLine('x'.repeat(1000)).length).toBeLessThanOrEqual(241);
+    // A long line of words ends at a word boundary.
+    expect(clinicalLine('pain score '.repeat(100))).toMatch(/ score…$|pain…$/);
   });
 
   it('caps the detail, saying so, whatever the number of criteria and the length of their findings', () => {
