@@ -239,7 +239,7 @@ function namesWithin(start: string, names: string[], room: number): string {
 /** A met criterion in a few words: its title up to the first colon, without notes in parentheses ("Initial radiofrequency ablation (R1)"). */
 function metName(r: CriterionResult, words: CardWords): string {
   const title = withoutVerificationNotes(words.citations[r.id]?.title ?? r.title);
-  const short = title.split(': ')[0]!.replace(/\s*\([^()]*\)/g, '').trim();
+  const short = title.split(': ')[0]!.replace(NOTE, '').trim();
   return `${escapeMarkdown(short || title)} (${escapeMarkdown(r.section)})`;
 }
 
@@ -256,12 +256,14 @@ function criterionName(r: CriterionResult, words: CardWords, flagUnverified = fa
   return `${escapeMarkdown(title)} (${escapeMarkdown(r.section)}${unverified})`;
 }
 
-/** Parenthesised notes about how a rule was verified or where it was read: analyst words, not the clinician's. */
-const VERIFICATION_NOTE = /\s*\([^()]*\b(?:unverified|secondary sources?|open question|notes §)[^()]*\)/gi;
+/** A note in parentheses after a space (linear: a note cannot hold a parenthesis, so each scan stops at the next one). */
+const NOTE = / \(([^()]*)\)/g;
+/** Words that make a note one about how a rule was verified or where it was read: analyst words, not the clinician's. */
+const VERIFICATION_WORDS = /unverified|secondary sources?|open question|notes §/i;
 
 /** The title without its verification notes ("…guidance (ultrasound and MRI guidance: unverified, secondary sources VER, RUB)" → "…guidance"). */
 export function withoutVerificationNotes(title: string): string {
-  return title.replace(VERIFICATION_NOTE, '').trim();
+  return title.replace(NOTE, (note, inner: string) => (VERIFICATION_WORDS.test(inner) ? '' : note)).trim();
 }
 
 /** A finding's summary for the card: a rule of limited verification is named as such, without its source tags. */
