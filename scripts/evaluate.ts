@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { OperationOutcome } from 'fhir/r4';
 import { localDate } from '../src/cds/hook-handler';
+import { withoutVerificationNotes } from '../src/cards/card-text';
 import type { HookResponse } from '../src/cds/types';
 import { loadServices } from '../src/declarations/load';
 import type { LoadedService } from '../src/declarations/types';
@@ -239,7 +240,8 @@ function howToChartFrom(services: LoadedService[]): (policy: string | undefined,
   return (policy, title) => {
     const named = policy ? policies.filter((p) => policy.startsWith(`${p.document.id} `)) : [];
     for (const candidate of [...named, ...policies]) {
-      const citation = Object.values(candidate.citations).find((c) => c.title === title);
+      // Cards name a criterion without the analyst's verification notes (src/cards/card-text.ts).
+      const citation = Object.values(candidate.citations).find((c) => c.title === title || withoutVerificationNotes(c.title) === title);
       if (citation) return citation.howToDocument;
     }
     return undefined;

@@ -9,7 +9,7 @@ import type { ActionSpec, AppliedPolicy, CriterionResult, DataStatus, Decision, 
 import { scopeCodings } from '../cds/relevance';
 import { coverageInformation, coverageInformationAction, type CoverageProblem } from './coverage-information';
 import { crdVersion, type CrdVersion } from './crd-versions';
-import { decisionDetail, decisionSummary, type CardWords } from './card-text';
+import { decisionDetail, decisionSummary, type CardWords, type CoverageIssue } from './card-text';
 import { escapeMarkdown, truncateSummary } from './markdown';
 import { sessionCardText, sessionConflicts, type SessionConflict } from './session';
 import { suggestionType } from './response-types';
@@ -347,9 +347,9 @@ function decisionCard(decision: UnitDecision, ctx: Answering, suggestions: Sugge
   const words = cardWords(ctx);
   const card: Card = {
     uuid: ctx.newId(),
-    summary: decisionSummary(decision, words, fixFor(decision, ctx), Object.keys(ctx.data.failures)),
+    summary: decisionSummary(decision, words, fixFor(decision, ctx), Object.keys(ctx.data.failures), coverageIssue(ctx, outcome)),
     detail: detailFor(decision, ctx, words),
-    indicator: outcome === 'not-covered' ? 'warning' : 'info',
+    indicator: outcome === 'not-covered' || coverageIssue(ctx, outcome) ? 'warning' : 'info',
     source: sourceFor(ctx, topicFor(outcome)),
     links: [...linksFor(outcome, results, ctx), ...documentationLinks(decision, ctx)],
     extension: associated(decision, ctx),
@@ -456,7 +456,52 @@ function detailFor({ unit, outcome, results }: UnitDecision, ctx: Answering, wor
     for (const [key, why] of failed) byReason.set(why, [...(byReason.get(why) ?? []), key]);
     if (failed.length > 0) dataNotes.push(`Not retrieved from the EHR: ${[...byReason].map(([why, keys]) => `${keys.map(escapeMarkdown).join(', ')} (${escapeMarkdown(why)})`).join('; ')}.`);
   }
-  return decisionDetail({ outcome, results, policyLine: policyLine(ctx.policy), procedure: unit.label, readAs: unit.readAs, dataNotes }, words);
+  const coverage = coverageIssue(ctx, outcome);
+  return decisionDetail({ outcome, results, policyLine: policyLine(ctx.policy), procedure: unit.label, readAs: unit.readAs, dataNotes, ...(coverage ? { coverage } : {}) }, words);
+}
+
+/**
+ * When the member's coverage cannot be determined (no active Coverage, several, or it could not be retrieved),
+ * coverage information says not-covered with a reason (CRD §resp-45) or is absent: the decision card then says
+ * what is wrong with the coverage and what to do, and gives the policy's result as criteria only, never as
+ * covered or "no prior auth needed". (A single active Coverage without an id is known coverage that only
+ * cannot be referenced: the decision stands, and the Instructions card says what to send. An order that could
+ * not be checked claims nothing: "Could not be checked" stays first, and the Instructions card names the coverage problem.)
+ */
+function coverageIssue(ctx: Answering, outcome: Outcome): CoverageIssue | undefined {
+  const member = ctx.memberCoverage;
+  if (outcome === 'indeterminate') return undefined;
+  const recorded = recordsCoverage(ctx) && (member.kind === 'several' || member.kind === 'inactive');
+  const unanswered = 'Coverage and prior authorization cannot be answered until then';
+  switch (member.kind) {
+    case 'active':
+    case 'unreferenceable':
+      return undefined;
+    case 'several':
+      return {
+        lead: `Coverage unclear: ${member.count} active plans`,
+        action: 'confirm which plan is primary',
+        sentence: `**Coverage not determined: ${member.count} active coverages.** Confirm which plan is primary for this member and update the record. ${unanswered}${recorded ? ' (coverage information records the order as not covered, coverage not found)' : ''}.`,
+      };
+    case 'inactive':
+      return {
+        lead: 'No active coverage',
+        action: 'check eligibility',
+        sentence: `**Coverage not determined: no coverage in effect on the order date** (${escapeMarkdown(member.why.replace(/^Coverage\/\S+ /, 'the latest coverage '))}). Check the member's eligibility. ${unanswered}${recorded ? ' (coverage information records the order as not covered, no active coverage)' : ''}.`,
+      };
+    case 'none':
+      return {
+        lead: 'No active coverage found',
+        action: 'check eligibility',
+        sentence: `**Coverage not determined: no active coverage in the record.** Check the member's eligibility. ${unanswered}.`,
+      };
+    case 'unavailable':
+      return {
+        lead: 'Coverage not retrieved',
+        action: 'check eligibility',
+        sentence: `**Coverage not determined: ${escapeMarkdown(member.why)}.** Check the member's eligibility. ${unanswered}.`,
+      };
+  }
 }
 
 /** Text cut at the service's per-field bound (limits.maxTextCharsPerField): what was not read, so nobody assumes it was. */

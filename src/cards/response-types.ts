@@ -7,13 +7,17 @@ import type { ActionSpec, SuggestionSpec } from '../decision/types';
  *   line by line in one suggestion: every line is an `update`, or every `delete` comes with `create`s.
  * - Identify Additional Orders: `create`s only (a companion order such as a physical therapy referral), §resp-57.
  * - anything else (cancelling an order, or dropping one line while revising another) is neither: a plain
- *   CDS Hooks suggestion, kept on the card that explains the decision.
+ *   CDS Hooks suggestion, kept on the card that explains the decision. So is any suggestion that leaves the
+ *   order's criteria unmet (`stillUnmet`): a revision that fixes part of what is missing, or a referral for
+ *   therapy the policy needs done before the order. The alternatives and companion-order cards offer only
+ *   what makes the order meet the policy.
  */
 export type SuggestionType = 'alternate-request' | 'additional-orders' | 'other';
 
 export function suggestionType(suggestion: SuggestionSpec): SuggestionType {
   const actions = suggestion.actions;
   if (actions.length === 0) return 'other';
+  if (suggestion.stillUnmet?.length) return 'other';
   const count = (type: ActionSpec['type']) => actions.filter((a) => a.type === type).length;
   const creates = count('create');
   const updates = count('update');

@@ -82,6 +82,13 @@ export interface SuggestionSpec {
   actions: ActionSpec[];
   /** Set when the suggestion only moves the orders to this date (YYYY-MM-DD), the first they qualify on. */
   reschedules?: string;
+  /**
+   * Criteria (ids) the orders would still not meet once the suggestion is applied. A suggestion that leaves any
+   * is not an alternative that meets the policy nor a companion order that completes it (it says so in its
+   * label, e.g. src/kit/suggestions.ts partOfTheFix) and is offered on the decision card, not the CRD
+   * alternatives or additional-orders card.
+   */
+  stillUnmet?: string[];
 }
 
 /** Orders that are decided together: one procedure of the session (e.g. 64493 + 64494). */

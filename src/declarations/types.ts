@@ -144,7 +144,8 @@ export interface Citation {
   source?: string;
   /**
    * How well the rule is verified: `primary` (seen in the policy's own text), `secondary` (secondary sources
-   * only) or `unverified`. A rule not verified in a primary text says so in its title on every card.
+   * only) or `unverified`. A rule not verified in a primary text says so with its source in the criterion's
+   * title in the decision record; a card says it in plain words where a finding rests on it (src/cards/card-text.ts).
    */
   verification?: 'primary' | 'secondary' | 'unverified';
 }

@@ -3,6 +3,7 @@ import type { LoadedService } from '../declarations/types';
 import { canonicalCode, canonicalSystem } from '../fhir/code-systems';
 import { isAboutPatient } from '../fhir/patient-compartment';
 import { parseTemplate, resolveTemplate } from '../fhir/prefetch-template';
+import { searchsetBundle } from '../fhir/searchset';
 
 /**
  * Prefetch for one patient, answered from that patient's chart in memory, the way an EHR fills the
@@ -59,5 +60,5 @@ function tokenMatches(coding: Coding, token: string): boolean {
 }
 
 function searchset(resources: FhirResource[]): Bundle {
-  return { resourceType: 'Bundle', type: 'searchset', total: resources.length, entry: resources.map((resource) => ({ resource })) };
+  return searchsetBundle(resources.map((resource) => ({ resource })));
 }

@@ -7,6 +7,7 @@ import { FHIR_ID } from '../fhir/references';
 import { aboutPatient } from '../fhir/patient-compartment';
 import type { ScenarioLibrary } from '../scenarios/catalog';
 import { searchChart } from './chart-prefetch';
+import { searchsetBundle } from '../fhir/searchset';
 
 /**
  * The sandbox's FHIR server (development only, under /sandbox/fhir): the scenario patients (dates moved to
@@ -97,8 +98,7 @@ export function sandboxFhirRouter(store: SandboxFhirStore): express.Router {
   router.get('/:type', (req: Request, res: Response) => {
     const params = new URLSearchParams(req.url.split('?')[1] ?? '');
     const found = store.search(String(req.params.type), params);
-    const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', total: found.length, entry: found.map((resource) => ({ resource })) };
-    fhir(res, 200, bundle);
+    fhir(res, 200, searchsetBundle(found.map((resource) => ({ resource }))));
   });
   router.get('/:type/:id', (req, res) => {
     const found = store.read(String(req.params.type), String(req.params.id));

@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { NotFoundError } from '../errors';
 import { allQuestionnaires, populateOperation, questionnairePackage, type DocumentationDeps } from './documentation';
 import { valueSetResource } from './questionnaire';
+import { searchsetBundle } from '../fhir/searchset';
 
 /**
  * The documentation (DTR) FHIR endpoints, under /fhir:
@@ -39,7 +40,7 @@ export function documentationRoutes(deps: DocumentationDeps, jsonBody: () => Req
     const url = typeof req.query.url === 'string' ? req.query.url : undefined;
     const [base, version] = (url ?? '').split('|');
     const matches = questionnaires.filter((q) => url === undefined || (q.resource.url === base && (version === undefined || q.resource.version === version)));
-    fhirJson(res, { resourceType: 'Bundle', type: 'searchset', total: matches.length, entry: matches.map((q) => ({ fullUrl: q.resource.url, resource: q.resource })) });
+    fhirJson(res, searchsetBundle(matches.map((q) => ({ fullUrl: q.resource.url, resource: q.resource }))));
   });
 
   router.get('/ValueSet/:id', (req, res) => {

@@ -74,6 +74,9 @@ export function criteriaOf<Ctx, C extends Record<string, Citation>>(citations: C
 
 const UNVERIFIED: Record<string, string> = { secondary: 'unverified: secondary source only', unverified: 'unverified' };
 
+/** How the evidence line naming a rule's verification opens (cards leave it to the decision record). */
+export const LIMITED_VERIFICATION_EVIDENCE = 'Rule of limited verification';
+
 const MARK: Record<string, string> = { secondary: '◐ secondary source only', unverified: '○ unverified' };
 const SHORT_MARK: Record<string, string> = { secondary: '◐', unverified: '○' };
 
@@ -87,7 +90,7 @@ export function limitedVerification(citation: Citation): { evidence: Evidence; p
   if (!mark) return undefined;
   const source = citation.source ? ` ${citation.source}` : '';
   return {
-    evidence: { text: `Rule of limited verification (${mark}${citation.source ? `: ${citation.source}` : ''}), applied as written: ${citation.text}` },
+    evidence: { text: `${LIMITED_VERIFICATION_EVIDENCE} (${mark}${citation.source ? `: ${citation.source}` : ''}), applied as written: ${citation.text}` },
     // First in the summary, so a card summary cut to its length still says it.
     prefix: `Unverified rule (${SHORT_MARK[citation.verification!]}${source}): `,
   };

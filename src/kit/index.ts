@@ -54,7 +54,7 @@ export { MEDICARE_PLAN_VALUE_SETS, PROGRAM_VALUE_SETS, activeCoverage, coverageO
 
 // Criteria and suggestions
 export { citedTitle, criteriaOf, limitedVerification, met, notMet, plural, setAsideNote, type Cited, type CriteriaOptions, type CriterionFactory, type CriterionSpec, type Documentable } from './criterion';
-export { cancelOrder, markFirstRecommended, scheduleOnFirstEligibleDate, updateOrder, withOccurrence, type SuggestedOrder } from './suggestions';
+export { cancelOrder, markFirstRecommended, partOfTheFix, scheduleOnFirstEligibleDate, updateOrder, withOccurrence, type SuggestedOrder } from './suggestions';
 
 // Spine (optional)
 export {

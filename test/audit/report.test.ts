@@ -87,18 +87,19 @@ function expectClinicDayFigures(report: Report): void {
   expect(criterion('physical-therapy')).toMatchObject({ section: 'I.A.1.b.i', notMet: 1, notDocumented: 3, indeterminate: 1, evaluated: 9, cardsWithFeedback: 3, overridden: 3 });
   expect(criterion('image-guidance')).toMatchObject({ notMet: 2, notDocumented: 0, cardsWithFeedback: 2, overridden: 1 });
   expect(report.criteria[0]!.notMet + report.criteria[0]!.notDocumented).toBeGreaterThanOrEqual(4);
-  // 9 decision cards, and 6 cards of alternatives or companion orders (CRD Alternate Request, Additional Orders):
-  // a physical therapy referral for each conditional decision and the short-therapy one, a fluoroscopic alternative for each ultrasound one.
+  // 9 decision cards, and 2 cards of alternatives (CRD Alternate Request): a fluoroscopic alternative for each
+  // ultrasound one. The physical therapy referrals are offered on the decision cards (conservative care first:
+  // a referral does not complete the order, so it is no CRD Additional Orders card).
   expect(report.feedback).toMatchObject({
-    cards: 15,
+    cards: 11,
     cardsWithFeedback: 5,
     accepted: 1,
     overridden: 4,
     overrideRate: 0.8,
     overridesWithComment: 1,
     byOutcome: {
-      conditional: { cards: 6, withFeedback: 2, overridden: 2 },
-      'not-covered': { cards: 6, withFeedback: 3, overridden: 2 },
+      conditional: { cards: 3, withFeedback: 2, overridden: 2 },
+      'not-covered': { cards: 5, withFeedback: 3, overridden: 2 },
       covered: { cards: 2, withFeedback: 0, overridden: 0 },
       indeterminate: { cards: 1, withFeedback: 0, overridden: 0 },
     },

@@ -108,8 +108,10 @@ describeInBrowser('order-entry test page (/sandbox) in Chromium', () => {
 
     await card.getByText('Details: how each criterion was read').click();
     expect(await card.locator('.detail strong').first().textContent()).toBe('Not covered.');
-    // The unmet criterion is a list item; the met ones are counted on one line.
-    expect(await card.locator('.detail li').count()).toBe(1);
+    // The unmet criterion is a list item, and so is each part of how the order was read; the met ones are counted on one line.
+    const items = await card.locator('.detail li').allTextContents();
+    expect(items.filter((t) => !/^(Procedure|Region|Levels|Date|Pathway|Under the LCD): /.test(t))).toHaveLength(1);
+    expect(items).toContainEqual(expect.stringMatching(/^Procedure: /));
     expect(await card.locator('.detail').textContent()).toMatch(/Met \(\d+\): /);
     expect(await card.locator('.detail script').count()).toBe(0);
     expect(await card.getByRole('link', { name: /CP\.MP\.171/ }).getAttribute('rel')).toBe('noopener noreferrer');

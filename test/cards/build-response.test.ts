@@ -5,6 +5,7 @@ import { buildResponse, crdConfiguration } from '../../src/cards/build-response'
 import { loadServices } from '../../src/declarations/load';
 import type { LoadedService } from '../../src/declarations/types';
 import type { Decision } from '../../src/decision/types';
+import type { MemberCoverage } from '../../src/cds/member-coverage';
 import type { Runtime } from '../../src/runtime';
 import { MEETS_POLICY, PATIENT_ID, SERVICE_PATH, fullPrefetch, hookRequest } from '../helpers/builders';
 import { cdsResponseProblems, expectValidCdsResponse } from '../helpers/cds-response';
@@ -91,8 +92,8 @@ describe('the hook response', () => {
     });
 
     it('sets selectionBehavior on every card with suggestions, and describes every action', () => {
-      // Alternatives: at most one; companion orders (CRD Additional Orders): any of them.
-      for (const card of response.cards) if (card.suggestions) expect(card.selectionBehavior).toBe(card.suggestions.every((s: any) => s.actions?.every((a: any) => a.type === 'create')) ? 'any' : 'at-most-one');
+      // Alternatives and the decision card's own suggestions: at most one; companion orders (CRD Additional Orders): any of them.
+      for (const card of response.cards) if (card.suggestions) expect(card.selectionBehavior).toBe(/^Companion order/.test(card.summary) ? 'any' : 'at-most-one');
       for (const action of actionsOf(response)) expect(action.description).toEqual(expect.any(String));
     });
 
@@ -210,17 +211,18 @@ describe('buildResponse', () => {
 
   const order: ServiceRequest = lumbarBlockOrder('sr-1');
 
-  function response(decision: Decision) {
+  function response(decision: Decision, memberCoverage?: MemberCoverage, requested?: Record<string, unknown>) {
     return buildResponse({
       service,
       decision,
+      ...(memberCoverage ? { memberCoverage } : {}),
       data: { keys: {}, failures: {} },
       sourceLabel: 'Plan',
       baseUrl: 'https://cds.example.test',
       assertionId: 'a-1',
       today: '2026-11-26',
       newId: sequentialIds(),
-      configuration: crdConfiguration(service, undefined),
+      configuration: crdConfiguration(service, requested),
     }).response;
   }
 
@@ -265,7 +267,7 @@ describe('buildResponse', () => {
 
   it('sorts decision cards with the ones that advise against an order first', () => {
     const covered = { ...unit([]), unit: { ...unit([]).unit, id: 'u2', label: 'Covered unit' }, outcome: 'covered' as const, results: [] };
-    const body = response({ units: [covered, unit([])], coverage: undefined, notices: [] });
+    const body = response({ units: [covered, unit([])], coverage: undefined, notices: [] }, { kind: 'active', reference: 'Coverage/cov-1' }, { 'davinci-crd.configuration': { 'meets-policy': true } });
     expect(body.cards.slice(0, 2).map((c) => c.indicator)).toEqual(['warning', 'info']);
   });
 });

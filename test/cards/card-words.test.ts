@@ -59,6 +59,17 @@ describe('every scenario patient\'s cards', () => {
     }
   });
 
+  it.each(library.scenarios.map((s) => [s.id]))('%s: the detail fits whole: nothing left out, no line cut mid-word, no analyst verification codes', (id) => {
+    for (const card of answers.get(id)!) {
+      const detail = card.detail ?? '';
+      expect(detail).not.toMatch(/more lines? not shown|Shortened/);
+      for (const line of detail.split('\n')) expect(line).not.toMatch(/…$/);
+      // How each rule was verified and where it was read (source tags, open questions) is for the analyst: decision record and data profile.
+      expect(detail).not.toMatch(/\b(?:VER|RUB|SDN|NOR-PA|CGS-PA)\b|secondary sources?|open question|◐|○/);
+      if (detail.includes('**Read as:**')) expect(detail).toMatch(/\*\*Read as:\*\*\n\n- Procedure: /);
+    }
+  });
+
   it.each(library.scenarios.map((s) => [s.id]))('%s: details in words and plain marks, dates as dates, no resource ids, capped', (id) => {
     for (const card of answers.get(id)!) {
       const detail = card.detail ?? '';
@@ -145,13 +156,27 @@ describe('card words (src/cards/card-text.ts)', () => {
   it('shows timestamps as dates and keeps chart text on one bounded line', () => {
     expect(clinicalLine('Oswestry 38 on 2026-11-12T09:00:00Z, after 2026-11-01T08:30:00.123+02:00')).toBe('Oswestry 38 on 2026-11-12, after 2026-11-01');
     expect(clinicalLine('x'.repeat(1000)).length).toBeLessThanOrEqual(241);
+    // A long line of words ends at a word boundary.
+    expect(clinicalLine('pain score '.repeat(100))).toMatch(/ score…$|pain…$/);
   });
 
   it('caps the detail, saying so, whatever the number of criteria and the length of their findings', () => {
     const results = Array.from({ length: 200 }, (_, i) => result(`c${i}`, i % 2 ? 'not-met' : 'not-documented', { summary: 'A very long finding. '.repeat(40), evidence: [{ text: 'evidence '.repeat(50) }] }));
     const detail = decisionDetail({ outcome: 'not-covered', results, policyLine: 'Decided under X.', procedure: 'Procedure', readAs: ['read'], dataNotes: [] }, words());
     expect(detail.length).toBeLessThanOrEqual(MAX_DETAIL_CHARS);
-    expect(detail).toMatch(/_Shortened: the full checklist is in the decision record\._$/);
+    expect(detail).toMatch(/\n\n_… \d+ more lines not shown: the full checklist is in the decision record\._$/);
     expect(capped(['short', 'text'])).toBe('short\n\ntext');
+  });
+
+  it('when it must cut, cuts at a line boundary (never mid-word) and says how many lines are left out and where they are', () => {
+    const line = (i: number) => `- criterion ${i}: ${'word '.repeat(30).trim()}`;
+    const lines = Array.from({ length: 40 }, (_, i) => line(i));
+    const detail = capped(['**Opening.**', ['**Not met (40):**', '', ...lines].join('\n'), '**Read as:**\n\n- Procedure: x']);
+    expect(detail.length).toBeLessThanOrEqual(MAX_DETAIL_CHARS);
+    const shown = detail.split('\n').filter((l) => l.startsWith('- criterion'));
+    for (const l of shown) expect(lines).toContain(l);
+    // The rest of the criteria and the read-as block (its heading and its line) are counted.
+    expect(detail).toMatch(new RegExp(`\\n\\n_… ${40 - shown.length + 2} more lines not shown: the full checklist is in the decision record\\._$`));
+    expect(detail).not.toMatch(/\*\*Read as:\*\*/);
   });
 });

@@ -127,7 +127,8 @@ describe('clean codings in the alternatives a policy suggests', () => {
     expect(res.status).toBe(200);
     expectValidCdsResponse(res.body);
     const labels = res.body.cards.flatMap((c: { suggestions?: Array<{ label: string }> }) => (c.suggestions ?? []).map((s) => s.label));
-    expect(labels).toContain('Order the same injection under fluoroscopic or CT guidance (CPT 64493)');
+    // (Labelled with what it leaves, where the record also lacks documentation: src/kit/suggestions.ts partOfTheFix.)
+    expect(labels).toContainEqual(expect.stringMatching(/^Order the same injection under fluoroscopic or CT guidance \(CPT 64493\)/));
   });
 });
 

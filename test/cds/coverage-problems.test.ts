@@ -162,4 +162,30 @@ describe('coverage problems, answered', () => {
     expect(body.systemActions).toBeUndefined();
     expect(notice(body).map((c) => c.summary)).toEqual(['No active coverage found: coverage information was not recorded on the orders']);
   });
+
+  describe('the decision card agrees with the coverage information: coverage not determined is said, never "meets policy, no prior auth"', () => {
+    const decisionCards = (body: { cards: Array<{ summary: string; detail?: string; indicator: string; source: { topic: { code: string } } }> }) =>
+      body.cards.filter((c) => c.source.topic.code !== 'insurance');
+    it.each<[string, () => FhirResource[], RegExp, RegExp]>([
+      ['several active Coverages', () => [activeCoverage('cov-1'), activeCoverage('cov-2')], /^Coverage unclear: 2 active plans; confirm which plan is primary\. Policy criteria met$/, /^\*\*Coverage not determined: 2 active coverages\.\*\* Confirm which plan is primary/],
+      ['no Coverage active today', () => [activeCoverage('cov-1', { period: { start: '2024-01-01', end: '2025-12-31' } })], /^No active coverage; check eligibility\. Policy criteria met$/, /^\*\*Coverage not determined: no coverage in effect on the order date\*\* \(the latest coverage ended on 2025-12-31\)/],
+      ['no Coverage at all', () => [], /^No active coverage found; check eligibility\. Policy criteria met$/, /^\*\*Coverage not determined: no active coverage in the record\.\*\*/],
+    ])('%s: the order meets the policy, and the card says coverage is not determined and what to do', async (_what, coverages, summary, opening) => {
+      const body = await sign(withCoverages(coverages()));
+      const cards = decisionCards(body);
+      expect(cards.map((c) => c.summary)).toEqual([expect.stringMatching(summary)]);
+      const [card] = cards;
+      expect(card!.detail).toMatch(opening);
+      expect(card!.detail).toMatch(/The record meets every criterion of the policy\./);
+      for (const text of [card!.summary, card!.detail!]) expect(text).not.toMatch(/Meets policy|no prior auth|prior authorization is needed|Prior auth needed/i);
+      expect(card!.indicator).toBe('warning');
+      // Coverage information, where recorded, says not covered: the card does not say otherwise.
+      for (const e of info(body)) expect(part(e, 'covered')!.valueCode).toBe('not-covered');
+    });
+
+    it('one active Coverage: the card speaks for coverage as before (no coverage problem named)', async () => {
+      const body = await sign(withCoverages([activeCoverage('cov-1')]), {});
+      expect(body.cards.map((c: { summary: string }) => c.summary).join(' ')).not.toMatch(/Coverage unclear|No active coverage/);
+    });
+  });
 });

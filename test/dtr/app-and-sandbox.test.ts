@@ -53,6 +53,9 @@ describe('the documentation app and the sandbox FHIR server', () => {
       expect(read.body).toMatchObject({ resourceType: 'Patient', id: 'facet-02' });
       const search = await request(runtime.app).get('/sandbox/fhir/Condition?patient=facet-02');
       expect(search.body.entry.length).toBeGreaterThan(0);
+      // A search that finds nothing: total 0 and no entry (FHIR JSON has no empty arrays).
+      const none = await request(runtime.app).get('/sandbox/fhir/Device?patient=facet-02');
+      expect(none.body).toEqual({ resourceType: 'Bundle', type: 'searchset', total: 0 });
       const qr = { resourceType: 'QuestionnaireResponse', status: 'completed', subject: { reference: 'Patient/facet-02' }, questionnaire: 'http://x/Questionnaire/q' };
       const saved = await request(runtime.app).post('/sandbox/fhir/QuestionnaireResponse').set('content-type', 'application/fhir+json').send(qr);
       expect(saved.status).toBe(201);

@@ -106,6 +106,12 @@ describe('documentation in place (DTR) on the fixture policies', () => {
       const res = await request(runtime.app).get('/fhir/Questionnaire').query({ url: `${FX1}|0.1.0` });
       expect(res.body.entry.map((e: { resource: Questionnaire }) => e.resource.id)).toEqual(['fixture-imaging-mri']);
     });
+
+    it('an unknown canonical finds nothing: a searchset with total 0 and no entry (FHIR JSON has no empty arrays)', async () => {
+      const res = await request(runtime.app).get('/fhir/Questionnaire').query({ url: 'http://example.org/Questionnaire/unknown' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ resourceType: 'Bundle', type: 'searchset', total: 0 });
+    });
   });
 
   describe('the CRD answer for an order that needs documentation', () => {

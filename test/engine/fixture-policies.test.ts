@@ -89,8 +89,9 @@ describe('the engine on a fixture service with two policies', () => {
     const { card, part } = await sign(chart({ painSince: FIVE_WEEKS_AGO, coverage: MEDICARE }));
     expect(card.detail).toMatch(/^\*\*Prior authorization needed\.\*\* .* Decided under FX\.M Lumbar Spine MRI \(Medicare\) \(rev\. 02\/26\)\. Medicare members: the Medicare policy applies \(fixture\)\.\n/);
     expect(card.detail).toContain('**Met (1):** Low back pain for at least 4 weeks (M.1).');
-    // A rule from a secondary source says so wherever it is cited.
-    expect(card.detail).toContain('- Physical therapy tried (unverified: secondary source only, FX-NOTES) (M.2): No physical therapy on record');
+    // A rule from a secondary source says so in plain words where the record must document it; its source tags are for the analyst (decision record).
+    expect(card.detail).toContain('- Physical therapy tried (M.2; rule not confirmed in the policy text): No physical therapy on record');
+    expect(card.detail).not.toContain('FX-NOTES');
     expect(part('covered')[0]!.valueCode).toBe('conditional');
     expect(part('reason')[0]!.valueCodeableConcept.text).toMatch(/^FX\.M Lumbar Spine MRI \(Medicare\): documentation needed: M\.2 /);
     // The data profile linked is the one of the policy applied.

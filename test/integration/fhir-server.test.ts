@@ -88,7 +88,8 @@ describe('against a FHIR server on localhost', () => {
       .send(hookRequest({ orders: [{ ...lumbarBlockOrder('sr-1'), subject: { reference: 'Patient/unknown-9' } }], patientId: 'unknown-9', fhirServer: fhir.baseUrl, accessToken: TOKEN }));
     expect(res.status).toBe(200);
     expect(res.body.systemActions).toBeUndefined(); // no Coverage for this patient
-    expect(res.body.cards[0].summary).toMatch(/^Prior auth needed: document pain onset date/);
+    // No Coverage either: the card says so first, and gives what the policy needs without a prior-authorization answer.
+    expect(res.body.cards[0].summary).toMatch(/^No active coverage found\. Policy criteria to document: pain onset date/);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   fewerLevels,
   fluoroscopicAlternative,
   markFirstRecommended,
+  partOfTheFix,
   reasonsFor,
   reduceLevels,
   replaceWith,
@@ -63,13 +64,18 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
 
   if (u.guidance === 'ultrasound' && notMet(results, 'image-guidance')) {
     const fluoroscopic = fluoroscopicAlternative(ctx);
-    if (fluoroscopic) suggestions.push(fluoroscopic);
+    // Only an alternative that meets the policy when guidance was all that stood in the way.
+    if (fluoroscopic) suggestions.push(partOfTheFix(fluoroscopic, resultList, (r) => r.id === 'image-guidance'));
   }
 
   const levelCriterion = ['levels-diagnostic', 'levels-initial-rf', 'levels-repeat-rf', 'levels-therapeutic'].find((id) => notMet(results, id));
   if (levelCriterion) {
     const fewer = fewerLevels(ctx, ctx.t.maxLevelsPerSession);
-    if (fewer) suggestions.push(fewer);
+    // Fewer levels also settle two positive blocks (I.B.1.b) when every level kept had them.
+    const kept = u.levelNames.slice(0, ctx.t.maxLevelsPerSession);
+    const confirmed = confirmedLevels(ctx);
+    const resolves = (r: CriterionResult) => r.id === levelCriterion || (r.id === 'rf-two-positive-blocks' && kept.length > 0 && kept.every((l) => confirmed.includes(l)));
+    if (fewer) suggestions.push(partOfTheFix(fewer, resultList, resolves));
   }
 
   if (u.kind !== 'injection' && u.region && u.region !== 'thoracic') {
@@ -106,10 +112,18 @@ export function suggest(unit: DecisionUnit<FacetContext>, resultList: CriterionR
   const schedule = scheduleOnFirstEligibleDate(resultList, u.orders, ctx.today);
   if (schedule) suggestions.push(schedule);
 
+  // I.A.1.b.i asks for conservative therapy the member has already failed: a referral made today does not
+  // qualify this order. It is the other path (treat conservatively first, order the procedure after), offered
+  // as such on the decision card, never as a companion order that would complete this one.
   if (gap(results, 'physical-therapy') && !physicalTherapyDrafted(input, ctx)) {
+    const section = results.get('physical-therapy')!.section;
+    const weeks = Math.ceil(ctx.t.physicalTherapyMinDays / 7);
     suggestions.push({
-      label: 'Add a physical therapy referral (at least 4 weeks) as a companion order',
+      label: notMet(results, 'physical-therapy')
+        ? `Conservative care first: physical therapy referral (${weeks}+ weeks); this order qualifies only after it (${section})`
+        : `If not done yet: physical therapy referral (${weeks}+ weeks) first; this order qualifies only after it (${section})`,
       actions: [{ type: 'create', description: 'Create a physical therapy referral for the back or neck pain', resource: physicalTherapyReferral(u.orders[0]!.order, input.patientId, ctx) }],
+      stillUnmet: ['physical-therapy'],
     });
   }
   return markFirstRecommended(suggestions);

@@ -38,9 +38,14 @@ export function suggest(unit: DecisionUnit<LcdContext>, resultList: CriterionRes
     const fewer = fewerLevels(ctx, ctx.t.maxInjectionLevelsPerSession);
     if (fewer) suggestions.push(fewer);
   }
-  const blockRoom = u.region !== undefined && rollingCount([...new Set(ctx.history.diagnostic.map((b) => b.date))], u.date, ctx.t.rollingWindowMonths, ctx.t.maxDiagnosticSessions).firstEligibleDate === undefined;
+  const sessions = [...new Set(ctx.history.diagnostic.map((b) => b.date))];
+  const blockRoom = u.region !== undefined && rollingCount(sessions, u.date, ctx.t.rollingWindowMonths, ctx.t.maxDiagnosticSessions).firstEligibleDate === undefined;
   if (u.region && (notMet('r1-two-positive-medial-branch-blocks') || notMet('r3-repeat-diagnostics-after-two-years')) && blockRoom) {
-    suggestions.push(replaceWith(ctx, u.region, 'diagnostic-block', input.patientId, 'Diagnostic medial branch block before radiofrequency ablation (LCD L38841 R1)'));
+    const block = replaceWith(ctx, u.region, 'diagnostic-block', input.patientId, 'Diagnostic medial branch block before radiofrequency ablation (LCD L38841 R1)');
+    // Beyond the usual diagnostic sessions in the window, the block itself needs its reason documented and KX (D5):
+    // then it is not an alternative that meets the LCD as it stands, and says so.
+    const beyondUsual = rollingCount(sessions, u.date, ctx.t.rollingWindowMonths, Number.POSITIVE_INFINITY).within.length >= ctx.t.usualDiagnosticSessions;
+    suggestions.push(beyondUsual ? { ...block, label: `${block.label} (a further diagnostic session: document why and bill with KX, D5)`, stillUnmet: ['d5-diagnostics-beyond-two'] } : block);
   }
   if (u.region && notMet('n3-thermal-denervation-only') && resultList.every((r) => r.id === 'n3-thermal-denervation-only' || r.status === 'met')) {
     suggestions.push(replaceWith(ctx, u.region, 'radiofrequency', input.patientId, 'Conventional (thermal) radiofrequency ablation'));

@@ -1,7 +1,7 @@
 import type { ServiceRequest } from 'fhir/r4';
 import { cpt, icd, monthsBefore, order } from '../../helpers/chart';
 import { NEXT_WEEK, RF_NOTE, afterTwoPositiveBlocks, lumbarCandidate } from './paths/base-charts';
-import { decideScenario } from './paths/run';
+import { decideScenario, pathTables } from './paths/run';
 import type { PathScenario } from './paths/scenario';
 
 /**
@@ -174,5 +174,77 @@ describe('applying a suggestion fixes what it was for', () => {
     const created = referral.actions![0]!.resource!;
     expect(created.reasonReference).toEqual([expect.objectContaining({ reference: expect.stringMatching(/^Condition\//) })]);
     expect(created.reasonReference![0]!.display).toMatch(new RegExp(icd('M47.816').display!.slice(0, 20)));
+  });
+});
+
+/**
+ * The "Alternatives that meet policy" card (CRD Propose Alternate Request) says each of its suggestions revises
+ * or replaces the order so that it meets the policy. Every path scenario holds it to that: each suggestion on
+ * it, applied as an EHR would and signed again, leaves orders the policy decides as covered.
+ */
+describe('every suggestion on the "Alternatives that meet policy" card gives, once applied, an order that meets policy', () => {
+  const scenarios = pathTables.flatMap(([, list]) => list).filter((s) => !s.failedKeys?.length);
+  const offered = scenarios.flatMap((scenario) =>
+    (decideScenario(scenario).response.cards as Array<Card & { summary: string }>)
+      .filter((c) => /^Alternatives that meet policy/.test(c.summary))
+      .flatMap((c) => (c.suggestions ?? []).map((s) => [`${scenario.name}: ${s.label}`, scenario, s] as const)),
+  );
+  it.each(offered)('%s', (_name, scenario, suggestion) => {
+    let orders: ServiceRequest[] = [];
+    const { decision } = decideScenario({ ...scenario, orders: (c) => (orders = apply(scenario.orders(c), suggestion)) });
+    const touched = new Set((suggestion.actions ?? []).map((a) => (a.type === 'delete' ? a.resourceId! : a.type === 'create' ? 'new' : `ServiceRequest/${a.resource!.id}`)));
+    const outcomes = decision.units
+      .filter((u) => u.unit.orders.some((o) => touched.has(`ServiceRequest/${o.id}`) || (touched.has('new') && o.id!.startsWith('new-'))))
+      .map((u) => ({ order: u.unit.label, outcome: u.outcome, gaps: u.results.filter((r) => r.status !== 'met').map((r) => `${r.section} ${r.status}`) }));
+    expect(orders.length).toBeGreaterThan(0);
+    expect(outcomes).toEqual(outcomes.map((o) => ({ ...o, outcome: 'covered', gaps: [] })));
+  });
+});
+
+describe('a suggestion that fixes only part of what is missing says so, and is not offered as an alternative that meets policy', () => {
+  const scenario = (pattern: RegExp) => pathTables.flatMap(([, list]) => list).find((s) => pattern.test(s.name))!;
+  type Shown = { summary: string; suggestions?: Suggestion[] };
+
+  it('a repeat neurotomy too early whose lasting relief (I.B.2.b) is not documented: "Schedule on …" names what is still to document, on the decision card', () => {
+    const cards = decideScenario(scenario(/^a repeat neurotomy four months after the last is too early/)).response.cards as Shown[];
+    expect(cards.map((c) => c.summary)).not.toContainEqual(expect.stringMatching(/^Alternatives that meet policy/));
+    const [decision] = cards;
+    expect(decision!.summary).toBe('Not covered: under 6 months since the last neurotomy');
+    expect(decision!.suggestions!.map((s) => s.label)).toEqual([expect.stringMatching(/^Schedule on \d{4}-\d{2}-\d{2}, the earliest date the timing allows \(still to document: I\.B\.2\.b\)$/)]);
+    expect(JSON.stringify(cards)).not.toMatch(/the first date the order qualifies/);
+  });
+
+  it('four levels of a repeat neurotomy, one without two positive blocks: "Treat at most 3 levels" names I.B.1.b as still not met; "Treat only L4-L5" stays the alternative', () => {
+    const cards = decideScenario(scenario(/^a repeat neurotomy of four joints is over the limit/)).response.cards as Shown[];
+    const alternatives = cards.find((c) => /^Alternatives that meet policy/.test(c.summary))!;
+    expect(alternatives.suggestions!.map((s) => s.label)).toEqual([expect.stringMatching(/^Treat only L4-L5/)]);
+    expect(cards[0]!.suggestions!.map((s) => s.label)).toContainEqual('Treat at most 3 levels (drop L5-S1) (still not met: I.B.1.b)');
+  });
+
+  it('a scheduling suggestion where time is all that is missing is still the alternative that meets policy', () => {
+    const cards = decideScenario(scenario(/^a second block ten days after the first is too early/)).response.cards as Shown[];
+    const alternatives = cards.find((c) => /^Alternatives that meet policy/.test(c.summary))!;
+    expect(alternatives.suggestions!.map((s) => s.label)).toEqual([expect.stringMatching(/^Schedule on \d{4}-\d{2}-\d{2}, the first date the order qualifies$/)]);
+  });
+});
+
+/**
+ * CP.MP.171 I.A.1.b.i: the member "has failed to respond to conservative therapy within the past year,
+ * including ≥ four weeks physical therapy or prescribed home exercise program". A referral made today does not
+ * satisfy it: the referral is the other path (conservative care first, the procedure ordered after), offered on
+ * the decision card and saying so, never as a companion order beside the procedure as if it completed it.
+ */
+describe('a physical therapy referral is offered as conservative care first, not as a companion order that completes this one', () => {
+  const scenario = (pattern: RegExp) => pathTables.flatMap(([, list]) => list).find((s) => pattern.test(s.name))!;
+  type Shown = { summary: string; suggestions?: Suggestion[] };
+
+  it.each([
+    [/^no physical therapy on record: not documented/, 'If not done yet: physical therapy referral (4+ weeks) first; this order qualifies only after it (I.A.1.b.i)'],
+    [/^two weeks of physical therapy in the past year is not enough/, 'Conservative care first: physical therapy referral (4+ weeks); this order qualifies only after it (I.A.1.b.i)'],
+  ])('%s', (name, label) => {
+    const cards = decideScenario(scenario(name)).response.cards as Shown[];
+    expect(cards.map((c) => c.summary)).not.toContainEqual(expect.stringMatching(/^Companion order/));
+    expect(cards[0]!.suggestions!.map((s) => s.label)).toContain(label);
+    expect(JSON.stringify(cards)).not.toMatch(/as a companion order/);
   });
 });
