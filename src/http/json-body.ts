@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, type ServiceError } from '../errors';
 import { JsonOutline, JsonShapeScanner, describeJsonShapeProblem } from './json-limits';
 import { parseJsonPieces, type Deferral } from './json-pieces';
+import { reserveBodyBytes } from './body-budget';
 
 export interface JsonBodyOptions {
   /** BODY_LIMIT in bytes (after decompression). */
@@ -28,7 +29,8 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
  * The errors are the ones the service has always answered (error-handler): 413 over BODY_LIMIT (at once
  * when Content-Length says so), 400 when nested too deeply, 413 for too many members, 400 for malformed
  * JSON or a JSON scalar, 415 for an unknown Content-Encoding (gzip, deflate and br are inflated, the
- * limit counting inflated bytes), 400 for a body shorter or longer than its Content-Length or aborted. On a
+ * limit counting inflated bytes), 400 for a body shorter or longer than its Content-Length or aborted, 503 for a chunked or compressed
+ * body growing past BODY_MAX_BYTES_IN_FLIGHT (body-budget, reserved as it arrives). On a
  * refusal the rest of the body is read and dropped before the answer, as body-parser does, so the
  * connection stays usable. A request without a body leaves req.body undefined; an empty one is `{}`.
  */
@@ -105,6 +107,12 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
   const onData = (chunk: Buffer) => {
     if (received + chunk.length > (expected ?? options.limitBytes)) {
       finish(expected === undefined ? tooLarge(options.limitBytes) : new BadRequestError('The request body could not be read'));
+      return;
+    }
+    // A chunked or compressed body reserves its share of BODY_MAX_BYTES_IN_FLIGHT as it arrives (body-budget).
+    const overBudget = reserveBodyBytes(req, received + chunk.length);
+    if (overBudget) {
+      finish(overBudget);
       return;
     }
     const problem = scanner.feed(chunk);
