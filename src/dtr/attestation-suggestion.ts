@@ -29,8 +29,11 @@ export interface AttestationSuggestionInput {
   today: string;
 }
 
-/** An attestation names its author: only a practitioner's userId can be one. */
-const ATTESTING_USER = /^(Practitioner|PractitionerRole)\/[A-Za-z0-9\-.]{1,64}$/;
+/**
+ * An attestation names its author: only a practitioner's userId can be one, by an id a server can resolve
+ * (FHIR's id pattern admits "." and "..", which as a reference are the server's base, not a practitioner).
+ */
+const ATTESTING_USER = /^(Practitioner|PractitionerRole)\/(?!\.+$)[A-Za-z0-9\-.]{1,64}$/;
 
 /** The suggestion, or undefined where attesting yes/no answers alone would not complete the documentation. */
 export function attestationSuggestion(input: AttestationSuggestionInput): SuggestionSpec | undefined {
