@@ -29,7 +29,7 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
  * The errors are the ones the service has always answered (error-handler): 413 over BODY_LIMIT (at once
  * when Content-Length says so), 400 when nested too deeply, 413 for too many members, 400 for malformed
  * JSON or a JSON scalar, 415 for an unknown Content-Encoding (gzip, deflate and br are inflated, the
- * limit counting inflated bytes), 400 for a body shorter or longer than its Content-Length or aborted, 503 for a chunked or compressed
+ * limit counting inflated bytes; 400 naming the encoding for a body that does not inflate), 400 for a body shorter or longer than its Content-Length or aborted, 503 for a chunked or compressed
  * body growing past BODY_MAX_BYTES_IN_FLIGHT (body-budget, reserved as it arrives). On a
  * refusal the rest of the body is read and dropped before the answer, as body-parser does, so the
  * connection stays usable. A request without a body leaves req.body undefined; an empty one is `{}`.
@@ -71,11 +71,11 @@ export function jsonBody(options: JsonBodyOptions) {
       stream = inflate;
       req.pipe(inflate);
     }
-    readBody(req, stream, expected, options, deferral, next);
+    readBody(req, stream, expected, options, deferral, next, encoding);
   };
 }
 
-function readBody(req: Request, stream: Readable, expected: number | undefined, options: JsonBodyOptions, deferral: Deferral | undefined, next: NextFunction): void {
+function readBody(req: Request, stream: Readable, expected: number | undefined, options: JsonBodyOptions, deferral: Deferral | undefined, next: NextFunction, encoding: string): void {
   // The shape scan also outlines the shallow containers (request, prefetch, Bundles, entries): json-pieces.
   const outline = new JsonOutline(OUTLINE_DEPTH);
   const scanner = new JsonShapeScanner(options.shape, outline);
@@ -125,7 +125,9 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
     received += chunk.length;
   };
   const onEnd = () => finish(expected !== undefined && received !== expected ? new BadRequestError('The request body could not be read') : undefined);
-  const onError = () => finish(new BadRequestError('The request body could not be read'));
+  // An inflater's error is the body's fault (not gzip, cut short): said so, naming the encoding the client declared.
+  const onError = () =>
+    finish(new BadRequestError(stream === req ? 'The request body could not be read' : `The request body is not valid ${encoding} data (Content-Encoding: ${encoding})`));
   const onAborted = () => finish(new BadRequestError('The request was aborted by the client'));
   const onClose = () => !req.complete && onAborted();
   stream.on('data', onData);

@@ -86,6 +86,17 @@ describe('reading a JSON request body', () => {
     expect(res.body.issue![0]!.diagnostics).toBe('The request body is larger than this service accepts (BODY_LIMIT, 10485760 bytes)');
   });
 
+  it.each([
+    ['gzip', 'not gzip at all', Buffer.from('{"hook":"order-sign"}')],
+    ['gzip', 'cut short', zlib.gzipSync(Buffer.from('{"hook":"order-sign"}')).subarray(0, 12)],
+    ['deflate', 'gzip sent as deflate', zlib.gzipSync(Buffer.from('{}'))],
+    ['br', 'garbage', Buffer.from([0xff, 0xff, 0xff, 0xff, 0x00])],
+  ] as const)('a %s body that does not inflate (%s) is a 400 naming the Content-Encoding', async (encoding, _what, bytes) => {
+    const res = await postBytes(bytes, { 'content-encoding': encoding });
+    expect(res.status).toBe(400);
+    expect(res.body.issue![0]).toMatchObject({ code: 'invalid', diagnostics: `The request body is not valid ${encoding} data (Content-Encoding: ${encoding})` });
+  });
+
   it('answers an unknown Content-Encoding with 415', async () => {
     const res = await request(runtime.app).post(SERVICE_PATH).set('Content-Type', 'application/json').set('Content-Encoding', 'compress').send(valid());
     expect(res.status).toBe(415);
