@@ -55,17 +55,17 @@ export function jsonBody(options: JsonBodyOptions) {
       stream = req;
       expected = declared === undefined ? undefined : Number(declared);
       if (expected !== undefined && !Number.isSafeInteger(expected)) {
-        refuse(req, undefined, next, new BadRequestError('The request body could not be read'));
+        refuse(req, options.limitBytes, undefined, next, new BadRequestError('The request body could not be read'));
         return;
       }
       if (expected !== undefined && expected > options.limitBytes) {
-        refuse(req, undefined, next, tooLarge(options.limitBytes));
+        refuse(req, options.limitBytes, undefined, next, tooLarge(options.limitBytes));
         return;
       }
     } else {
       const inflate = inflater(encoding);
       if (!inflate) {
-        refuse(req, undefined, next, new UnsupportedMediaTypeError('Unsupported body encoding or charset'));
+        refuse(req, options.limitBytes, undefined, next, new UnsupportedMediaTypeError('Unsupported body encoding or charset'));
         return;
       }
       stream = inflate;
@@ -91,7 +91,7 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
     req.off('aborted', onAborted);
     req.off('close', onClose);
     if (error) {
-      refuse(req, stream === req ? undefined : (stream as Inflater), next, error);
+      refuse(req, options.limitBytes, stream === req ? undefined : (stream as Inflater), next, error);
       return;
     }
     let body: unknown;
@@ -180,8 +180,15 @@ function inflater(encoding: string): Inflater | undefined {
   }
 }
 
-/** The body is refused: whatever is left of it is read and dropped, then the error goes to the error handler. */
-function refuse(req: Request, inflate: Inflater | undefined, next: NextFunction, error: ServiceError): void {
+/**
+ * The body is refused: whatever is left of it is read and dropped, then the error goes to the error handler,
+ * so that a client still sending reads the answer (as body-parser does). At most `maxDrainBytes` (BODY_LIMIT)
+ * though: a client declaring 1 GiB, or streaming without end, is answered then, instead of keeping the service
+ * reading (and spending CPU on) its body until the request timeout; Node reads no more of that request, and
+ * the idle connection ends at keepAliveTimeout. (Closing it as soon as the answer is written would lose the
+ * answer: the client's unread bytes make the close a reset, which discards the answer on its side.)
+ */
+function refuse(req: Request, maxDrainBytes: number, inflate: Inflater | undefined, next: NextFunction, error: ServiceError): void {
   if (inflate) {
     req.unpipe(inflate);
     inflate.on('error', () => undefined);
@@ -192,11 +199,20 @@ function refuse(req: Request, inflate: Inflater | undefined, next: NextFunction,
     return;
   }
   let done = false;
+  let drained = 0;
   const after = () => {
     if (done) return;
     done = true;
+    req.off('data', onData);
     next(error);
   };
+  const onData = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained <= maxDrainBytes) return;
+    // Answered now, not with Connection: close (see above).
+    after();
+  };
+  req.on('data', onData);
   req.once('end', after);
   req.once('close', after);
   req.once('error', after);
