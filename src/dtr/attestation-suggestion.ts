@@ -29,13 +29,17 @@ export interface AttestationSuggestionInput {
   today: string;
 }
 
-/** An attestation names its author: only a practitioner's userId can be one. */
+/**
+ * An attestation names its author: only a practitioner's userId can be one, by an id a server can resolve
+ * (FHIR's id pattern admits "." and "..", which as a reference are the server's base, not a practitioner).
+ */
 const ATTESTING_USER = /^(Practitioner|PractitionerRole)\/[A-Za-z0-9\-.]{1,64}$/;
+const DOTS_ONLY_ID = /\/\.+$/;
 
 /** The suggestion, or undefined where attesting yes/no answers alone would not complete the documentation. */
 export function attestationSuggestion(input: AttestationSuggestionInput): SuggestionSpec | undefined {
   const { questionnaire: q, pathway, unit } = input;
-  if (unit.outcome !== 'conditional' || !ATTESTING_USER.test(input.author)) return undefined;
+  if (unit.outcome !== 'conditional' || !ATTESTING_USER.test(input.author) || DOTS_ONLY_ID.test(input.author)) return undefined;
   const asked = new Set(q.json.pathways[pathway]?.criteria ?? []);
   const missing = unit.results.filter((r) => r.status === 'not-documented');
   if (missing.length === 0 || missing.some((r) => !asked.has(r.id))) return undefined;

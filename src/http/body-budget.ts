@@ -23,30 +23,33 @@ export interface BodyBudget {
  * A process-wide budget for request bodies (BODY_MAX_BYTES_IN_FLIGHT). BODY_LIMIT bounds one body, but a
  * body is held, parsed and worked on until its request is answered, and the memory a hook call takes grows
  * with its body (a 10 MB chart costs the process a few hundred MB while it is decided): N bodies at once
- * cost N times that. So each request reserves its Content-Length before its body is read (one sent without
- * a length, chunked, or compressed with a Content-Encoding, reserves BODY_LIMIT, the most it may be once read) and gives it back when its answer is sent or
- * its connection closes. A request that would take the reservations past the budget is answered 503 with
- * Retry-After before its body is read; one alone always fits (the budget is at least BODY_LIMIT). A body
- * declared larger than BODY_LIMIT is left to the parser, which answers 413. A reserved body that arrives
- * slower than BODY_ARRIVAL allows is cut off (its connection closed), so a trickling client cannot hold
- * the budget.
+ * cost N times that. So each request reserves its Content-Length before its body is read and gives it back
+ * when its answer is sent or its connection closes. A body whose size is not known before it is read (sent
+ * chunked, or compressed with a Content-Encoding, held inflated) reserves what arrives, as it arrives: the
+ * body reader asks for more with `reserveBodyBytes` (json-body) for each chunk. Reserving BODY_LIMIT for it
+ * up front, as before, let one gzip body of a few KB, or one slow chunked upload, refuse every other call
+ * with a body (with the default budget of one BODY_LIMIT). A request that would take the reservations past
+ * the budget is answered 503 with Retry-After: before its body is read, or, for one that grows past it,
+ * when it does (the rest of it read and dropped); one alone always fits (the budget is at least BODY_LIMIT).
+ * A body declared larger than BODY_LIMIT is left to the parser, which answers 413. A reserved body that
+ * arrives slower than BODY_ARRIVAL allows is cut off (its connection closed), so a trickling client cannot
+ * hold the budget.
  */
 export function bodyBudget(maxBytesInFlight: number, bodyLimitBytes: number, gauge?: Gauge, onSlowBody?: (req: Request) => void, arrival = BODY_ARRIVAL): BodyBudget {
   let inFlight = 0;
+  const refusal = (cost: string) =>
+    new ServiceUnavailableError(
+      `The service is reading as many request bodies as it holds at once (BODY_MAX_BYTES_IN_FLIGHT, ${mib(maxBytesInFlight)}); this one (${cost}) was not read: send it again shortly`,
+      BODY_BUDGET_RETRY_AFTER_SECONDS,
+    );
   const budget = (req: Request, res: Response, next: NextFunction): void => {
     const declared = contentLength(req);
     if (declared !== undefined && declared > bodyLimitBytes && !compressed(req)) return next(); // the parser's 413
-    // A compressed body (gzip, deflate) is held inflated, up to BODY_LIMIT whatever its length on the wire.
-    const cost = declared === undefined || compressed(req) ? bodyLimitBytes : declared;
-    if (cost === 0) return next();
-    if (inFlight + cost > maxBytesInFlight) {
-      return next(
-        new ServiceUnavailableError(
-          `The service is reading as many request bodies as it holds at once (BODY_MAX_BYTES_IN_FLIGHT, ${mib(maxBytesInFlight)}); this one (${mib(cost)}) was not read: send it again shortly`,
-          BODY_BUDGET_RETRY_AFTER_SECONDS,
-        ),
-      );
-    }
+    // Known before it is read: a plain body's Content-Length. A chunked or compressed one reserves as it arrives.
+    const known = declared !== undefined && !compressed(req);
+    let cost = known ? declared : 0;
+    if (known && cost === 0) return next();
+    if (inFlight + cost > maxBytesInFlight) return next(refusal(mib(cost)));
     inFlight += cost;
     gauge?.set(inFlight);
     let released = false;
@@ -56,6 +59,16 @@ export function bodyBudget(maxBytesInFlight: number, bodyLimitBytes: number, gau
       inFlight -= cost;
       gauge?.set(inFlight);
     };
+    if (!known) {
+      (req as Reserving)[RESERVE] = (total: number) => {
+        if (released || total <= cost) return undefined;
+        if (inFlight + (total - cost) > maxBytesInFlight) return refusal(`more than ${mib(total)}`);
+        inFlight += total - cost;
+        cost = total;
+        gauge?.set(inFlight);
+        return undefined;
+      };
+    }
     res.once('finish', release);
     res.once('close', release);
     watchArrival(req, arrival, () => {
@@ -65,6 +78,18 @@ export function bodyBudget(maxBytesInFlight: number, bodyLimitBytes: number, gau
     next();
   };
   return Object.defineProperty(budget, 'bytesInFlight', { get: () => inFlight }) as BodyBudget;
+}
+
+const RESERVE = Symbol('reserve request body bytes');
+type Reserving = Request & { [RESERVE]?: (total: number) => ServiceUnavailableError | undefined };
+
+/**
+ * For a body whose size was not known before it was read (chunked, compressed): reserves `totalBytes`
+ * (read so far, inflated) in all. The 503 to answer when that would pass BODY_MAX_BYTES_IN_FLIGHT;
+ * undefined when reserved, or when the request reserved its whole Content-Length already (or is not budgeted).
+ */
+export function reserveBodyBytes(req: Request, totalBytes: number): ServiceUnavailableError | undefined {
+  return (req as Reserving)[RESERVE]?.(totalBytes);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, type ServiceError } from '../errors';
 import { JsonOutline, JsonShapeScanner, describeJsonShapeProblem } from './json-limits';
 import { parseJsonPieces, type Deferral } from './json-pieces';
+import { reserveBodyBytes } from './body-budget';
 
 export interface JsonBodyOptions {
   /** BODY_LIMIT in bytes (after decompression). */
@@ -28,7 +29,8 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
  * The errors are the ones the service has always answered (error-handler): 413 over BODY_LIMIT (at once
  * when Content-Length says so), 400 when nested too deeply, 413 for too many members, 400 for malformed
  * JSON or a JSON scalar, 415 for an unknown Content-Encoding (gzip, deflate and br are inflated, the
- * limit counting inflated bytes), 400 for a body shorter or longer than its Content-Length or aborted. On a
+ * limit counting inflated bytes; 400 naming the encoding for a body that does not inflate), 400 for a body shorter or longer than its Content-Length or aborted, 503 for a chunked or compressed
+ * body growing past BODY_MAX_BYTES_IN_FLIGHT (body-budget, reserved as it arrives). On a
  * refusal the rest of the body is read and dropped before the answer, as body-parser does, so the
  * connection stays usable. A request without a body leaves req.body undefined; an empty one is `{}`.
  */
@@ -53,27 +55,27 @@ export function jsonBody(options: JsonBodyOptions) {
       stream = req;
       expected = declared === undefined ? undefined : Number(declared);
       if (expected !== undefined && !Number.isSafeInteger(expected)) {
-        refuse(req, undefined, next, new BadRequestError('The request body could not be read'));
+        refuse(req, options.limitBytes, undefined, next, new BadRequestError('The request body could not be read'));
         return;
       }
       if (expected !== undefined && expected > options.limitBytes) {
-        refuse(req, undefined, next, tooLarge(options.limitBytes));
+        refuse(req, options.limitBytes, undefined, next, tooLarge(options.limitBytes));
         return;
       }
     } else {
       const inflate = inflater(encoding);
       if (!inflate) {
-        refuse(req, undefined, next, new UnsupportedMediaTypeError('Unsupported body encoding or charset'));
+        refuse(req, options.limitBytes, undefined, next, new UnsupportedMediaTypeError('Unsupported body encoding or charset'));
         return;
       }
       stream = inflate;
       req.pipe(inflate);
     }
-    readBody(req, stream, expected, options, deferral, next);
+    readBody(req, stream, expected, options, deferral, next, encoding);
   };
 }
 
-function readBody(req: Request, stream: Readable, expected: number | undefined, options: JsonBodyOptions, deferral: Deferral | undefined, next: NextFunction): void {
+function readBody(req: Request, stream: Readable, expected: number | undefined, options: JsonBodyOptions, deferral: Deferral | undefined, next: NextFunction, encoding: string): void {
   // The shape scan also outlines the shallow containers (request, prefetch, Bundles, entries): json-pieces.
   const outline = new JsonOutline(OUTLINE_DEPTH);
   const scanner = new JsonShapeScanner(options.shape, outline);
@@ -89,7 +91,7 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
     req.off('aborted', onAborted);
     req.off('close', onClose);
     if (error) {
-      refuse(req, stream === req ? undefined : (stream as Inflater), next, error);
+      refuse(req, options.limitBytes, stream === req ? undefined : (stream as Inflater), next, error);
       return;
     }
     let body: unknown;
@@ -107,6 +109,12 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
       finish(expected === undefined ? tooLarge(options.limitBytes) : new BadRequestError('The request body could not be read'));
       return;
     }
+    // A chunked or compressed body reserves its share of BODY_MAX_BYTES_IN_FLIGHT as it arrives (body-budget).
+    const overBudget = reserveBodyBytes(req, received + chunk.length);
+    if (overBudget) {
+      finish(overBudget);
+      return;
+    }
     const problem = scanner.feed(chunk);
     if (problem) {
       const message = describeJsonShapeProblem(problem, 'The request body');
@@ -117,7 +125,9 @@ function readBody(req: Request, stream: Readable, expected: number | undefined, 
     received += chunk.length;
   };
   const onEnd = () => finish(expected !== undefined && received !== expected ? new BadRequestError('The request body could not be read') : undefined);
-  const onError = () => finish(new BadRequestError('The request body could not be read'));
+  // An inflater's error is the body's fault (not gzip, cut short): said so, naming the encoding the client declared.
+  const onError = () =>
+    finish(new BadRequestError(stream === req ? 'The request body could not be read' : `The request body is not valid ${encoding} data (Content-Encoding: ${encoding})`));
   const onAborted = () => finish(new BadRequestError('The request was aborted by the client'));
   const onClose = () => !req.complete && onAborted();
   stream.on('data', onData);
@@ -170,8 +180,15 @@ function inflater(encoding: string): Inflater | undefined {
   }
 }
 
-/** The body is refused: whatever is left of it is read and dropped, then the error goes to the error handler. */
-function refuse(req: Request, inflate: Inflater | undefined, next: NextFunction, error: ServiceError): void {
+/**
+ * The body is refused: whatever is left of it is read and dropped, then the error goes to the error handler,
+ * so that a client still sending reads the answer (as body-parser does). At most `maxDrainBytes` (BODY_LIMIT)
+ * though: a client declaring 1 GiB, or streaming without end, is answered then, instead of keeping the service
+ * reading (and spending CPU on) its body until the request timeout; Node reads no more of that request, and
+ * the idle connection ends at keepAliveTimeout. (Closing it as soon as the answer is written would lose the
+ * answer: the client's unread bytes make the close a reset, which discards the answer on its side.)
+ */
+function refuse(req: Request, maxDrainBytes: number, inflate: Inflater | undefined, next: NextFunction, error: ServiceError): void {
   if (inflate) {
     req.unpipe(inflate);
     inflate.on('error', () => undefined);
@@ -182,11 +199,20 @@ function refuse(req: Request, inflate: Inflater | undefined, next: NextFunction,
     return;
   }
   let done = false;
+  let drained = 0;
   const after = () => {
     if (done) return;
     done = true;
+    req.off('data', onData);
     next(error);
   };
+  const onData = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained <= maxDrainBytes) return;
+    // Answered now, not with Connection: close (see above).
+    after();
+  };
+  req.on('data', onData);
   req.once('end', after);
   req.once('close', after);
   req.once('error', after);

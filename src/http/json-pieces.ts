@@ -188,11 +188,15 @@ class Assembler {
     let pending = (object as { [DEFERRED]?: Pending })[DEFERRED];
     if (!pending) Object.defineProperty(object, DEFERRED, { value: (pending = new Map()), enumerable: false });
     pending.get(key)?.();
+    // A malformed member is parsed once: its refusal is kept and thrown again on every later read or check,
+    // since code may read it once per order (order-dispatch resolves each reference) before the route settles it.
+    let refusal: Error | undefined;
     const parse = (keep: boolean) => {
+      if (refusal) throw refusal;
       try {
         return new Assembler(this.bytes, this.outline, this.maxPiece, keep).member(from, to, child);
       } catch (error) {
-        throw failed(error);
+        throw (refusal = failed(error));
       }
     };
     const settle = (value: unknown) => {

@@ -145,4 +145,19 @@ describe('the card suggests the attested answers when all that is missing is a y
     expect(attestationSuggestion({ ...input, author: 'PractitionerRole/role-1' })).toBeDefined();
     expect(attestationSuggestion({ ...input, author: 'Patient/pat-1' })).toBeUndefined();
   });
+
+  it('names a practitioner that can be resolved: not offered for an id of dots only ("Practitioner/.." is the server base, not a practitioner)', () => {
+    const service = yesNo.deps.services[0]!;
+    const q = service.policies.find((p) => p.id === 'fixture-imaging-medicare')!.questionnaire!;
+    const unit = {
+      unit: { id: 'u', label: 'MRI', orders: [ORDER as any], context: undefined, readAs: [], summary: {} },
+      outcome: 'conditional' as const,
+      results: [{ id: 'therapy-tried', section: 'M.2', title: 'Physical therapy tried', categorical: false, status: 'not-documented' as const, summary: 'No physical therapy on record', evidence: [] }],
+      suggestions: [],
+    };
+    const input = { questionnaire: q, pathway: 'mri', unit, patientId: 'pat-1', authored: '2026-11-26T12:00:00Z', today: '2026-11-26' };
+    for (const author of ['Practitioner/..', 'Practitioner/.', 'PractitionerRole/...']) expect(attestationSuggestion({ ...input, author })).toBeUndefined();
+    expect(attestationSuggestion({ ...input, author: 'Practitioner/dr.1' })).toBeDefined();
+    expect(attestationSuggestion({ ...input, author: `Practitioner/${'a'.repeat(64)}` })).toBeDefined();
+  });
 });

@@ -14,7 +14,7 @@ import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
  * BODY_MAX_BYTES_IN_FLIGHT: request bodies held at once across the process. BODY_LIMIT bounds one body; this
  * bounds how many large ones are read and worked on together (before it, eight 9.7 MB order-sign calls at once
  * took the service from 110 MiB to 968 MiB RSS). Each request reserves its Content-Length before its body is
- * read (chunked: BODY_LIMIT) until it is answered; past the budget, 503 with Retry-After, the body unread.
+ * read (chunked or compressed: what arrives, inflated, as it arrives) until it is answered; past the budget, 503 with Retry-After, the body unread.
  * Counted (the cds_request_body_bytes_in_flight gauge), never timed.
  */
 const MiB = 1024 * 1024;
@@ -124,32 +124,54 @@ describe('BODY_MAX_BYTES_IN_FLIGHT', () => {
     expect(await bodyBytesHeld(runtime)).toBe(0);
   });
 
-  it('a body sent without a length (chunked) reserves BODY_LIMIT: alone it is read, beside a held body it is refused', async () => {
-    const chunked = heldRequest(port, small, { chunked: true });
-    chunked.send();
-    await untilHeld(runtime, 5 * MiB);
-    const refused = await request(server).post(SERVICE_PATH).set('Content-Type', 'application/json').send(threeMiB);
-    expect(refused.status).toBe(503);
-    expect((await chunked.finish()).status).toBe(200);
-    await untilHeld(runtime, 0);
-  });
-
-  it('a gzip body reserves BODY_LIMIT, what it may inflate to, not its length on the wire', async () => {
-    const gzipped = gzipSync(small);
+  it('a body sent without a length (chunked) reserves what arrives, as it arrives: beside a held body it is read while it fits, refused with 503 once it would not', async () => {
     const first = heldRequest(port, fourMiB);
     first.send();
     await untilHeld(runtime, fourMiB.length);
-    // 4 MiB held: a gzip body of a few KB that may inflate to 5 MiB does not fit the 6 MiB budget ...
-    const refused = heldRequest(port, gzipped, { headers: { 'content-encoding': 'gzip' } });
+    // 4 MiB held of 6: a small chunked body fits (reserving BODY_LIMIT for it up front refused it) ...
+    const fits = heldRequest(port, small, { chunked: true });
+    fits.send();
+    expect((await fits.finish()).status).toBe(200);
+    // ... a 3 MiB one does not: refused once it passes the budget, the rest of it read and dropped.
+    const grows = heldRequest(port, threeMiB, { chunked: true });
+    grows.send();
+    const refused = await grows.finish();
+    expect(refused.status).toBe(503);
+    expect(JSON.parse(refused.body).issue[0]).toMatchObject({ code: 'transient', diagnostics: expect.stringContaining('(BODY_MAX_BYTES_IN_FLIGHT, 6 MiB)') });
+    expect(await bodyBytesHeld(runtime)).toBe(fourMiB.length);
+    expect((await first.finish()).status).toBe(200);
+    await untilHeld(runtime, 0);
+    // Alone it is read.
+    const alone = heldRequest(port, threeMiB, { chunked: true });
+    alone.send();
+    expect((await alone.finish()).status).toBe(200);
+    await untilHeld(runtime, 0);
+  });
+
+  it('a gzip body reserves what it inflates to, as it inflates, not its length on the wire: a small one fits beside a held body, one inflating past the budget is refused', async () => {
+    const first = heldRequest(port, fourMiB);
+    first.send();
+    await untilHeld(runtime, fourMiB.length);
+    // One EHR compressing its calls must not be limited to one call at a time.
+    const gzipped = gzipSync(small);
+    const fits = heldRequest(port, gzipped, { headers: { 'content-encoding': 'gzip' } });
+    fits.send();
+    expect((await fits.finish()).status).toBe(200);
+    // 3 MiB inflated beside 4 MiB held: past the 6 MiB budget, though a few KB on the wire.
+    const bomb = gzipSync(threeMiB);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const refused = heldRequest(port, bomb, { headers: { 'content-encoding': 'gzip' } });
     refused.send();
-    expect(gzipped.length).toBeLessThan(64 * 1024);
-    expect((await refused.finish()).status).toBe(503);
+    const answer = await refused.finish();
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.body).issue[0].code).toBe('transient');
     expect((await first.finish()).status).toBe(200);
     await untilHeld(runtime, 0);
     // ... and alone it is read.
-    const alone = heldRequest(port, gzipped, { headers: { 'content-encoding': 'gzip' } });
+    const alone = heldRequest(port, bomb, { headers: { 'content-encoding': 'gzip' } });
     alone.send();
     expect((await alone.finish()).status).toBe(200);
+    await untilHeld(runtime, 0);
   });
 
   it('a client that hangs up mid-body gives its reservation back', async () => {

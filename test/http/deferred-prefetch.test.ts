@@ -4,7 +4,7 @@ import { handleHookCall } from '../../src/cds/hook-handler';
 import { JsonOutline, JsonShapeScanner } from '../../src/http/json-limits';
 import { isDeferred, parseJsonPieces } from '../../src/http/json-pieces';
 import type { Runtime } from '../../src/runtime';
-import { PATIENT_REF, SERVICE_ID, SERVICE_PATH, facetOrder, fullPrefetch, hookRequest, searchset } from '../helpers/builders';
+import { HOOK_PATHS, PATIENT_REF, SERVICE_ID, SERVICE_PATH, facetOrder, fullPrefetch, hookRequest, searchset } from '../helpers/builders';
 import { expectValidCdsResponse } from '../helpers/cds-response';
 import { testRuntime } from '../helpers/runtime';
 import { lumbarBlockChart, lumbarBlockOrder } from '../fixtures/facet-chart';
@@ -98,6 +98,26 @@ describe('the hook route parses the prefetch only when the call reads it', () =>
     const whole = await handleHookCall(service(), JSON.parse(text), { baseUrl: 'http://x' }, hookDeps());
     const withoutIds = (value: unknown) => JSON.stringify(value).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'ID').replace(/http:\/\/127\.0\.0\.1:\d+|http:\/\/x/g, 'BASE');
     expect(withoutIds(res.body)).toBe(withoutIds(whole));
+  });
+
+  it('parses a malformed prefetch once however many orders order-dispatch resolves from it (it is read per reference)', async () => {
+    const references = Array.from({ length: 40 }, (_, i) => `ServiceRequest/sr-${i}`);
+    const body = { hook: 'order-dispatch', hookInstance: 'c8d4e6f2-9a1b-4c3d-8e5f-0a1b2c3d4e5f', context: { patientId: 'pat-1', performer: 'Organization/o1', dispatchedOrders: references }, prefetch: largePrefetch() };
+    const count = async (text: string) => {
+      const parse = jest.spyOn(JSON, 'parse');
+      try {
+        const res = await request(runtime.app).post(HOOK_PATHS['order-dispatch']).set('Content-Type', 'application/json').send(text);
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject(NOT_JSON);
+        return parse.mock.calls.length;
+      } finally {
+        parse.mockRestore();
+      }
+    };
+    const one = await count(brokenInPrefetch(JSON.stringify({ ...body, context: { ...body.context, dispatchedOrders: references.slice(0, 1) } })));
+    const forty = await count(brokenInPrefetch(JSON.stringify(body)));
+    // The same pieces parsed (the handful of extra context members aside), not forty times as many.
+    expect(forty).toBeLessThan(one + 10);
   });
 
   describe('in the hook handler', () => {

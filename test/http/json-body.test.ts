@@ -86,6 +86,50 @@ describe('reading a JSON request body', () => {
     expect(res.body.issue![0]!.diagnostics).toBe('The request body is larger than this service accepts (BODY_LIMIT, 10485760 bytes)');
   });
 
+  it.each([
+    ['gzip', 'not gzip at all', Buffer.from('{"hook":"order-sign"}')],
+    ['gzip', 'cut short', zlib.gzipSync(Buffer.from('{"hook":"order-sign"}')).subarray(0, 12)],
+    ['deflate', 'gzip sent as deflate', zlib.gzipSync(Buffer.from('{}'))],
+    ['br', 'garbage', Buffer.from([0xff, 0xff, 0xff, 0xff, 0x00])],
+  ] as const)('a %s body that does not inflate (%s) is a 400 naming the Content-Encoding', async (encoding, _what, bytes) => {
+    const res = await postBytes(bytes, { 'content-encoding': encoding });
+    expect(res.status).toBe(400);
+    expect(res.body.issue![0]).toMatchObject({ code: 'invalid', diagnostics: `The request body is not valid ${encoding} data (Content-Encoding: ${encoding})` });
+  });
+
+  it.each([
+    ['declared larger than BODY_LIMIT (413)', { 'content-length': String(256 * 1024 * 1024) }, 413],
+    ['in an unknown Content-Encoding (415)', { 'content-length': String(256 * 1024 * 1024), 'content-encoding': 'compress' }, 415],
+    ['chunked, past BODY_LIMIT (413)', { 'transfer-encoding': 'chunked' }, 413],
+  ] as const)('a refused body %s is dropped up to BODY_LIMIT at most before the answer, which arrives (a client sending 256 MiB does not keep the service reading it until the request timeout)', async (_what, headers, status) => {
+    const url = new URL(`${served.baseUrl}${SERVICE_PATH}`);
+    const req = http.request({ host: url.hostname, port: url.port, method: 'POST', path: url.pathname, headers: { 'content-type': 'application/json', ...headers } });
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let sent = 0;
+    let sentWhenAnswered = -1;
+    req.on('error', () => undefined); // the service closes the connection while the body is still being sent
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      req.once('response', (answer) => {
+        sentWhenAnswered = sent;
+        resolve(answer);
+      });
+      req.once('close', () => sentWhenAnswered < 0 && reject(new Error(`closed unanswered after ${sent} MiB`)));
+      // 256 MiB, as fast as the service reads it (never ending the request early).
+      const pump = () => {
+        while (sent < 256 && !req.destroyed) {
+          sent++;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        if (!req.destroyed) req.end();
+      };
+      pump();
+    });
+    expect(res.statusCode).toBe(status);
+    res.resume();
+    expect(sentWhenAnswered).toBeLessThan(64); // BODY_LIMIT (10 MiB) and what the sockets buffer, not all 256 MiB
+    req.destroy();
+  });
+
   it('answers an unknown Content-Encoding with 415', async () => {
     const res = await request(runtime.app).post(SERVICE_PATH).set('Content-Type', 'application/json').set('Content-Encoding', 'compress').send(valid());
     expect(res.status).toBe(415);

@@ -158,6 +158,29 @@ describe('parseJsonPieces', () => {
       expect(JSON.stringify(ok)).toBe(sound);
     });
 
+    it('parses a malformed member once: reading it again, or settling it, throws the same refusal without parsing it again', () => {
+      // Code that reads the member once per order (order-dispatch resolves each reference) must not parse a large malformed prefetch each time.
+      const broken = `{"hook":"order-sign","prefetch":{"list":[${Array.from({ length: 50 }, (_, i) => i).join(',')},,1]}}`;
+      const parsed = piecewise(broken, 4, 8, [], deferring(['prefetch'])) as Record<string, unknown>;
+      const parse = jest.spyOn(JSON, 'parse');
+      try {
+        let first: unknown;
+        try {
+          void parsed.prefetch;
+        } catch (error) {
+          first = error;
+        }
+        expect(first).toBeInstanceOf(SyntaxError);
+        const once = parse.mock.calls.length;
+        expect(once).toBeGreaterThan(0);
+        for (let i = 0; i < 10; i++) expect(() => parsed.prefetch).toThrow(first as Error);
+        expect(() => settleDeferred(parsed)).toThrow(first as Error);
+        expect(parse.mock.calls.length).toBe(once);
+      } finally {
+        parse.mockRestore();
+      }
+    });
+
     it('checks a deferred member repeated later in the object, as JSON.parse does (the last wins)', () => {
       const text = '{"prefetch":{"x":[1,2,3,4,5]},"prefetch":{"y":[6,7,8,9,0]}}';
       expect(JSON.stringify(piecewise(text, 4, 4, [], deferring(['prefetch'])))).toBe(JSON.stringify(JSON.parse(text)));
