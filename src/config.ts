@@ -215,11 +215,15 @@ function optionalUrl(env: Env, name: string): string | undefined {
   return raw === undefined ? undefined : normalizeBaseUrl(raw, name);
 }
 
+const MAX_BODY_LIMIT_BYTES = 256 * 1024 * 1024;
+
 function bodyLimit(env: Env): string {
   const raw = nonEmpty(env.BODY_LIMIT) ?? '10mb';
   if (!/^\d+(b|kb|mb)$/i.test(raw)) throw new StartupError(`BODY_LIMIT must look like 10mb or 5000kb, got "${raw}"`);
   const bytes = parseBytes(raw);
   if (bytes < 5 * 1024 * 1024) throw new StartupError('BODY_LIMIT must be at least 5mb (CDS clients send whole charts)');
+  // The body reader keeps positions and strings within V8's limits only up to here (a string is at most ~512 MB).
+  if (bytes > MAX_BODY_LIMIT_BYTES) throw new StartupError(`BODY_LIMIT must be at most 256mb, got "${raw}"`);
   return raw.toLowerCase();
 }
 

@@ -91,8 +91,10 @@ describe('BODY_LIMIT', () => {
     }
   });
 
-  it('cannot be set under 5mb, nor to a value that is not a size', () => {
+  it('cannot be set under 5mb, over 256mb, nor to a value that is not a size', () => {
     expect(() => loadConfig({ BODY_LIMIT: '4mb' })).toThrow(new StartupError('BODY_LIMIT must be at least 5mb (CDS clients send whole charts)'));
+    expect(() => loadConfig({ BODY_LIMIT: '3000mb' })).toThrow(new StartupError('BODY_LIMIT must be at most 256mb, got "3000mb"'));
+    expect(loadConfig({ BODY_LIMIT: '256mb' }).bodyLimit).toBe('256mb');
     expect(() => loadConfig({ BODY_LIMIT: 'lots' })).toThrow(/BODY_LIMIT must look like 10mb/);
     expect(loadConfig({}).bodyLimit).toBe('10mb');
   });
