@@ -184,10 +184,13 @@ function inflater(encoding: string): Inflater | undefined {
  * The body is refused: whatever is left of it is read and dropped, then the error goes to the error handler,
  * so that a client still sending reads the answer (as body-parser does). At most `maxDrainBytes` (BODY_LIMIT)
  * though: a client declaring 1 GiB, or streaming without end, is answered then, instead of keeping the service
- * reading (and spending CPU on) its body until the request timeout; Node reads no more of that request, and
- * the idle connection ends at keepAliveTimeout. (Closing it as soon as the answer is written would lose the
+ * reading (and spending CPU on) its body until the request timeout; no more of that request is read, and the
+ * connection ends REFUSED_BODY_GRACE_MS after the answer. (Closing it as soon as the answer is written would lose the
  * answer: the client's unread bytes make the close a reset, which discards the answer on its side.)
  */
+/** How long a connection whose refused body was left unread stays open after its answer is written. */
+const REFUSED_BODY_GRACE_MS = 2_000;
+
 function refuse(req: Request, maxDrainBytes: number, inflate: Inflater | undefined, next: NextFunction, error: ServiceError): void {
   if (inflate) {
     req.unpipe(inflate);
@@ -209,7 +212,12 @@ function refuse(req: Request, maxDrainBytes: number, inflate: Inflater | undefin
   const onData = (chunk: Buffer) => {
     drained += chunk.length;
     if (drained <= maxDrainBytes) return;
-    // Answered now, not with Connection: close (see above).
+    // Answered now, not with Connection: close (see above). Reading stops here (a flowing stream left without
+    // listeners would go on reading and dropping), and once the answer is written the connection is ended after
+    // a grace that lets the client read it: the unread rest is never read.
+    req.pause();
+    const socket = req.socket;
+    req.res?.once('finish', () => setTimeout(() => socket.destroy(), REFUSED_BODY_GRACE_MS).unref());
     after();
   };
   req.on('data', onData);
