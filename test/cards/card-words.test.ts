@@ -1,12 +1,8 @@
-import request from 'supertest';
 import { capped, clinicalLine, decisionDetail, decisionSummary, listed, MAX_DETAIL_CHARS, outcomeWords, type CardWords } from '../../src/cards/card-text';
-import { loadServices } from '../../src/declarations/load';
 import type { CriterionResult, UnitDecision } from '../../src/decision/types';
 import type { Runtime } from '../../src/runtime';
-import { ScenarioLibrary } from '../../src/scenarios/catalog';
-import { scenarioHookRequest } from '../../scripts/lib/scenarios';
-import { MEETS_POLICY } from '../helpers/builders';
 import { testRuntime } from '../helpers/runtime';
+import { cardsOfEveryScenario, scenarioLibrary, scenarioToday } from '../helpers/scenario-cards';
 
 /**
  * The cards a clinician reads at order entry (issue 13), for every scenario patient: the summary opens with
@@ -14,9 +10,8 @@ import { testRuntime } from '../helpers/runtime';
  * one; the detail puts what is unmet or undocumented first, shows no emoji, no raw timestamps and no resource
  * ids, and stays under its cap.
  */
-const service = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
-const library = ScenarioLibrary.forServiceAndPolicies(service)!;
-const today = library.catalog.referenceDate;
+const library = scenarioLibrary;
+const today = scenarioToday;
 
 interface Card {
   summary: string;
@@ -35,15 +30,10 @@ const OUTCOME_FIRST = /^(Not covered|Prior auth needed|Documentation needed|Meet
 
 describe('every scenario patient\'s cards', () => {
   let runtime: Runtime;
-  const answers = new Map<string, Card[]>();
+  let answers: Map<string, Card[]>;
   beforeAll(async () => {
     runtime = await testRuntime({ clock: () => new Date(`${today}T15:00:00Z`) });
-    for (const scenario of library.scenarios) {
-      const body = { ...scenarioHookRequest('order-sign', service, library, scenario, today), extension: MEETS_POLICY };
-      const res = await request(runtime.app).post('/cds-services/facet-joint-interventions').send(body);
-      expect(res.status).toBe(200);
-      answers.set(scenario.id, res.body.cards);
-    }
+    answers = await cardsOfEveryScenario<Card>(runtime);
   });
   afterAll(() => runtime.close());
 

@@ -1,10 +1,6 @@
-import request from 'supertest';
-import { loadServices } from '../../src/declarations/load';
 import type { Runtime } from '../../src/runtime';
-import { ScenarioLibrary } from '../../src/scenarios/catalog';
-import { scenarioHookRequest } from '../../scripts/lib/scenarios';
-import { MEETS_POLICY } from '../helpers/builders';
 import { testRuntime } from '../helpers/runtime';
+import { cardsOfEveryScenario, scenarioLibrary, scenarioToday } from '../helpers/scenario-cards';
 
 /**
  * Read-through of every scenario patient's cards, CP.MP.171's and the Medicare LCD's, as a clinician reads
@@ -13,9 +9,8 @@ import { testRuntime } from '../helpers/runtime';
  * (`system|code`, "Coverage.type …": the Medicaid card said "is Medicaid (Coverage.type https://nahdo.org/sopt|2
  * (Medicaid))"); how the service read the record in FHIR terms is for integrators, in the decision record.
  */
-const service = loadServices().find((s) => s.id === 'facet-joint-interventions')!;
-const library = ScenarioLibrary.forServiceAndPolicies(service)!;
-const today = library.catalog.referenceDate;
+const library = scenarioLibrary;
+const today = scenarioToday;
 
 interface Card {
   summary: string;
@@ -33,12 +28,8 @@ describe('scenario cards read as a clinician reads them', () => {
   const texts = new Map<string, string[]>();
   beforeAll(async () => {
     runtime = await testRuntime({ clock: () => new Date(`${today}T15:00:00Z`) });
-    for (const scenario of library.scenarios) {
-      const body = { ...scenarioHookRequest('order-sign', service, library, scenario, today), extension: MEETS_POLICY };
-      const res = await request(runtime.app).post('/cds-services/facet-joint-interventions').send(body);
-      expect(res.status).toBe(200);
-      const cards = res.body.cards as Card[];
-      texts.set(scenario.id, cards.flatMap((c) => [c.summary, ...(c.detail ?? '').split('\n'), ...(c.suggestions ?? []).map((s) => s.label)]));
+    for (const [id, cards] of await cardsOfEveryScenario<Card>(runtime)) {
+      texts.set(id, cards.flatMap((c) => [c.summary, ...(c.detail ?? '').split('\n'), ...(c.suggestions ?? []).map((s) => s.label)]));
     }
   });
   afterAll(() => runtime.close());
